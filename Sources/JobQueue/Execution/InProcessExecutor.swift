@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+
+/// Runs jobs with Swift handlers registered per topic, inside this process: the executor for using
+/// JobQueue as an embedded library, and for tests of the pipeline.
+///
+/// Handlers share the process, so a crash takes it down and a run past its timeout can only be
+/// abandoned (its task is cancelled, and it is reported as timed out), not killed. For isolation,
+/// run plugins through the host instead.
+public final class InProcessExecutor: JobExecutor {
+    public typealias Handler = @Sendable (InProcessJob) async throws -> JobOutcome
+
+    private struct Registration: Sendable {
+        var policy: TopicPolicy
+        var handler: Handler
+    }
+
+    private let registrations = Mutex<[String: Registration]>([:])
+
+    public init() {}
+
+    /// Serves `topic` with `handler`. A thrown error counts as `.error` with its description.
+    public func register(_ topic: String, policy: TopicPolicy = .default, handler: @escaping Handler) {
+        registrations.withLock { $0[topic] = Registration(policy: policy, handler: handler) }
+    }
+
+    /// Stops serving `topic`; its jobs stay queued.
+    public func unregister(_ topic: String) {
+        _ = registrations.withLock { $0.removeValue(forKey: topic) }
+    }
+
+    public var topics: [String: TopicPolicy] {
+        registrations.withLock { $0.mapValues(\.policy) }
+    }
+
+    public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
+        for job in batch {
+            guard !Task.isCancelled, let registration = registrations.withLock({ $0[job.topic] }) else { return }
+            let context = InProcessJob(job)
+            guard let outcome = await Self.outcome(of: registration.handler, context, timeout: registration.policy.timeout) else {
+                return  // cancelled: shutdown grace is over
+            }
+            await report(job.id, JobCompletion(outcome, followUps: context.followUps))
+        }
+    }
+
+    private enum RunEnd: Sendable {
+        case finished(JobOutcome)
+        case timedOut(Duration)
+        case cancelled
+    }
+
+    /// The handler's outcome; a timeout outcome if it runs too long; nil if this task is cancelled.
+    private static func outcome(of handler: @escaping Handler, _ job: InProcessJob, timeout: Duration?) async -> JobOutcome? {
+        let end = OneShot<RunEnd>()
+        let run = Task {
+            do {
+                end.offer(.finished(try await handler(job)))
+            } catch {
+                end.offer(.finished(.error(String(describing: error))))
+            }
+        }
+        let timer = timeout.map { limit in
+            Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { end.offer(.timedOut(limit)) }
+            }
+        }
+        let result = await withTaskCancellationHandler {
+            await end.value
+        } onCancel: {
+            end.offer(.cancelled)
+        }
+        timer?.cancel()
+        switch result {
+        case let .finished(outcome):
+            return outcome
+        case let .timedOut(limit):
+            run.cancel()
+            return .error("timed out after \(limit)")
+        case .cancelled:
+            run.cancel()
+            return nil
+        }
+    }
+}

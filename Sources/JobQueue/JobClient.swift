@@ -1,0 +1,64 @@
+import Foundation
+
+/// The producer's and operator's side of a queue: enqueue with topic defaults and limits applied,
+/// inspect, and manage dead letters. Cheap to copy; share one store between clients and workers.
+public struct JobClient: Sendable {
+    public let store: any JobStore
+    /// Defaults per topic; topics not listed use `defaultPolicy`.
+    public var policies: [String: TopicPolicy]
+    public var defaultPolicy: TopicPolicy
+    /// Largest payload accepted, in bytes.
+    public var maxPayload: Int
+
+    public init(store: any JobStore, policies: [String: TopicPolicy] = [:], defaultPolicy: TopicPolicy = .default, maxPayload: Int = 1 << 20) {
+        self.store = store
+        self.policies = policies
+        self.defaultPolicy = defaultPolicy
+        self.maxPayload = maxPayload
+    }
+
+    /// Enqueues one job and returns its id. `at` (absolute) wins over `in` (a delay from now).
+    @discardableResult
+    public func enqueue(
+        queue queueID: String, topic: String, payload: [UInt8], priority: Int? = nil,
+        at: Date? = nil, in delay: Duration? = nil, maxRetries: Int? = nil
+    ) async throws -> JobID {
+        let job = NewJob(
+            queueID: queueID, topic: topic, payload: payload, priority: priority,
+            visibleAt: NewJob.scheduled(at: at.map(Timestamp.init), in: delay), maxRetries: maxRetries)
+        return try await enqueue([job])[0]
+    }
+
+    /// Enqueues every job in one transaction, or none of them: the first invalid job is reported
+    /// (with its position) and nothing is stored.
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob]) async throws -> [JobID] {
+        var resolved: [NewJob] = []
+        resolved.reserveCapacity(jobs.count)
+        for (index, job) in jobs.enumerated() {
+            if let problem = job.validationError(maxPayload: maxPayload) {
+                throw StoreError.invalidJob(jobs.count == 1 ? problem : "job \(index + 1): \(problem)")
+            }
+            resolved.append(job.withDefaults(from: policies[job.topic] ?? defaultPolicy))
+        }
+        return try await store.enqueue(resolved)
+    }
+
+    public func status() async throws -> StoreStatus {
+        try await store.status(now: .now)
+    }
+
+    public func deadLetters(matching selector: DeadLetterSelector = .all, limit: Int? = nil) async throws -> [DeadLetter] {
+        try await store.deadLetters(matching: selector, limit: limit)
+    }
+
+    @discardableResult
+    public func retryDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
+        try await store.retryDeadLetters(matching: selector, now: .now)
+    }
+
+    @discardableResult
+    public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
+        try await store.purgeDeadLetters(matching: selector)
+    }
+}

@@ -1,0 +1,23 @@
+/// What a worker says about one run.
+public enum JobOutcome: Sendable, Equatable {
+    /// Done; the job is removed. An optional result is logged.
+    case ok(result: [UInt8]? = nil)
+    /// Failed; retried after backoff, or dead-lettered once retries are spent.
+    case error(String)
+    /// Run again after the delay; counts as an attempt but never dead-letters.
+    case snooze(Duration)
+    /// Give up now; kept in the dead-letter store marked "discarded".
+    case discard(String)
+}
+
+/// A finished run as the executor reports it: the outcome plus the jobs the run asked to enqueue,
+/// which are stored if and only if the completion is.
+public struct JobCompletion: Sendable, Equatable {
+    public var outcome: JobOutcome
+    public var followUps: [NewJob]
+
+    public init(_ outcome: JobOutcome, followUps: [NewJob] = []) {
+        self.outcome = outcome
+        self.followUps = followUps
+    }
+}

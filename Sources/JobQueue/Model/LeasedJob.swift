@@ -1,0 +1,42 @@
+/// A job taken from the store under a lease, ready to run.
+public struct LeasedJob: Sendable, Equatable {
+    public var id: JobID
+    public var queueID: String
+    public var topic: String
+    public var payload: [UInt8]
+    public var priority: Int
+    /// The 1-based number of this run.
+    public var attempt: Int
+    public var maxRetries: Int
+    /// The lease this run holds; completions and extensions must present it.
+    public var lease: LeaseToken
+
+    public init(
+        id: JobID, queueID: String, topic: String, payload: [UInt8],
+        priority: Int, attempt: Int, maxRetries: Int, lease: LeaseToken
+    ) {
+        self.id = id
+        self.queueID = queueID
+        self.topic = topic
+        self.payload = payload
+        self.priority = priority
+        self.attempt = attempt
+        self.maxRetries = maxRetries
+        self.lease = lease
+    }
+
+    public var metadata: JobMetadata {
+        JobMetadata(topic: topic, queueID: queueID, itemID: id, attempt: attempt)
+    }
+
+    /// True when this run is the last one `maxRetries` allows.
+    public var isLastAttempt: Bool { attempt > maxRetries }
+}
+
+/// Identifies one lease act. A job whose lease expired and was taken again carries a new token, so
+/// a late completion from the first runner cannot delete the second runner's job.
+public struct LeaseToken: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}

@@ -1,0 +1,34 @@
+/// A job to be stored: what `enqueue` takes.
+public struct NewJob: Sendable, Equatable {
+    /// The tenant: jobs of different queues are scheduled fairly against each other.
+    public var queueID: String
+    /// Routes the job to its worker.
+    public var topic: String
+    /// Opaque bytes handed to the worker; JSON by convention.
+    public var payload: [UInt8]
+    /// Lower runs first. Nil takes the topic's default (100 unless configured).
+    public var priority: Int?
+    /// When the job becomes visible. Nil means now.
+    public var visibleAt: Timestamp?
+    /// How many retries after the first run. Nil takes the topic's default (3 unless configured).
+    public var maxRetries: Int?
+
+    public init(
+        queueID: String, topic: String, payload: [UInt8],
+        priority: Int? = nil, visibleAt: Timestamp? = nil, maxRetries: Int? = nil
+    ) {
+        self.queueID = queueID
+        self.topic = topic
+        self.payload = payload
+        self.priority = priority
+        self.visibleAt = visibleAt
+        self.maxRetries = maxRetries
+    }
+
+    /// Schedules with the library's rule: an absolute time (`at`) wins over a delay (`in`).
+    public static func scheduled(at: Timestamp?, in delay: Duration?, now: Timestamp = .now) -> Timestamp? {
+        if let at { return at }
+        if let delay { return now + delay }
+        return nil
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// A wall-clock instant with millisecond resolution: the unit every store persists.
+public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Milliseconds since the Unix epoch.
+    public let rawValue: Int64
+
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    public init(_ date: Date) { self.rawValue = Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    public static var now: Timestamp { Timestamp(Date()) }
+
+    public var date: Date { Date(timeIntervalSince1970: Double(rawValue) / 1000) }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(rawValue: lhs.rawValue + rhs.milliseconds)
+    }
+
+    public static func - (lhs: Timestamp, rhs: Timestamp) -> Duration {
+        .milliseconds(lhs.rawValue - rhs.rawValue)
+    }
+
+    public var description: String { date.formatted(.iso8601) }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, rounded down.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,19 @@
+/// Per-topic defaults and limits.
+public struct TopicPolicy: Sendable, Equatable {
+    /// Priority of jobs enqueued without one. Lower runs first.
+    public var priority: Int
+    /// Retries after the first run for jobs enqueued without their own value.
+    public var maxRetries: Int
+    public var backoff: BackoffPolicy
+    /// Longest a single run may take; the runner is stopped past it. Nil: no limit.
+    public var timeout: Duration?
+
+    public init(priority: Int = 100, maxRetries: Int = 3, backoff: BackoffPolicy = .default, timeout: Duration? = .seconds(30)) {
+        self.priority = priority
+        self.maxRetries = maxRetries
+        self.backoff = backoff
+        self.timeout = timeout
+    }
+
+    public static let `default` = TopicPolicy()
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Synchronization
+
+extension JobWorker {
+    /// Takes batches from the manager and runs them until the manager says stop.
+    func consume(_ requests: AsyncStream<BatchRequest>.Continuation) async {
+        while true {
+            let batch = await withCheckedContinuation { (continuation: BatchRequest) in
+                if case .terminated = requests.yield(continuation) { continuation.resume(returning: nil) }
+            }
+            guard let batch else { return }
+            batchesRunning.add(1, ordering: .acquiringAndReleasing)
+            await execute(batch)
+            batchesRunning.subtract(1, ordering: .acquiringAndReleasing)
+            doorbell.ring()  // capacity freed: let a draining manager re-check
+        }
+    }
+
+    /// Runs one batch, settling each job as its outcome arrives and releasing the jobs that never ran.
+    func execute(_ batch: [LeasedJob]) async {
+        let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
+        let settling = Mutex<[Task<Void, Never>]>([])
+        let reported = Mutex<Set<JobID>>([])
+        let policies = executor.topics
+
+        await executor.run(batch) { id, completion in
+            guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
+            self.leases.remove(id)
+            let settlement = self.settlement(for: job, completion, policies: policies)
+            self.log(job, completion.outcome)
+            let task = Task { await self.apply(settlement) }
+            settling.withLock { $0.append(task) }
+        }
+
+        let done = reported.withLock { $0 }
+        let unreported = batch.filter { !done.contains($0.id) }
+        for job in unreported { leases.remove(job.id) }
+        if !unreported.isEmpty {
+            await apply(unreported.map { Settlement(job: $0.id, lease: $0.lease, action: .release) })
+        }
+        for task in settling.withLock({ $0 }) { await task.value }
+    }
+
+    private func apply(_ settlement: Settlement) async {
+        await apply([settlement])
+    }
+
+    private func apply(_ settlements: [Settlement]) async {
+        do {
+            let applied = try await store.settle(settlements)
+            for (settlement, ok) in zip(settlements, applied) where !ok {
+                logger.warning("lease lost before settling; another runner has the job", metadata: ["job_id": "\(settlement.job)"])
+            }
+        } catch {
+            // The leases will expire and the jobs run again: at-least-once, never lost.
+            logger.error("could not settle \(settlements.count) job(s): \(error)")
+        }
+    }
+
+    private func log(_ job: LeasedJob, _ outcome: JobOutcome) {
+        var metadata: Logger.Metadata = [
+            "job_id": "\(job.id)", "queue_id": "\(job.queueID)", "topic": "\(job.topic)", "attempt": "\(job.attempt)",
+        ]
+        switch outcome {
+        case let .ok(result):
+            if let result, !result.isEmpty { metadata["result"] = "\(String(decoding: result.prefix(512), as: UTF8.self))" }
+            logger.debug("job ok", metadata: metadata)
+        case let .error(message):
+            metadata["error"] = "\(message)"
+            logger.warning(job.isLastAttempt ? "job failed; retries spent, dead-lettered" : "job failed; will retry", metadata: metadata)
+        case let .snooze(delay):
+            logger.debug("job snoozed for \(delay)", metadata: metadata)
+        case let .discard(reason):
+            metadata["reason"] = "\(reason)"
+            logger.warning("job discarded", metadata: metadata)
+        }
+    }
+}

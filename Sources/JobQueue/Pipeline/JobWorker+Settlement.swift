@@ -1,0 +1,35 @@
+extension JobWorker {
+    /// Turns a run's outcome into what the store should do, applying the topic's retry policy.
+    /// Follow-up jobs are kept only when the run succeeded.
+    func settlement(
+        for job: LeasedJob, _ completion: JobCompletion, policies: [String: TopicPolicy], now: Timestamp = .now
+    ) -> Settlement {
+        let policy = policies[job.topic] ?? .default
+        let action: Settlement.Action
+        var followUps: [NewJob] = []
+        switch completion.outcome {
+        case .ok:
+            action = .complete
+            followUps = completion.followUps.map { $0.withDefaults(from: policies[$0.topic] ?? .default) }
+        case let .error(message):
+            action = job.isLastAttempt
+                ? .bury(.failed, reason: message)
+                : .retry(at: now + policy.backoff.delay(afterAttempt: job.attempt), error: message)
+        case let .snooze(delay):
+            action = .retry(at: now + delay, error: nil)
+        case let .discard(reason):
+            action = .bury(.discarded, reason: reason)
+        }
+        return Settlement(job: job.id, lease: job.lease, action: action, followUps: followUps)
+    }
+}
+
+extension NewJob {
+    /// The job with its unset priority and retry limit taken from `policy`.
+    public func withDefaults(from policy: TopicPolicy) -> NewJob {
+        var job = self
+        job.priority = job.priority ?? policy.priority
+        job.maxRetries = job.maxRetries ?? policy.maxRetries
+        return job
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The QuiCK pipeline over one store: a manager that scans the pointer index and leases batches, a
+/// set of consumers that hand batches to an executor and settle each outcome as it arrives, and a
+/// lease extender that renews the leases of jobs still running.
+///
+/// `run()` returns after a graceful stop: `shutdown()` (or cancelling the task that runs it) stops
+/// new takes, lets running batches finish within `grace`, then stops them; jobs that did not get
+/// to run go back to their queues uncharged.
+public final class JobWorker: Sendable {
+    public let store: any JobStore
+    public let executor: any JobExecutor
+    public let settings: WorkerSettings
+    /// Identifies this worker's leases and its host record.
+    public let hostID: String
+    let logger: Logger
+
+    let doorbell = Doorbell()
+    let leases = LeaseRegistry()
+    private let stopping = Atomic<Bool>(false)
+    let stopSignal = Doorbell()
+    /// Batches currently in the hands of the executor.
+    let batchesRunning = Atomic<Int>(0)
+
+    public init(
+        store: any JobStore, executor: any JobExecutor, settings: WorkerSettings = WorkerSettings(),
+        hostID: String = JobWorker.makeHostID(), logger: Logger = Logger(label: "jobqueue")
+    ) {
+        self.store = store
+        self.executor = executor
+        self.settings = settings
+        self.hostID = hostID
+        self.logger = logger
+    }
+
+    /// A host id unique across processes and machines: hostname, pid and randomness.
+    public static func makeHostID() -> String {
+        let random = UInt32.random(in: .min ... .max)
+        return "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(String(random, radix: 36))"
+    }
+
+    public var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Starts a graceful stop; `run()` returns once it is complete.
+    public func shutdown() {
+        if stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
+        logger.info("stopping: no new work; running batches have \(settings.grace) to finish")
+        stopSignal.ring()
+        doorbell.ring()
+    }
+
+    /// Wakes the manager now, e.g. after work was enqueued through another path.
+    public func wake() { doorbell.ring() }
+
+    public func run() async {
+        await withTaskCancellationHandler {
+            await runPipeline()
+        } onCancel: {
+            shutdown()
+        }
+    }
+
+    private func runPipeline() async {
+        let startedAt = Timestamp.now
+        let requests = AsyncStream<BatchRequest>.makeStream()
+        await withTaskGroup(of: Void.self) { support in
+            support.addTask { await self.watchForChanges() }
+            support.addTask { await self.extendLeases(startedAt: startedAt) }
+            support.addTask { await self.manage(requests.stream) }
+
+            let consumers = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<settings.concurrency {
+                        group.addTask { await self.consume(requests.continuation) }
+                    }
+                }
+            }
+            let graceKeeper = Task {
+                await stopSignal.wait(upTo: .seconds(Int64.max / 4))
+                guard !Task.isCancelled else { return }
+                try? await Task.sleep(for: settings.grace)
+                if !Task.isCancelled {
+                    logger.warning("grace period over: stopping running batches")
+                    consumers.cancel()
+                }
+            }
+            await consumers.value
+            graceKeeper.cancel()
+            requests.continuation.finish()
+            support.cancelAll()
+        }
+        do {
+            try await store.removeHost(id: hostID)
+        } catch {
+            logger.error("could not remove host record: \(error)")
+        }
+        logger.info("stopped")
+    }
+
+    /// Feeds the manager's doorbell from the store's change signal (commits by other processes).
+    private func watchForChanges() async {
+        for await _ in store.changes(checkingEvery: settings.changeCheck) {
+            doorbell.ring()
+        }
+    }
+
+    /// Renews the leases of unfinished jobs every `lease / 3`, and this host's heartbeat with them.
+    private func extendLeases(startedAt: Timestamp) async {
+        let interval = settings.lease / 3
+        while !Task.isCancelled {
+            let now = Timestamp.now
+            do {
+                let held = leases.snapshot
+                if !held.isEmpty {
+                    try await store.extend(held, until: now + settings.lease)
+                }
+                let host = HostRecord(
+                    id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
+                    topics: executor.topics.keys.sorted(), startedAt: startedAt, seenAt: now)
+                try await store.heartbeat(host, ttl: settings.lease)
+            } catch {
+                logger.error("lease extension failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// How a worker takes and runs jobs. Defaults follow QuiCK / Bedrock Job Queue.
+public struct WorkerSettings: Sendable, Equatable {
+    /// Batches running at once; each runs its jobs one after another.
+    public var concurrency: Int
+    /// Jobs leased per take.
+    public var batchSize: Int
+    /// How long a take leases its jobs; the extender renews every `lease / 3` while they run.
+    public var lease: Duration
+    /// Longest sleep between scans when nothing signals new work.
+    public var poll: Duration
+    /// On shutdown, how long running batches may take to finish before they are stopped.
+    public var grace: Duration
+    /// A take picks at random among this many of the earliest-ready queues (QuiCK's K), so that
+    /// consumers and hosts don't all stampede the same queue.
+    public var scanWidth: Int
+    /// How often to check for commits by other processes (a cheap check, not a scan).
+    public var changeCheck: Duration
+    /// Stop by itself once served topics hold no ready, scheduled or running job.
+    public var drain: Bool
+
+    public init(
+        concurrency: Int = 4, batchSize: Int = 10, lease: Duration = .seconds(30), poll: Duration = .milliseconds(100),
+        grace: Duration = .seconds(30), scanWidth: Int = 10, changeCheck: Duration = .milliseconds(2), drain: Bool = false
+    ) {
+        self.concurrency = concurrency
+        self.batchSize = batchSize
+        self.lease = lease
+        self.poll = poll
+        self.grace = grace
+        self.scanWidth = scanWidth
+        self.changeCheck = changeCheck
+        self.drain = drain
+    }
+}

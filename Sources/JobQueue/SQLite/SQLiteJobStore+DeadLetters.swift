@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+extension SQLiteJobStore {
+    public func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter] {
+        try await pool.read { db in
+            let (filter, arguments) = Self.whereClause(selector)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
+                FROM dead_letters \(filter) ORDER BY died_at, id LIMIT \(limit ?? -1)
+                """, arguments: arguments)
+            return rows.map { row in
+                DeadLetter(
+                    id: JobID(rawValue: row[0]), queueID: row[1], topic: row[2], payload: [UInt8](row[3] as Data),
+                    priority: row[4], maxRetries: row[5], attempts: row[6],
+                    kind: DeadLetter.Kind(rawValue: row[7]) ?? .failed, reason: row[8],
+                    createdAt: Timestamp(rawValue: row[9]), diedAt: Timestamp(rawValue: row[10]))
+            }
+        }
+    }
+
+    public func retryDeadLetters(matching selector: DeadLetterSelector, now: Timestamp) async throws -> Int {
+        defer { localChanges.signal() }
+        return try await writer.write { db in
+            let (filter, arguments) = Self.whereClause(selector)
+            let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT queue_id, topic FROM dead_letters \(filter)", arguments: arguments)
+                .map { QueueKey(queueID: $0[0], topic: $0[1]) }
+            // The job keeps its id, so it keeps its place in enqueue order.
+            try db.execute(sql: """
+                INSERT INTO jobs(id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error)
+                SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason
+                FROM dead_letters \(filter)
+                """, arguments: arguments)
+            let moved = db.changesCount
+            try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
+            for key in keys {
+                try Self.lowerPointer(db, key, to: now.rawValue)
+            }
+            return moved
+        }
+    }
+
+    public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
+        try await writer.write { db in
+            let (filter, arguments) = Self.whereClause(selector)
+            try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
+            return db.changesCount
+        }
+    }
+
+    private static func whereClause(_ selector: DeadLetterSelector) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let ids = selector.ids {
+            conditions.append("id IN (\(ids.isEmpty ? "NULL" : ids.map { String($0.rawValue) }.joined(separator: ",")))")
+        }
+        if let queueID = selector.queueID {
+            conditions.append("queue_id = ?")
+            arguments += [queueID]
+        }
+        if let topic = selector.topic {
+            conditions.append("topic = ?")
+            arguments += [topic]
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+extension SQLiteJobStore {
+    public func status(now: Timestamp) async throws -> StoreStatus {
+        try await pool.read { db in
+            var counts: [QueueKey: QueueCounts] = [:]
+            let live = try Row.fetchAll(db, sql: """
+                SELECT queue_id, topic,
+                    sum(visible_at <= :now),
+                    sum(visible_at > :now AND lease_token IS NULL),
+                    sum(lease_token IS NOT NULL AND lease_expires_at > :now)
+                FROM jobs GROUP BY queue_id, topic
+                """, arguments: ["now": now.rawValue])
+            for row in live {
+                let key = QueueKey(queueID: row[0], topic: row[1])
+                counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], running: row[4])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT queue_id, topic, count(*) FROM dead_letters GROUP BY queue_id, topic") {
+                let key = QueueKey(queueID: row[0], topic: row[1])
+                counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
+            }
+            let hosts = try Row.fetchAll(db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at FROM hosts WHERE expires_at > ? ORDER BY started_at", arguments: [now.rawValue]).map { row in
+                HostRecord(
+                    id: row[0], hostname: row[1], pid: row[2],
+                    topics: (row[3] as String).split(separator: "\n").map(String.init),
+                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]))
+            }
+            let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
+            return StoreStatus(queues: queues, hosts: hosts)
+        }
+    }
+
+    public func heartbeat(_ host: HostRecord, ttl: Duration) async throws {
+        let expiry = host.seenAt.rawValue + ttl.milliseconds
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at
+                """, arguments: [
+                    host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
+                    host.startedAt.rawValue, host.seenAt.rawValue, expiry,
+                ])
+            // Forget hosts that stopped heart-beating long ago.
+            try db.execute(sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - 3_600_000])
+        }
+    }
+
+    public func removeHost(id: String) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM hosts WHERE id = ?", arguments: [id]) }
+    }
+}

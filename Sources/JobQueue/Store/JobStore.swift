@@ -1,0 +1,55 @@
+/// Durable storage at the level of queue operations: what the pipeline, the CLI and the library
+/// API need, and nothing about how a backend lays it out.
+///
+/// Every method is one transaction: it happens entirely or not at all. Policy (backoff, retry
+/// limits, defaults) stays with the caller; a store only applies decisions.
+public protocol JobStore: Sendable {
+    /// Stores every job or none. Nil priority / max_retries take the library defaults (100, 3).
+    func enqueue(_ jobs: [NewJob]) async throws -> [JobID]
+
+    /// Queues of `topics` holding visible work at `now`, least recently served first: a range scan
+    /// of the pointer index whose cost grows with the number of ready queues only.
+    func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey]
+
+    /// The earliest time any queue of `topics` has work, if any: how long the scanner may sleep.
+    func nextVisibleTime(topics: Set<String>) async throws -> Timestamp?
+
+    /// Leases `queue` for the duration of the call and leases up to `limit` of its visible jobs in
+    /// order for `duration`, charging each an attempt. Jobs whose previous runner vanished after their
+    /// last allowed attempt are dead-lettered instead of run again.
+    func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob]
+
+    /// Pushes the lease expiry of jobs still held under the given tokens to `until`.
+    /// Returns how many leases were still held.
+    @discardableResult
+    func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int
+
+    /// Applies finished runs. A settlement whose lease is no longer held is skipped, together with
+    /// its follow-up jobs. Returns, per settlement, whether it was applied.
+    @discardableResult
+    func settle(_ settlements: [Settlement]) async throws -> [Bool]
+
+    /// Dead letters matching `selector`, oldest first.
+    func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter]
+
+    /// Moves matching dead letters back into their queues, visible now, starting again from attempt 1.
+    func retryDeadLetters(matching selector: DeadLetterSelector, now: Timestamp) async throws -> Int
+
+    /// Deletes matching dead letters for good.
+    func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int
+
+    /// Counts per queue and topic, and the hosts currently alive.
+    func status(now: Timestamp) async throws -> StoreStatus
+
+    /// Records (or refreshes) a running host and the topics it serves, so status can tell served
+    /// topics from unserved ones. A host not refreshed for `ttl` counts as gone.
+    func heartbeat(_ host: HostRecord, ttl: Duration) async throws
+
+    /// Removes a host record at shutdown.
+    func removeHost(id: String) async throws
+
+    /// Yields soon after any connection — another process included — commits, checking about every
+    /// `interval`: the cheap wake-up that lets an idle host start work enqueued elsewhere without
+    /// waiting for its next poll. Ends when the iterating task is cancelled.
+    func changes(checkingEvery interval: Duration) -> AsyncStream<Void>
+}

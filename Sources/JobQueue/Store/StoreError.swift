@@ -1,0 +1,21 @@
+/// Why a store could not be used. Each message is one line an operator can act on.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The file could not be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// The file exists but is not a JobQueue store (another database, or not a database at all).
+    case notAJobQueueStore(path: String, reason: String)
+    /// The file was written by a newer JobQueue whose schema this version does not know.
+    case newerSchema(path: String, found: String)
+    /// A job was refused before anything was stored.
+    case invalidJob(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): "cannot open store \(path): \(reason)"
+        case let .notAJobQueueStore(path, reason): "\(path) is not a JobQueue store: \(reason)"
+        case let .newerSchema(path, found):
+            "\(path) was written by a newer JobQueue (schema \(found)); upgrade jobqueue to open it"
+        case let .invalidJob(reason): reason
+        }
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import JobQueue
+
+/// The manager → consumer → lease-extender pipeline with the in-process executor, on real files.
+@Suite struct PipelineTests {
+    let fixture: StoreFixture
+    var store: SQLiteJobStore { fixture.store }
+
+    init() throws { fixture = try StoreFixture() }
+
+    /// Fast settings: short leases, polls and graces, so tests take milliseconds.
+    static func settings(concurrency: Int = 2, batchSize: Int = 10, lease: Duration = .seconds(5), drain: Bool = true) -> WorkerSettings {
+        WorkerSettings(concurrency: concurrency, batchSize: batchSize, lease: lease, poll: .milliseconds(20), grace: .milliseconds(500), drain: drain)
+    }
+
+    /// Runs a worker until it drains (or `timeout`), returning when it has stopped.
+    func drain(_ executor: InProcessExecutor, settings: WorkerSettings = settings(), timeout: Duration = .seconds(20)) async {
+        let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .quiet)
+        let run = Task { await worker.run() }
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            worker.shutdown()
+        }
+        await run.value
+        watchdog.cancel()
+    }
+
+    static let quick = TopicPolicy(backoff: BackoffPolicy(base: .milliseconds(5), max: .milliseconds(20), jitter: 0))
+
+    @Test func everyOutcomeIsApplied() async throws {
+        let executor = InProcessExecutor()
+        executor.register("t", policy: Self.quick) { job in
+            switch String(decoding: job.payload, as: UTF8.self) {
+            case "ok": return .ok()
+            case "result": return .ok(result: Array("done".utf8))
+            case "discard": return .discard("cannot ever work")
+            case "fail": return .error("still broken")
+            case "snooze": return job.metadata.attempt < 3 ? .snooze(.milliseconds(5)) : .ok()
+            default: throw CocoaError(.featureUnsupported)
+            }
+        }
+        _ = try await store.enqueue(["ok", "result", "discard", "fail", "snooze", "throw"].map { .make(payload: $0, maxRetries: 2) })
+        await drain(executor)
+
+        let dead = try await store.deadLetters(matching: .all, limit: nil)
+        let byPayload = Dictionary(uniqueKeysWithValues: dead.map { (String(decoding: $0.payload, as: UTF8.self), $0) })
+        #expect(byPayload.keys.sorted() == ["discard", "fail", "throw"])
+        #expect(byPayload["discard"]?.kind == .discarded)
+        #expect(byPayload["discard"]?.reason == "cannot ever work")
+        #expect(byPayload["discard"]?.attempts == 1)
+        // max_retries 2 means three runs in all, then the dead-letter store with the last error.
+        #expect(byPayload["fail"]?.kind == .failed)
+        #expect(byPayload["fail"]?.attempts == 3)
+        #expect(byPayload["fail"]?.reason == "still broken")
+        #expect(byPayload["throw"]?.attempts == 3)
+        #expect(try await store.status(now: .now).queues.allSatisfy { $0.ready + $0.scheduled + $0.running == 0 })
+    }
+
+    @Test func metadataReachesTheHandler() async throws {
+        let seen = Mutex<[JobMetadata]>([])
+        let executor = InProcessExecutor()
+        executor.register("email:send", policy: Self.quick) { job in
+            seen.withLock { $0.append(job.metadata) }
+            return job.metadata.attempt == 1 ? .error("first try fails") : .ok()
+        }
+        let id = try await JobClient(store: store).enqueue(queue: "tenant-1", topic: "email:send", payload: Array("{}".utf8))
+        await drain(executor)
+        #expect(seen.withLock { $0 } == [
+            JobMetadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 1),
+            JobMetadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 2),
+        ])
+    }
+
+    @Test func backoffGrowsAndIsCapped() {
+        let policy = BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1)
+        #expect(policy.delay(afterAttempt: 1, random: 0) == .seconds(1))
+        #expect(policy.delay(afterAttempt: 2, random: 0) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 5, random: 0) == .seconds(16))
+        #expect(policy.delay(afterAttempt: 13, random: 0) == .seconds(3600))
+        #expect(policy.delay(afterAttempt: 500, random: 0) == .seconds(3600))
+        #expect(policy.delay(afterAttempt: 1, random: 1) == .milliseconds(1100))
+        #expect(policy.delay(afterAttempt: 1, random: -1) == .milliseconds(900))
+        for _ in 0..<100 {
+            let delay = policy.delay(afterAttempt: 3)
+            #expect(delay >= .milliseconds(3600) && delay <= .milliseconds(4400))
+        }
+    }
+
+    @Test func aFailedRunIsRetriedAfterItsBackoff() async throws {
+        _ = try await store.enqueue([.make(maxRetries: 5)])
+        let worker = JobWorker(store: store, executor: InProcessExecutor(), logger: .quiet)
+        let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "w", now: .now)
+        let policy = TopicPolicy(backoff: BackoffPolicy(base: .seconds(10), max: .seconds(15), jitter: 0))
+        let now = Timestamp.now
+        let settlement = worker.settlement(for: jobs[0], JobCompletion(.error("x")), policies: ["t": policy], now: now)
+        #expect(settlement.action == .retry(at: now + .seconds(10), error: "x"))
+        var third = jobs[0]
+        third.attempt = 3
+        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: ["t": policy], now: now).action == .retry(at: now + .seconds(15), error: "x"))
+        third.attempt = 6
+        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: ["t": policy], now: now).action == .bury(.failed, reason: "x"))
+    }
+
+    @Test func followUpsAreEnqueuedOnlyWhenTheJobSucceeds() async throws {
+        let executor = InProcessExecutor()
+        let ran = Mutex<[String]>([])
+        executor.register("order", policy: TopicPolicy(maxRetries: 0)) { job in
+            job.enqueue(.make("q", "receipt", payload: "for \(String(decoding: job.payload, as: UTF8.self))"))
+            return String(decoding: job.payload, as: UTF8.self) == "good" ? .ok() : .error("bad order")
+        }
+        executor.register("receipt") { job in
+            ran.withLock { $0.append(String(decoding: job.payload, as: UTF8.self)) }
+            return .ok()
+        }
+        _ = try await store.enqueue([.make("q", "order", payload: "good", maxRetries: 0), .make("q", "order", payload: "bad", maxRetries: 0)])
+        await drain(executor)
+        #expect(ran.withLock { $0 } == ["for good"])
+    }
+
+    @Test func unservedTopicsStayQueuedAndCostNoScans() async throws {
+        _ = try await store.enqueue((0..<20).map { .make("q\($0)", "nobody-serves-this") })
+        let calls = Mutex(0)
+        let executor = InProcessExecutor()
+        executor.register("t") { _ in
+            calls.withLock { $0 += 1 }
+            return .ok()
+        }
+        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
+        let run = Task { await worker.run() }
+        try await Task.sleep(for: .milliseconds(200))
+        worker.shutdown()
+        await run.value
+        let status = try await store.status(now: .now)
+        #expect(status.queues.count == 20)
+        #expect(status.queues.allSatisfy { $0.ready == 1 && $0.dead == 0 })
+        #expect(calls.withLock { $0 } == 0)
+        #expect(try await store.readyQueues(topics: ["t"], now: .now, limit: 100).isEmpty)
+    }
+
+    @Test func enqueueInTheSameProcessWakesAnIdleWorkerAtOnce() async throws {
+        let started = OneShot<ContinuousClock.Instant>()
+        let executor = InProcessExecutor()
+        executor.register("t") { _ in
+            started.offer(.now)
+            return .ok()
+        }
+        // A long poll: only the wake-up can explain a quick start.
+        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let run = Task { await worker.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        let enqueued = ContinuousClock.now
+        _ = try await JobClient(store: store).enqueue(queue: "q", topic: "t", payload: [])
+        let latency = await started.value - enqueued
+        worker.shutdown()
+        await run.value
+        #expect(latency < .seconds(5))
+    }
+
+    @Test func workEnqueuedByAnotherConnectionIsNoticedWithoutPolling() async throws {
+        let started = OneShot<Void>()
+        let executor = InProcessExecutor()
+        executor.register("t") { _ in
+            started.offer(())
+            return .ok()
+        }
+        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let run = Task { await worker.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        // A second store instance on the same file stands in for another process.
+        let other = try SQLiteJobStore(.init(path: fixture.path))
+        _ = try await other.enqueue([.make()])
+        await started.value
+        worker.shutdown()
+        await run.value
+    }
+
+    @Test func leaseExtensionKeepsALongJobFromRunningTwice() async throws {
+        let runs = Mutex(0)
+        let executor = InProcessExecutor()
+        executor.register("slow") { _ in
+            runs.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(700))
+            return .ok()
+        }
+        _ = try await store.enqueue([.make("q", "slow")])
+        // Lease 200 ms, job 700 ms: only renewal (every 67 ms) keeps the second worker away.
+        let settings = Self.settings(lease: .milliseconds(200))
+        let workers = (0..<2).map { _ in JobWorker(store: store, executor: executor, settings: settings, logger: .quiet) }
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers { group.addTask { await worker.run() } }
+        }
+        #expect(runs.withLock { $0 } == 1)
+    }
+
+    @Test func twoWorkersNeverRunTheSameJobAtOnce() async throws {
+        let running = Mutex<Set<String>>([])
+        let overlaps = Mutex(0)
+        let done = Mutex<[String: Int]>([:])
+        let executor = InProcessExecutor()
+        executor.register("t") { job in
+            let key = String(decoding: job.payload, as: UTF8.self)
+            if !running.withLock({ $0.insert(key).inserted }) { overlaps.withLock { $0 += 1 } }
+            try? await Task.sleep(for: .microseconds(200))
+            running.withLock { _ = $0.remove(key) }
+            done.withLock { $0[key, default: 0] += 1 }
+            return .ok()
+        }
+        _ = try await store.enqueue((0..<300).map { .make("q\($0 % 5)", payload: "job-\($0)") })
+        let settings = Self.settings(concurrency: 3, batchSize: 7)
+        let workers = (0..<2).map { _ in JobWorker(store: store, executor: executor, settings: settings, logger: .quiet) }
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers { group.addTask { await worker.run() } }
+        }
+        #expect(overlaps.withLock { $0 } == 0)
+        #expect(done.withLock { $0.count } == 300)
+        #expect(done.withLock { $0.values.allSatisfy { $0 == 1 } })
+    }
+
+    @Test func aNewTenantIsNotStarvedByABacklog() async throws {
+        let order = Mutex<[String]>([])
+        let executor = InProcessExecutor()
+        executor.register("t") { job in
+            order.withLock { $0.append(job.metadata.queueID) }
+            return .ok()
+        }
+        _ = try await store.enqueue((0..<500).map { _ in .make("big") })
+        // scanWidth 1: strict least-recently-served order. (A wider scan trades that strictness for
+        // less contention between hosts: a newcomer then waits a random, not a fixed, few batches.)
+        var settings = Self.settings(concurrency: 1, batchSize: 10, drain: true)
+        settings.scanWidth = 1
+        let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .quiet)
+        let run = Task { await worker.run() }
+        _ = await eventually { order.withLock { $0.count } >= 20 }
+        let before = order.withLock { $0.count }
+        _ = try await store.enqueue([.make("small")])
+        await run.value
+        let position = order.withLock { $0.firstIndex(of: "small")! }
+        // At most a couple of batches of the backlog run before the newcomer.
+        #expect(position - before <= 20)
+    }
+
+    @Test func shutdownReleasesJobsThatDidNotStartWithoutChargingThem() async throws {
+        let executor = InProcessExecutor()
+        let entered = OneShot<Void>()
+        executor.register("t") { _ in
+            entered.offer(())
+            try await Task.sleep(for: .milliseconds(100))
+            return .ok()
+        }
+        _ = try await store.enqueue((0..<5).map { _ in .make() })
+        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
+        let run = Task { await worker.run() }
+        await entered.value
+        worker.shutdown()
+        await run.value
+        // Stopped at the end of the grace period: nothing completed, nothing charged, nothing leased.
+        let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "x", now: .now)
+        #expect(jobs.count == 5)
+        #expect(jobs.allSatisfy { $0.attempt == 1 })
+    }
+
+    @Test func aRunPastItsTimeoutIsAFailedAttempt() async throws {
+        let executor = InProcessExecutor()
+        executor.register("t", policy: TopicPolicy(timeout: .milliseconds(30))) { _ in
+            try await Task.sleep(for: .seconds(30))
+            return .ok()
+        }
+        _ = try await store.enqueue([.make(maxRetries: 0)])
+        await drain(executor)
+        let dead = try await store.deadLetters(matching: .all, limit: nil)
+        #expect(dead.map(\.reason) == ["timed out after 0.03 seconds"])
+    }
+
+    @Test func statusShowsServedTopicsWhileAHostRuns() async throws {
+        let executor = InProcessExecutor()
+        executor.register("served") { _ in .ok() }
+        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
+        let run = Task { await worker.run() }
+        #expect(try await eventually { try await store.status(now: .now).servedTopics == ["served"] })
+        worker.shutdown()
+        await run.value
+        #expect(try await store.status(now: .now).hosts.isEmpty)
+    }
+}
