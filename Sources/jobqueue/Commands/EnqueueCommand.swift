@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+
+struct EnqueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enqueue",
+        abstract: "Store a job (or every line of a JSON Lines file, all or nothing) and print its id.",
+        discussion: """
+            PAYLOAD is JSON; `-` reads it from standard input; it defaults to {}.
+            Each line of --file is an object: {"queue": "...", "topic": "...", "payload": <any JSON>,
+            "priority": 10, "at": "2026-01-01T09:00:00Z", "in": "5m", "max_retries": 3}.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The queue (tenant) id.") var queue: String?
+    @Argument(help: "The topic that routes the job to its worker.") var topic: String?
+    @Argument(help: "The payload as JSON, or - for standard input.") var payload: String?
+
+    @Option(help: "Lower runs first (default: the topic's, else 100).") var priority: Int?
+    @Option(help: ArgumentHelp("Run at this ISO-8601 time (wins over --in).", valueName: "TIME")) var at: String?
+    @Option(name: .customLong("in"), help: ArgumentHelp("Run after this delay: 1500ms, 90s, 5m, 1h.", valueName: "DELAY")) var delay: String?
+    @Option(help: "Retries after the first run (default: the topic's, else 3).") var maxRetries: Int?
+    @Option(help: ArgumentHelp("Enqueue every line of a JSON Lines file in one transaction.", valueName: "PATH")) var file: String?
+
+    func validate() throws {
+        if file != nil {
+            if queue != nil || topic != nil || payload != nil || priority != nil || at != nil || delay != nil || maxRetries != nil {
+                throw ValidationError("--file takes no QUEUE, TOPIC, PAYLOAD or job options: put them on each line")
+            }
+        } else if queue == nil || topic == nil {
+            throw ValidationError("give QUEUE and TOPIC, or --file PATH")
+        }
+    }
+
+    func run() async throws {
+        let (_, client) = try global.client()
+        let jobs: [NewJob]
+        if let file {
+            jobs = try JobsFile.read(path: file)
+        } else {
+            let text = payload == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : (payload ?? "{}")
+            let options = JobOptions(priority: priority, at: at, delay: delay, maxRetries: maxRetries)
+            jobs = [try options.job(queue: queue!, topic: topic!, payload: try JobInput.jsonPayload(text))]
+        }
+        for id in try await client.enqueue(jobs) {
+            print(id)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import JobQueue
+
+/// An input problem, reported as one line and exit code 1.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Turns command-line and file text into job fields, with one-line errors.
+enum JobInput {
+    /// Checks that `text` is JSON and returns its bytes unchanged.
+    static func jsonPayload(_ text: String) throws -> [UInt8] {
+        let bytes = Array(text.utf8)
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw InputError("payload is not valid JSON: \(text.count > 40 ? String(text.prefix(40)) + "…" : text)")
+        }
+        return bytes
+    }
+
+    static func time(_ text: String) throws -> Timestamp {
+        let plain = Date.ISO8601FormatStyle()
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
+            throw InputError("--at must be an ISO-8601 time like 2026-01-31T09:00:00Z, got '\(text)'")
+        }
+        return Timestamp(date)
+    }
+
+    static func delay(_ text: String) throws -> Duration {
+        guard let duration = Duration(text: text) else {
+            throw InputError("--in must be a duration like 1500ms, 90s, 5m or 1h, got '\(text)'")
+        }
+        return duration
+    }
+}
+
+/// The per-job options shared by the command line and JSON Lines input.
+struct JobOptions {
+    var priority: Int?
+    var at: String?
+    var delay: String?
+    var maxRetries: Int?
+
+    func job(queue: String, topic: String, payload: [UInt8]) throws -> NewJob {
+        if let maxRetries, maxRetries < 0 { throw InputError("--max-retries must be 0 or more, got \(maxRetries)") }
+        let visibleAt = NewJob.scheduled(at: try at.map(JobInput.time), in: try delay.map(JobInput.delay))
+        return NewJob(queueID: queue, topic: topic, payload: payload, priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
+    }
+}

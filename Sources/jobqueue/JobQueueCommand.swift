@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `jobqueue`: run the host, enqueue jobs, inspect queues and dead letters.
+@main
+struct JobQueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobqueue",
+        abstract: "A durable job queue that runs workers as compiled plugins.",
+        discussion: """
+            Reads ./config.yaml unless --config PATH is given.
+            Exit codes: 0 success; 1 error (bad input, unusable store or config, failed check); \
+            64 bad command line; 70 the host stopped on an internal error.
+            """,
+        subcommands: [
+            EnqueueCommand.self, StatusCommand.self, DeadCommand.self,
+        ]
+    )
+}
