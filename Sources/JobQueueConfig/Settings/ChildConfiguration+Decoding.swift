@@ -1,0 +1,13 @@
+extension ChildConfiguration {
+    enum ConfigKey: String, CaseIterable {
+        case backtrace, limits
+    }
+
+    /// Reads `children:`.
+    init(reading section: ConfigSection) throws(ConfigError) {
+        typealias Key = ConfigKey
+        self.init()
+        backtrace = try section[Key.backtrace]?.bool() ?? backtrace
+        limits = try ResourceLimits(reading: section.section(Key.limits, of: ResourceLimits.ConfigKey.self))
+    }
+}

@@ -1,0 +1,58 @@
+import JobQueue
+
+/// Everything a `config.yaml` says, validated, with defaults filled in and relative paths made
+/// absolute: what the `jobqueue` host needs to open its store and run its topics.
+///
+/// Read one with `Configuration.load(path:)`, or `parse(yaml:file:baseDirectory:)` for text
+/// from elsewhere. Every section and key of the file is optional; each property's type documents
+/// its keys' defaults and ranges. The keys are snake_case versions of the property names:
+///
+/// ```yaml
+/// store:    { path: jobqueue.db, sync: full, busy_timeout: 5s, max_payload: 1MiB }
+/// consumer: { concurrency: 4, batch_size: 10, lease: 30s, poll: 100ms, grace: 30s, scan_width: 10 }
+/// defaults: { priority: 100, max_retries: 3, timeout: 30s, backoff: { base: 1s, max: 1h, jitter: 0.1 } }
+/// children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
+/// log:      { level: info, format: text }
+/// topics:
+///   email:send:                           # any of the `defaults` keys, plus:
+///     plugin: plugins/libEmailWorker.so   # relative to the config file's folder
+///     config: { outbox: outbox/ }         # free-form; handed to the plugin as JSON
+/// ```
+///
+/// Loading is strict: unknown keys, values of the wrong kind or out of range, duplicate keys and
+/// YAML syntax errors all fail with a `ConfigError` pointing at the exact line and column.
+public struct Configuration: Sendable, Equatable {
+    /// The config file's absolute path; `"<string>"` when parsed from text without one.
+    public var file: String
+    public var store: StoreConfiguration
+    public var consumer: ConsumerConfiguration
+    /// The policy of topics that do not set their own values, field by field.
+    public var defaults: TopicPolicy
+    public var children: ChildConfiguration
+    public var log: LogConfiguration
+    /// In file order.
+    public var topics: [TopicConfiguration]
+
+    public init(
+        file: String = "<string>",
+        store: StoreConfiguration = StoreConfiguration(),
+        consumer: ConsumerConfiguration = ConsumerConfiguration(),
+        defaults: TopicPolicy = .default,
+        children: ChildConfiguration = ChildConfiguration(),
+        log: LogConfiguration = LogConfiguration(),
+        topics: [TopicConfiguration] = []
+    ) {
+        self.file = file
+        self.store = store
+        self.consumer = consumer
+        self.defaults = defaults
+        self.children = children
+        self.log = log
+        self.topics = topics
+    }
+
+    /// The topic called `name`, if the file configures it.
+    public func topic(named name: String) -> TopicConfiguration? {
+        topics.first { $0.name == name }
+    }
+}

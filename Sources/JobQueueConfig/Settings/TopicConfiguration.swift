@@ -1,0 +1,26 @@
+import JobQueue
+
+/// One entry of `topics:`: a topic this host serves, the plugin that runs its jobs and the
+/// policy its jobs get.
+public struct TopicConfiguration: Sendable, Equatable {
+    /// The key under `topics:`: 1…255 bytes, no spaces or control characters.
+    public var name: String
+    /// The worker plugin (a shared library), absolute once loaded: a relative `plugin:` is
+    /// resolved against the config file's folder. Nil when the topic names no plugin.
+    public var plugin: String?
+    /// The topic's own values, each missing one taken from `Configuration.defaults`.
+    public var policy: TopicPolicy
+    /// The topic's `config:` mapping as compact JSON, handed to the plugin as is; `{}` when
+    /// absent. Plain YAML numbers, booleans and nulls become JSON ones, all else strings.
+    public var pluginConfigJSON: String
+    /// Where the topic's name stands in the file, for messages about the topic.
+    public var mark: Mark
+
+    public init(name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", mark: Mark = Mark(line: 1, column: 1)) {
+        self.name = name
+        self.plugin = plugin
+        self.policy = policy
+        self.pluginConfigJSON = pluginConfigJSON
+        self.mark = mark
+    }
+}

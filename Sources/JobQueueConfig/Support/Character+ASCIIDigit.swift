@@ -1,0 +1,4 @@
+extension Character {
+    /// `0`…`9` only; `Character.isNumber` would also accept other scripts' digits and fractions.
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
+}
