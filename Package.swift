@@ -40,6 +40,13 @@ let package = Package(
             ]
         ),
 
+        // `jobqueue-bench`: throughput and latency figures (always run a release build).
+        .executableTarget(
+            name: "jobqueue-bench",
+            dependencies: ["JobQueue", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/jobqueue-bench"
+        ),
+
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"]),
         .testTarget(name: "JobQueueConfigTests", dependencies: ["JobQueueConfig"]),
         .testTarget(name: "CLITests", dependencies: ["JobQueue"]),

@@ -20,7 +20,7 @@ extension JobWorker {
     /// Runs one batch, settling each job as its outcome arrives and releasing the jobs that never ran.
     func execute(_ batch: [LeasedJob]) async {
         let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
-        let settling = Mutex<[Task<Void, Never>]>([])
+        let settlements = SettlementBuffer { await self.apply($0) }
         let reported = Mutex<Set<JobID>>([])
         let policies = executor.topics
 
@@ -29,21 +29,16 @@ extension JobWorker {
             self.leases.remove(id)
             let settlement = self.settlement(for: job, completion, policies: policies)
             self.log(job, completion.outcome)
-            let task = Task { await self.apply(settlement) }
-            settling.withLock { $0.append(task) }
+            settlements.add(settlement)
         }
 
         let done = reported.withLock { $0 }
         let unreported = batch.filter { !done.contains($0.id) }
-        for job in unreported { leases.remove(job.id) }
-        if !unreported.isEmpty {
-            await apply(unreported.map { Settlement(job: $0.id, lease: $0.lease, action: .release) })
+        for job in unreported {
+            leases.remove(job.id)
+            settlements.add(Settlement(job: job.id, lease: job.lease, action: .release))
         }
-        for task in settling.withLock({ $0 }) { await task.value }
-    }
-
-    private func apply(_ settlement: Settlement) async {
-        await apply([settlement])
+        await settlements.finish()
     }
 
     private func apply(_ settlements: [Settlement]) async {
@@ -59,6 +54,7 @@ extension JobWorker {
     }
 
     private func log(_ job: LeasedJob, _ outcome: JobOutcome) {
+        if case .ok = outcome, logger.logLevel > .debug { return }
         var metadata: Logger.Metadata = [
             "job_id": "\(job.id)", "queue_id": "\(job.queueID)", "topic": "\(job.topic)", "attempt": "\(job.attempt)",
         ]

@@ -43,7 +43,7 @@ extension SQLiteJobStore {
         let expiry = now + duration.milliseconds
         return try await writer.write { db in
             let candidates = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, payload, priority, attempt, max_retries, lease_token FROM jobs
+                SELECT id, payload, priority, attempt, max_retries, lease_token FROM jobs INDEXED BY jobs_order
                 WHERE queue_id = ? AND topic = ? AND visible_at <= ?
                 ORDER BY priority, visible_at, id LIMIT ?
                 """), arguments: [queue.queueID, queue.topic, now, limit])
