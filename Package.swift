@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "jobqueue",
             dependencies: [
-                "JobQueue", "JobQueueConfig",
+                "JobQueue", "JobQueueConfig", "JobQueueHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,3 +53,51 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Worker plugins: the C ABI, the Swift SDK, the fork server and the host side.
+// Plugins/README.md explains how they fit together. `swift build` builds every plugin below into
+// `.build/<debug|release>/lib<Name>.so`, next to the `jobqueue-forkserver` executable.
+
+/// A worker plugin built from `Plugins/<path>`: a `.dynamic` library product of one target.
+/// (A C plugin exports no headers; SwiftPM rejects the default `include` for a target whose
+/// `path` is set, hence ".".)
+func workerPlugin(_ name: String, path: String, swift: Bool = false) -> (Product, Target) {
+    (
+        .library(name: name, type: .dynamic, targets: [name]),
+        .target(name: name, dependencies: [swift ? "JobQueueSDK" : "CJobQueuePlugin"], path: "Plugins/\(path)", publicHeadersPath: swift ? nil : ".")
+    )
+}
+
+let workerPlugins = [
+    // Examples.
+    workerPlugin("NoopWorker", path: "NoopWorker"),
+    workerPlugin("WordCountWorker", path: "WordCountWorker"),
+    workerPlugin("EmailWorker", path: "EmailWorker", swift: true),
+    // Test fixtures (JobQueueHostTests).
+    workerPlugin("FaultWorker", path: "Fixtures/FaultWorker"),
+    workerPlugin("TrapWorker", path: "Fixtures/TrapWorker", swift: true),
+    workerPlugin("BadAbiWorker", path: "Fixtures/BadAbiWorker"),
+    workerPlugin("NoPerformWorker", path: "Fixtures/NoPerformWorker"),
+    workerPlugin("InitFailWorker", path: "Fixtures/InitFailWorker"),
+]
+
+package.products += [
+    // What a Swift plugin outside this package depends on.
+    .library(name: "JobQueueSDK", targets: ["JobQueueSDK"]),
+] + workerPlugins.map(\.0)
+
+package.targets += [
+    // jobqueue_plugin.h: the versioned C ABI between the host and worker plugins.
+    .target(name: "CJobQueuePlugin"),
+    // Swift plugins: conform to JobWorker, add one @_cdecl("jq_init") line. Never depends on the host.
+    .target(name: "JobQueueSDK", dependencies: ["CJobQueuePlugin"]),
+    // The single-threaded C process that loads plugins once and forks a child per batch.
+    .executableTarget(name: "jobqueue-forkserver", dependencies: ["CJobQueuePlugin"]),
+    // The host's side: ForkServer, PluginExecutor, PluginChecker.
+    .target(
+        name: "JobQueueHost",
+        dependencies: ["JobQueue", .product(name: "Logging", package: "swift-log")]
+    ),
+    // Needs `swift build` first: it runs the plugins and the fork server built next to it.
+    .testTarget(name: "JobQueueHostTests", dependencies: ["JobQueueHost"]),
+] + workerPlugins.map(\.1)

@@ -12,7 +12,7 @@ struct JobQueueCommand: AsyncParsableCommand {
             64 bad command line; 70 the host stopped on an internal error.
             """,
         subcommands: [
-            EnqueueCommand.self, StatusCommand.self, DeadCommand.self,
+            RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, DeadCommand.self,
         ]
     )
 }

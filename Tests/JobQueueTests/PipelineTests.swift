@@ -181,12 +181,12 @@ import Testing
         let executor = InProcessExecutor()
         executor.register("slow") { _ in
             runs.withLock { $0 += 1 }
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(1600))
             return .ok()
         }
         _ = try await store.enqueue([.make("q", "slow")])
-        // Lease 200 ms, job 700 ms: only renewal (every 67 ms) keeps the second worker away.
-        let settings = Self.settings(lease: .milliseconds(200))
+        // Lease 500 ms, job 1.6 s: only renewal (every 167 ms) keeps the second worker away.
+        let settings = Self.settings(lease: .milliseconds(500))
         let workers = (0..<2).map { _ in JobWorker(store: store, executor: executor, settings: settings, logger: .quiet) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers { group.addTask { await worker.run() } }

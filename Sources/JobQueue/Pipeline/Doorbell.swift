@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wakes one sleeping waiter early. A ring with nobody waiting is remembered until the next wait,
 /// so a signal between "found nothing" and "go to sleep" is never lost.
-final class Doorbell: Sendable {
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,7 +10,9 @@ final class Doorbell: Sendable {
 
     private let state = Mutex(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let waiter = state.withLock { state in
             guard let waiter = state.waiter else {
                 state.rung = true
@@ -23,7 +25,7 @@ final class Doorbell: Sendable {
     }
 
     /// Returns on a ring, after `timeout`, or when the task is cancelled, whichever comes first.
-    func wait(upTo timeout: Duration) async {
+    public func wait(upTo timeout: Duration) async {
         let alreadyRung = state.withLock { state in
             defer { state.rung = false }
             return state.rung

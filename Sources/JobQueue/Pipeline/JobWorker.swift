@@ -23,6 +23,9 @@ public final class JobWorker: Sendable {
     let stopSignal = Doorbell()
     /// Batches currently in the hands of the executor.
     let batchesRunning = Atomic<Int>(0)
+    private let note = Mutex<String?>(nil)
+    /// Wakes the lease extender to publish the host record at once.
+    private let heartbeatNow = Doorbell()
 
     public init(
         store: any JobStore, executor: any JobExecutor, settings: WorkerSettings = WorkerSettings(),
@@ -51,8 +54,17 @@ public final class JobWorker: Sendable {
         doorbell.ring()
     }
 
-    /// Wakes the manager now, e.g. after work was enqueued through another path.
-    public func wake() { doorbell.ring() }
+    /// Wakes the manager now, e.g. after the executor started serving new topics.
+    public func wake() {
+        doorbell.ring()
+        heartbeatNow.ring()
+    }
+
+    /// Publishes (or clears) a problem in this host's record, for `jobqueue status` to show.
+    public func setNote(_ text: String?) {
+        note.withLock { $0 = text }
+        heartbeatNow.ring()
+    }
 
     public func run() async {
         await withTaskCancellationHandler {
@@ -78,7 +90,9 @@ public final class JobWorker: Sendable {
                 }
             }
             let graceKeeper = Task {
-                await stopSignal.wait(upTo: .seconds(Int64.max / 4))
+                while !isStopping && !Task.isCancelled {
+                    await stopSignal.wait(upTo: .seconds(3600))
+                }
                 guard !Task.isCancelled else { return }
                 try? await Task.sleep(for: settings.grace)
                 if !Task.isCancelled {
@@ -118,12 +132,12 @@ public final class JobWorker: Sendable {
                 }
                 let host = HostRecord(
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
-                    topics: executor.topics.keys.sorted(), startedAt: startedAt, seenAt: now)
+                    topics: executor.topics.keys.sorted(), startedAt: startedAt, seenAt: now, note: note.withLock { $0 })
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 logger.error("lease extension failed: \(error)")
             }
-            try? await Task.sleep(for: interval)
+            await heartbeatNow.wait(upTo: interval)
         }
     }
 }

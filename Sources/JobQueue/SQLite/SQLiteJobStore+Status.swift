@@ -20,11 +20,11 @@ extension SQLiteJobStore {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
             }
-            let hosts = try Row.fetchAll(db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at FROM hosts WHERE expires_at > ? ORDER BY started_at", arguments: [now.rawValue]).map { row in
+            let hosts = try Row.fetchAll(db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at, note FROM hosts WHERE expires_at > ? ORDER BY started_at", arguments: [now.rawValue]).map { row in
                 HostRecord(
                     id: row[0], hostname: row[1], pid: row[2],
                     topics: (row[3] as String).split(separator: "\n").map(String.init),
-                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]))
+                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6])
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts)
@@ -35,11 +35,12 @@ extension SQLiteJobStore {
         let expiry = host.seenAt.rawValue + ttl.milliseconds
         try await writer.write { db in
             try db.execute(sql: """
-                INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at
+                INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                    topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
                 """, arguments: [
                     host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
-                    host.startedAt.rawValue, host.seenAt.rawValue, expiry,
+                    host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note,
                 ])
             // Forget hosts that stopped heart-beating long ago.
             try db.execute(sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - 3_600_000])

@@ -41,7 +41,7 @@ public final class SQLiteJobStore: JobStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.checkIdentity(of: pool, path: path)
+            try Self.claim(pool, path: path)
             try SQLiteSchema.migrator.migrate(pool)
         } catch let error as StoreError {
             throw error
@@ -65,18 +65,24 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    /// Refuses files that belong to another program, or to a newer JobQueue.
-    private static func checkIdentity(of pool: DatabasePool, path: String) throws {
-        try pool.read { db in
-            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            if applicationID != SQLiteSchema.applicationID && (applicationID != 0 || tableCount > 0) {
-                throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
-            }
-            if tableCount > 0, try SQLiteSchema.migrator.hasBeenSuperseded(db) {
-                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                let unknown = applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", ")
-                throw StoreError.newerSchema(path: path, found: unknown)
+    /// Marks an empty file as a JobQueue store before anything else is written to it, so that a
+    /// process killed half-way through creating the schema leaves a file the next one recognises;
+    /// refuses files that belong to another program, or to a newer JobQueue.
+    private static func claim(_ pool: DatabasePool, path: String) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if applicationID == 0 && tableCount == 0 {
+                    try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
+                } else if applicationID != SQLiteSchema.applicationID {
+                    throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
+                } else if tableCount > 0, try SQLiteSchema.migrator.hasBeenSuperseded(db) {
+                    let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+                    let unknown = applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", ")
+                    throw StoreError.newerSchema(path: path, found: unknown)
+                }
+                return .commit
             }
         }
     }

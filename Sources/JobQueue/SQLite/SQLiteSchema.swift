@@ -14,8 +14,6 @@ enum SQLiteSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(identifiers[0]) { db in
             try db.execute(sql: """
-                PRAGMA application_id = \(applicationID);
-
                 -- One row per live job. `id` is the enqueue order; AUTOINCREMENT never reuses an id.
                 -- While leased, `visible_at` equals the lease expiry, so an expired lease is simply
                 -- visible again (crash recovery needs no sweeper).
@@ -70,7 +68,8 @@ enum SQLiteSchema {
                     topics TEXT NOT NULL,
                     started_at INTEGER NOT NULL,
                     seen_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL
+                    expires_at INTEGER NOT NULL,
+                    note TEXT
                 );
                 """)
         }

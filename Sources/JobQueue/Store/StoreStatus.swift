@@ -42,13 +42,16 @@ public struct HostRecord: Sendable, Equatable, Codable {
     public var topics: [String]
     public var startedAt: Timestamp
     public var seenAt: Timestamp
+    /// A problem the host wants operators to see, e.g. why its last reload was refused.
+    public var note: String?
 
-    public init(id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp) {
+    public init(id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp, note: String? = nil) {
         self.id = id
         self.hostname = hostname
         self.pid = pid
         self.topics = topics
         self.startedAt = startedAt
         self.seenAt = seenAt
+        self.note = note
     }
 }

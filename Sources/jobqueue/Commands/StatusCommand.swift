@@ -66,6 +66,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             for host in report.hosts {
                 lines.append("host \(host.id) (pid \(host.pid)): serves \(host.topics.joined(separator: ", "))")
+                if let note = host.note { lines.append("  ! \(note)") }
             }
         }
         if !report.unservedTopics.isEmpty {

@@ -1,0 +1,71 @@
+import JobQueue
+import Logging
+
+/// Runs jobs through worker plugins in forked children of a ``ForkServer``.
+///
+/// Each batch runs in one child; each job's completion is reported the moment its outcome
+/// arrives. When a child dies, the job it was running is charged (`crashed: SIGSEGV`,
+/// `exited with status 1`, `timed out after 30s`) and the jobs after it are left unreported, so
+/// they go back to the queue uncharged.
+public final class PluginExecutor: JobExecutor {
+    public let server: ForkServer
+    /// The plugins loaded in `server`.
+    public let plugins: [PluginSpec]
+    public let topics: [String: TopicPolicy]
+    let logger: Logger
+
+    /// An executor over a server in which `plugins` are already loaded.
+    public init(server: ForkServer, plugins: [PluginSpec], logger: Logger = Logger(label: "jobqueue.plugins")) {
+        self.server = server
+        self.plugins = plugins
+        self.topics = Dictionary(plugins.map { ($0.topic, $0.policy) }, uniquingKeysWith: { _, last in last })
+        self.logger = logger
+    }
+
+    /// Starts a fork server and loads `plugins` into it.
+    ///
+    /// - Throws: ``PluginLoadError`` listing every plugin that failed (the server is shut down
+    ///   then), or ``ForkServerError`` if the server cannot be started.
+    public static func start(
+        plugins: [PluginSpec], configuration: ForkServer.Configuration = ForkServer.Configuration(),
+        logger: Logger = Logger(label: "jobqueue.plugins")
+    ) async throws -> PluginExecutor {
+        let server = try ForkServer(configuration: configuration, logger: logger)
+        let results = try await server.load(plugins: plugins)
+        let failures = results.filter { !$0.isLoaded }
+        guard failures.isEmpty else {
+            await server.shutdown()
+            throw PluginLoadError(failures: failures)
+        }
+        return PluginExecutor(server: server, plugins: plugins, logger: logger)
+    }
+
+    public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
+        // A batch normally holds one topic; consecutive runs of a topic each get a child.
+        var start = batch.startIndex
+        while start < batch.endIndex, !Task.isCancelled {
+            let topic = batch[start].topic
+            let end = batch[start...].firstIndex { $0.topic != topic } ?? batch.endIndex
+            guard let policy = topics[topic] else {
+                logger.error("no plugin is loaded for this topic; jobs go back to the queue", metadata: ["topic": "\(topic)"])
+                return
+            }
+            let jobs = Array(batch[start..<end])
+            let handle: BatchHandle
+            do {
+                handle = try server.run(topic: topic, jobs: jobs)
+            } catch {
+                logger.error("cannot start a batch: \(error)", metadata: ["topic": "\(topic)"])
+                return
+            }
+            let complete = await BatchRun(jobs: jobs, timeout: policy.timeout, handle: handle, logger: logger, report: report).run()
+            guard complete else { return }
+            start = end
+        }
+    }
+
+    /// Drains the fork server (running batches finish) and stops it.
+    public func shutdown() async {
+        await server.shutdown()
+    }
+}

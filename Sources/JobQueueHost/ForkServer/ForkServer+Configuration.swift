@@ -1,0 +1,38 @@
+extension ForkServer {
+    /// How to start a fork server and what its children may use.
+    public struct Configuration: Sendable, Equatable {
+        /// The `jobqueue-forkserver` executable. Nil: `$JOBQUEUE_FORKSERVER` if set, else the
+        /// file of that name next to the running executable.
+        public var executablePath: String?
+        /// Resource limits of every batch's child.
+        public var limits: ResourceLimits
+        /// Keep the Swift runtime's crash backtraces on in children. Off by default: a backtrace
+        /// is ~90 lines of stderr and 5–10 ms per crash.
+        public var swiftBacktraces: Bool
+
+        public init(executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false) {
+            self.executablePath = executablePath
+            self.limits = limits
+            self.swiftBacktraces = swiftBacktraces
+        }
+    }
+
+    /// rlimits applied in every batch's child; 0 leaves a limit as the fork server has it. Core
+    /// dumps are always off.
+    public struct ResourceLimits: Sendable, Equatable {
+        /// RLIMIT_AS: virtual memory. Note that the Swift runtime alone reserves a few hundred MB.
+        public var addressSpaceBytes: UInt64
+        /// RLIMIT_CPU: CPU seconds for the whole batch; past it the child gets SIGXCPU.
+        public var cpuSeconds: UInt64
+        /// RLIMIT_NOFILE: open file descriptors.
+        public var openFiles: UInt64
+
+        public init(addressSpaceBytes: UInt64 = 0, cpuSeconds: UInt64 = 0, openFiles: UInt64 = 0) {
+            self.addressSpaceBytes = addressSpaceBytes
+            self.cpuSeconds = cpuSeconds
+            self.openFiles = openFiles
+        }
+
+        public static let unlimited = ResourceLimits()
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ForkServer {
+    /// The executable's file name.
+    public static let executableName = "jobqueue-forkserver"
+
+    /// Where the fork server executable is: `explicit`, else `$JOBQUEUE_FORKSERVER`, else next to
+    /// the running executable (SwiftPM builds both into the same folder).
+    static func locateExecutable(_ explicit: String?) throws(ForkServerError) -> String {
+        var candidates: [String] = []
+        if let explicit {
+            candidates.append(explicit)
+        } else if let fromEnvironment = getenv("JOBQUEUE_FORKSERVER") {
+            candidates.append(String(cString: fromEnvironment))
+        } else if let directory = runningExecutableDirectory() {
+            candidates.append(directory + "/" + executableName)
+        }
+        for candidate in candidates where access(candidate, X_OK) == 0 {
+            return candidate
+        }
+        throw .executableNotFound(searched: candidates)
+    }
+
+    /// The folder of the running executable (`/proc/self/exe`), if it can be read.
+    static func runningExecutableDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return String(path[..<slash])
+    }
+
+    /// Starts the fork server with posix_spawn (never fork: this process is multi-threaded).
+    ///
+    /// The child gets stdin = command pipe, stdout = event pipe, the host's stderr, no other
+    /// descriptor, an empty signal mask, default signal handlers, its own process group (so a
+    /// terminal's Ctrl-C reaches the host, which then drains the server) and the host's
+    /// environment with `SWIFT_BACKTRACE` set as configured.
+    static func spawn(executable: String, swiftBacktraces: Bool) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
+        let command = try makePipe(executable)
+        let event: [Int32]
+        do {
+            event = try makePipe(executable)
+        } catch {
+            close(command[0]); close(command[1])
+            throw error
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, command[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, event[1], 1)
+        // Other inherited descriptors: the server closes everything above 2 as it starts.
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var environment = currentEnvironment().filter { !$0.hasPrefix("SWIFT_BACKTRACE=") }
+        if !swiftBacktraces {
+            environment.append("SWIFT_BACKTRACE=enable=no")
+        } else if let inherited = getenv("SWIFT_BACKTRACE") {
+            environment.append("SWIFT_BACKTRACE=" + String(cString: inherited))
+        }
+
+        var pid: pid_t = 0
+        let result = withCStrings([executable]) { argv in
+            withCStrings(environment) { envp in
+                posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            }
+        }
+        close(command[0])
+        close(event[1])
+        guard result == 0 else {
+            close(command[1]); close(event[0])
+            throw .spawnFailed(path: executable, errno: result)
+        }
+        return (pid, command[1], event[0])
+    }
+
+    /// A pipe whose ends are close-on-exec, so that no other process this host spawns inherits
+    /// them (the server would never see end of file). Glibc's pipe2 is not visible from Swift.
+    private static func makePipe(_ executable: String) throws(ForkServerError) -> [Int32] {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw .spawnFailed(path: executable, errno: errno) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        return ends
+    }
+
+    private static func currentEnvironment() -> [String] {
+        var entries: [String] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(String(cString: entry))
+            cursor += 1
+        }
+        return entries
+    }
+
+    /// Calls `body` with a NULL-terminated C array of the strings, valid during the call.
+    private static func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> Result) -> Result {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        return body(pointers)
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import JobQueue
+import Logging
+
+/// One generation of the fork server: a small single-threaded C process that loads plugins once
+/// and forks a child per batch, so that this multi-threaded host never forks and a plugin that
+/// crashes or hangs only takes a child down.
+///
+/// Started with posix_spawn; commands go down its stdin and events come back on its stdout, read
+/// by one dedicated thread. To change plugins, start a new generation and ``shutdown()`` the old
+/// one: it finishes its running batches, then exits. Dropping the last reference without
+/// shutting down closes the command pipe, and the server kills its batches and exits.
+public final class ForkServer: Sendable {
+    /// The server's process id.
+    public let pid: pid_t
+    /// The executable that was started.
+    public let executablePath: String
+    public let configuration: Configuration
+
+    let channel: CommandChannel
+    let router: EventRouter
+
+    /// Starts a fork server. It has no plugins until ``load(plugins:)``.
+    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "jobqueue.forkserver")) throws(ForkServerError) {
+        let executable = try Self.locateExecutable(configuration.executablePath)
+        let (pid, commandFD, eventFD) = try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces)
+        self.pid = pid
+        self.executablePath = executable
+        self.configuration = configuration
+        self.channel = CommandChannel(descriptor: commandFD)
+        self.router = EventRouter()
+        EventReader.start(descriptor: eventFD, serverPID: pid, router: router, logger: logger)
+    }
+
+    deinit {
+        channel.close()
+    }
+
+    /// Loads plugins: dlopen, ABI check, `jq_init`, single-thread check. Returns one result per
+    /// plugin, in order; a failed plugin's result says why in one line. The configured resource
+    /// limits apply to every batch started afterwards.
+    ///
+    /// - Throws: ``ForkServerError/notRunning`` after ``shutdown()``, ``ForkServerError/exited(_:)``
+    ///   if the server ended before answering (a plugin's `jq_init` crashed it).
+    public func load(plugins: [PluginSpec]) async throws -> [PluginLoadResult] {
+        let frame = ServerCommand.load(plugins, limits: configuration.limits, swiftBacktraces: configuration.swiftBacktraces).frame
+        return try await withCheckedThrowingContinuation { continuation in
+            do {
+                try channel.send(frame) { router.expectLoad(continuation) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Starts running `jobs` (in order, in one forked child) with the plugin loaded for `topic`.
+    /// Follow the batch through the handle's events.
+    ///
+    /// - Throws: ``ForkServerError/notRunning`` once the server is shut down or gone.
+    public func run(topic: String, jobs: [LeasedJob]) throws(ForkServerError) -> BatchHandle {
+        // Routed before it is sent, so no event of the batch can arrive unexpected.
+        let (id, events) = router.openBatch()
+        do {
+            try channel.send(ServerCommand.run(batch: id, topic: topic, jobs: jobs).frame)
+        } catch {
+            router.dropBatch(id)
+            throw error
+        }
+        return BatchHandle(id: id, events: events, server: self)
+    }
+
+    /// SIGKILLs batch `id`'s child and its process group; its `.exited` event follows.
+    public func kill(batch id: UInt64) {
+        try? channel.send(ServerCommand.kill(batch: id).frame)
+    }
+
+    /// Drains and stops the server: no new batches, running ones finish, plugins get
+    /// `jq_shutdown`, the process exits. Returns how it exited (nil if it could not be reaped).
+    @discardableResult
+    public func shutdown() async -> WaitStatus? {
+        try? channel.send(ServerCommand.shutdown.frame)
+        let status = await router.waitForEnd()
+        channel.close()
+        return status
+    }
+
+    /// True until the server's process has ended.
+    public var isRunning: Bool { !router.ended.0 }
+}

@@ -1,0 +1,16 @@
+/// Whether the fork server loaded one plugin, and if not, why (one line).
+public struct PluginLoadResult: Sendable, Equatable, CustomStringConvertible {
+    public var topic: String
+    /// Nil when the plugin is loaded and initialised.
+    public var failure: String?
+
+    public init(topic: String, failure: String? = nil) {
+        self.topic = topic
+        self.failure = failure
+    }
+
+    public var isLoaded: Bool { failure == nil }
+
+    /// `email: ok` or `email: jq_init failed: …`.
+    public var description: String { "\(topic): \(failure ?? "ok")" }
+}

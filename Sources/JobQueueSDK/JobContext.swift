@@ -1,0 +1,83 @@
+import CJobQueuePlugin
+
+/// What a run may ask of the host besides returning its result: log lines and follow-up jobs.
+///
+/// Valid only during the ``JobWorker/perform(_:_:_:)`` call that received it; do not keep it or
+/// use it from another thread.
+public struct JobContext {
+    let raw: UnsafeMutablePointer<jq_context>
+
+    init(_ raw: UnsafeMutablePointer<jq_context>) { self.raw = raw }
+
+    /// Writes one line into the host's log, tagged with the job's id, queue, topic and attempt.
+    public func log(_ message: String, level: LogLevel = .info) {
+        message.withCString { raw.pointee.log?(raw, level.cValue, $0) }
+    }
+
+    /// Asks for a follow-up job, stored in the same transaction as this job's completion: it
+    /// exists if and only if this run's outcome is recorded.
+    ///
+    /// - Parameters:
+    ///   - priority: lower runs first; nil takes the topic's default.
+    ///   - delay: how long after the completion the job becomes visible; nil means at once.
+    ///   - maxRetries: retries after its first run; nil takes the topic's default.
+    /// - Throws: ``EnqueueRefused`` when an argument is out of range or a limit of
+    ///   `jobqueue_plugin.h` (payload size, number of follow-ups) is reached.
+    public func enqueue(
+        queueID: String, topic: String, payload: [UInt8],
+        priority: Int? = nil, delay: Duration? = nil, maxRetries: Int? = nil
+    ) throws {
+        var options = jq_enqueue_options()
+        options.size = MemoryLayout<jq_enqueue_options>.size
+        if let priority {
+            guard let value = Int32(exactly: priority) else { throw EnqueueRefused("priority \(priority) is out of range") }
+            options.set |= UInt32(JQ_ENQUEUE_PRIORITY)
+            options.priority = value
+        }
+        if let delay {
+            let (seconds, attoseconds) = delay.components
+            let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            guard milliseconds >= 0 else { throw EnqueueRefused("delay \(delay) is negative") }
+            options.set |= UInt32(JQ_ENQUEUE_DELAY)
+            options.delay_ms = UInt64(milliseconds)
+        }
+        if let maxRetries {
+            guard let value = UInt32(exactly: maxRetries) else { throw EnqueueRefused("maxRetries \(maxRetries) is out of range") }
+            options.set |= UInt32(JQ_ENQUEUE_MAX_RETRIES)
+            options.max_retries = value
+        }
+        guard let enqueue = raw.pointee.enqueue else { throw EnqueueRefused("the host offers no enqueue") }
+        let status = payload.withUnsafeBufferPointer { bytes in
+            queueID.withCString { queue in
+                topic.withCString { topic in
+                    enqueue(raw, queue, topic, bytes.baseAddress, bytes.count, &options)
+                }
+            }
+        }
+        guard status == 0 else {
+            throw EnqueueRefused("the host refused follow-up \(queueID)/\(topic) (\(payload.count) payload bytes)")
+        }
+    }
+
+    // MARK: Reporting the result (used by the SDK's jq_perform)
+
+    func setResult(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBufferPointer { raw.pointee.set_result?(raw, $0.baseAddress, $0.count) }
+    }
+
+    func setMessage(_ message: String) {
+        _ = message.withCString { raw.pointee.set_message?(raw, $0) }
+    }
+
+    func setSnooze(milliseconds: UInt64) {
+        _ = raw.pointee.set_snooze?(raw, milliseconds)
+    }
+}
+
+/// Thrown by ``JobContext/enqueue(queueID:topic:payload:priority:delay:maxRetries:)`` when the
+/// follow-up cannot be accepted.
+public struct EnqueueRefused: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}

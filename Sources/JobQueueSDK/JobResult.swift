@@ -1,0 +1,47 @@
+/// What a run of ``JobWorker/perform(_:_:_:)`` says about the job.
+///
+/// ```swift
+/// return .ok                      // done
+/// return .ok("sent to 3 people")  // done, with a result the host logs
+/// return .error("SMTP 451")       // failed: retried after backoff
+/// return .snooze(milliseconds: 5_000)
+/// return .discard("unsubscribed") // give up now, no retry
+/// ```
+public struct JobResult: Sendable, Equatable {
+    /// The cases, for inspecting a result.
+    public enum Kind: Sendable, Equatable {
+        case ok(result: [UInt8]?)
+        case error(String)
+        case snooze(milliseconds: UInt64)
+        case discard(String)
+    }
+
+    public let kind: Kind
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// Done; the job is deleted.
+    public static let ok = JobResult(.ok(result: nil))
+
+    /// Done, with result bytes (kept up to 1 MiB).
+    public static func ok(_ result: [UInt8]) -> JobResult { JobResult(.ok(result: result)) }
+
+    /// Done, with a result text.
+    public static func ok(_ result: String) -> JobResult { JobResult(.ok(result: Array(result.utf8))) }
+
+    /// Failed; retried after backoff, dead-lettered once the retries are spent.
+    public static func error(_ message: String) -> JobResult { JobResult(.error(message)) }
+
+    /// Run again after `milliseconds`; counts as an attempt but never dead-letters.
+    public static func snooze(milliseconds: UInt64) -> JobResult { JobResult(.snooze(milliseconds: milliseconds)) }
+
+    /// Run again after `delay` (whole milliseconds; negative counts as zero).
+    public static func snooze(_ delay: Duration) -> JobResult {
+        let (seconds, attoseconds) = delay.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return .snooze(milliseconds: UInt64(max(milliseconds, 0)))
+    }
+
+    /// Give up now: the job is dead-lettered as discarded, with `reason`.
+    public static func discard(_ reason: String) -> JobResult { JobResult(.discard(reason)) }
+}

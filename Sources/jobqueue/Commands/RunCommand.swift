@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import JobQueueConfig
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the host: serve the configured topics with their plugins until stopped.",
+        discussion: """
+            Every batch runs in a forked child, so a crashing or hanging plugin never takes the host \
+            down. Editing config.yaml or replacing a plugin file reloads without dropping jobs (SIGHUP \
+            forces it). SIGTERM or SIGINT stops gracefully: no new work, running batches get `grace` \
+            to finish.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Exit 0 once served topics hold no ready, scheduled or running job.") var drain = false
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        if let problem = configuration.hostProblem { throw InputError(problem) }
+        LogSetup.bootstrap(configuration.log)
+        let runtime = HostRuntime(
+            configPath: global.config, configuration: configuration, drain: drain, logger: Logger(label: "jobqueue"))
+        try await runtime.run()
+    }
+}

@@ -1,0 +1,45 @@
+import JobQueue
+import JobQueueConfig
+import JobQueueHost
+
+/// How the configuration file maps onto the engine's and the fork server's settings.
+extension Configuration {
+    var storeSettings: SQLiteJobStore.Settings {
+        SQLiteJobStore.Settings(path: store.path, sync: store.sync, busyTimeout: store.busyTimeout)
+    }
+
+    func workerSettings(drain: Bool) -> WorkerSettings {
+        WorkerSettings(
+            concurrency: consumer.concurrency, batchSize: consumer.batchSize, lease: consumer.lease,
+            poll: consumer.poll, grace: consumer.grace, scanWidth: consumer.scanWidth, drain: drain)
+    }
+
+    /// Topics that name a plugin, as the fork server loads them.
+    var pluginSpecs: [PluginSpec] {
+        topics.compactMap { topic in
+            topic.plugin.map { PluginSpec(topic: topic.name, path: $0, configJSON: topic.pluginConfigJSON, policy: topic.policy) }
+        }
+    }
+
+    var forkServerConfiguration: ForkServer.Configuration {
+        let limits = children.limits
+        return ForkServer.Configuration(
+            limits: ForkServer.ResourceLimits(
+                addressSpaceBytes: UInt64(limits.addressSpace ?? 0),
+                cpuSeconds: UInt64(limits.cpuTime.map { max($0.components.seconds, 1) } ?? 0),
+                openFiles: UInt64(limits.openFiles ?? 0)),
+            swiftBacktraces: children.backtrace)
+    }
+
+    /// Files whose change triggers a reload: this file and every plugin.
+    var watchedFiles: [String] { [file] + pluginSpecs.map(\.path) }
+
+    /// Why this configuration cannot run a host, if it cannot: a one-line error naming the place.
+    var hostProblem: String? {
+        if topics.isEmpty { return "\(file): no topics to serve (add a `topics:` section)" }
+        if let topic = topics.first(where: { $0.plugin == nil }) {
+            return "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' has no plugin"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+
+/// `jobqueue run` end to end: the real host, fork server and plugin `.so` files.
+@Suite(.serialized) struct HostTests {
+    static func plugin(_ name: String) -> String {
+        let folder = (CLI.binary as NSString).deletingLastPathComponent
+        let path = "\(folder)/lib\(name).so"
+        precondition(FileManager.default.fileExists(atPath: path), "\(path) is missing: run `swift build` first")
+        return path
+    }
+
+    /// A host config serving `topics` (name → plugin path and extra YAML lines).
+    static func config(_ topics: [(String, String, String)], consumer: String = "{ concurrency: 2, batch_size: 5, lease: 2s, poll: 50ms, grace: 2s }") -> String {
+        var text = """
+            store: { path: queue.db, sync: normal }
+            consumer: \(consumer)
+            defaults: { backoff: { base: 10ms, max: 50ms, jitter: 0 }, timeout: 2s }
+            log: { level: info }
+            topics:
+
+            """
+        for (name, plugin, extra) in topics {
+            text += "  \(name):\n    plugin: \(plugin)\n"
+            if !extra.isEmpty { text += "    \(extra)\n" }
+        }
+        return text
+    }
+
+    func statusJSON(_ cli: CLI) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+    }
+
+    func totals(_ cli: CLI) throws -> [String: Int] {
+        try statusJSON(cli)["totals"] as! [String: Int]
+    }
+
+    @Test func drainRunsEveryOutcomeThroughPluginsAndRoutesByTopic() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let cli = try CLI(config: Self.config([
+            ("fault", Self.plugin("FaultWorker"), ""),
+            ("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }"),
+        ]))
+        defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
+        try cli.write("jobs.jsonl", """
+            {"queue": "a", "topic": "fault", "payload": "ok"}
+            {"queue": "a", "topic": "fault", "payload": "error:broken", "max_retries": 1}
+            {"queue": "a", "topic": "fault", "payload": "discard:hopeless"}
+            {"queue": "a", "topic": "fault", "payload": "segv", "max_retries": 0}
+            {"queue": "b", "topic": "count", "payload": "one two three"}
+            """)
+        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        let run = try cli.run("run", "--drain")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 3])
+        let dead = try cli.run("dead", "list", "--json").stdout
+        #expect(dead.contains("broken"))
+        #expect(dead.contains("hopeless"))
+        #expect(dead.contains("crashed: SIGSEGV"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: reports)
+        #expect(written == ["5.txt"])
+    }
+
+    @Test func aHostKilledMidBatchLosesNoJob() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let cli = try CLI(config: Self.config(
+            [("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")],
+            consumer: "{ concurrency: 2, batch_size: 10, lease: 300ms, poll: 20ms, grace: 1s }"))
+        defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
+        let count = 300
+        try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 3)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
+        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+
+        for _ in 0..<3 {
+            let (host, _, _) = try cli.start(["run"])
+            usleep(UInt32.random(in: 150_000...400_000))
+            kill(host.processIdentifier, SIGKILL)
+            host.waitUntilExit()
+        }
+        let run = try cli.run("run", "--drain")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+        let written = Set(try FileManager.default.contentsOfDirectory(atPath: reports))
+        #expect(written == Set((1...count).map { "\($0).txt" }))
+    }
+
+    @Test func sigtermStopsGracefullyAndReleasesWhatDidNotRun() throws {
+        let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")], consumer: "{ concurrency: 1, batch_size: 20, grace: 5s }"))
+        defer { cli.cleanUp() }
+        try cli.write("jobs.jsonl", (0..<20).map { _ in #"{"queue": "q", "topic": "fault", "payload": "sleep:50"}"# }.joined(separator: "\n"))
+        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        let (host, _, err) = try cli.start(["run"])
+        usleep(300_000)
+        kill(host.processIdentifier, SIGTERM)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        host.waitUntilExit()
+        #expect(host.terminationStatus == 0, "\(log)")
+        let totals = try totals(cli)
+        #expect(totals["running"] == 0)
+        #expect(totals["dead"] == 0)
+        // The batch in flight finished (all 20) within the grace period.
+        #expect(totals["ready"] == 0)
+    }
+
+    @Test func hotReloadSwapsAPluginUnderLoadWithoutFailingAJob() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
+        let installed = cli.folder + "/libwork.so"
+        try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: installed)
+        try cli.write("config.yaml", Self.config([("work", installed, "config: { report_dir: \(reports) }")]))
+        try cli.write("jobs.jsonl", (0..<200).map { _ in #"{"queue": "q", "topic": "work", "payload": "sleep:5"}"# }.joined(separator: "\n"))
+        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+
+        let (host, _, err) = try cli.start(["run", "--drain"])
+        usleep(300_000)
+        // Install version 2 as installers do: write a new file, rename it over the old path.
+        let staged = cli.folder + "/.libwork.so.new"
+        try FileManager.default.copyItem(atPath: Self.plugin("WordCountWorker"), toPath: staged)
+        let swapped = Date()
+        #expect(rename(staged, installed) == 0)
+        var firstReport: Date?
+        while firstReport == nil && Date().timeIntervalSince(swapped) < 10 {
+            if !(try FileManager.default.contentsOfDirectory(atPath: reports)).isEmpty { firstReport = Date() }
+            usleep(5_000)
+        }
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        host.waitUntilExit()
+        #expect(host.terminationStatus == 0, "\(log)")
+        let latency = firstReport.map { $0.timeIntervalSince(swapped) }
+        print("hot reload: first job on the new plugin \(latency.map { String(format: "%.0f ms", $0 * 1000) } ?? "never") after the rename")
+        #expect(latency != nil)
+        #expect(log.contains("reloaded: generation 2"))
+        // No job was dropped or failed.
+        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+    }
+
+    @Test func aConfigChangeAddsATopicAndABadPluginKeepsTheOldGeneration() throws {
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp() }
+        let installed = cli.folder + "/libwork.so"
+        try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: installed)
+        try cli.write("config.yaml", Self.config([("work", installed, "")]))
+        #expect(try cli.run("enqueue", "q", "later", "\"ok\"").status == 0)
+        let (host, _, err) = try cli.start(["run"])
+        defer { kill(host.processIdentifier, SIGKILL) }
+        usleep(300_000)
+        #expect(try statusJSON(cli)["unserved_topics"] as? [String] == ["later"])
+
+        // Add a topic: its waiting job runs.
+        try cli.write("config.yaml", Self.config([("work", installed, ""), ("later", Self.plugin("FaultWorker"), "")]))
+        var served = false
+        for _ in 0..<200 where !served {
+            usleep(10_000)
+            served = try totals(cli)["ready"] == 0
+        }
+        #expect(served)
+
+        // A broken plugin (not an ELF file) renamed over the installed one: refused, old one serves on.
+        let staged = cli.folder + "/.libwork.so.new"
+        try "not a shared library".write(toFile: staged, atomically: true, encoding: .utf8)
+        #expect(rename(staged, installed) == 0)
+        var note: String?
+        for _ in 0..<200 where note == nil {
+            usleep(10_000)
+            note = ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+        }
+        #expect(note?.contains("reload refused") == true)
+        #expect(try cli.run("enqueue", "q", "work", "\"ok\"").status == 0)
+        var done = false
+        for _ in 0..<200 where !done {
+            usleep(10_000)
+            done = try totals(cli)["ready"] == 0
+        }
+        #expect(done)
+        kill(host.processIdentifier, SIGTERM)
+        host.waitUntilExit()
+        _ = err
+    }
+
+    @Test func checkReportsEachPluginsProblem() throws {
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp() }
+        try cli.write("notelf.so", "text")
+        try cli.write("config.yaml", Self.config([
+            ("good", Self.plugin("FaultWorker"), ""),
+            ("missing", cli.folder + "/nope.so", ""),
+            ("notelf", cli.folder + "/notelf.so", ""),
+            ("noperform", Self.plugin("NoPerformWorker"), ""),
+            ("badabi", Self.plugin("BadAbiWorker"), ""),
+            ("initfail", Self.plugin("InitFailWorker"), ""),
+        ]))
+        let result = try cli.run("check")
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ok    good") }.count == 1)
+        for topic in ["missing", "notelf", "noperform", "badabi", "initfail"] {
+            #expect(lines.contains { $0.hasPrefix("FAIL  \(topic): ") }, "\(result.stdout)")
+        }
+    }
+}
