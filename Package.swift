@@ -43,7 +43,7 @@ let package = Package(
         // `jobqueue-bench`: throughput and latency figures (always run a release build).
         .executableTarget(
             name: "jobqueue-bench",
-            dependencies: ["JobQueue", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["JobQueue", "JobQueueHost", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/jobqueue-bench"
         ),
 

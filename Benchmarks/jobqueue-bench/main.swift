@@ -1,5 +1,6 @@
 import Foundation
 import JobQueue
+import JobQueueHost
 import Logging
 
 // Engine figures on this machine: enqueue rates and in-process end-to-end throughput.
@@ -57,17 +58,32 @@ for sync in [SyncMode.full, .normal] {
     }
 }
 
-// End to end: a full queue drained by the in-process executor with a no-op handler.
+// End to end: a full queue drained to empty, by the in-process executor with a no-op handler,
+// and by the plugin executor (fork server, a child per batch) with the C NoopWorker plugin.
 let jobs = quick ? 5_000 : 20_000
-for (batchSize, concurrency) in [(1, 1), (10, 4), (100, 4)] {
+let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+let buildFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+
+func drain(_ executor: any JobExecutor, batchSize: Int, concurrency: Int) async throws -> Double {
     let store = try freshStore(.full)
     for start in stride(from: 0, to: jobs, by: 1000) {
         _ = try await store.enqueue((start..<min(start + 1000, jobs)).map { job($0) })
     }
-    let executor = InProcessExecutor()
-    executor.register("noop") { _ in .ok() }
     let settings = WorkerSettings(concurrency: concurrency, batchSize: batchSize, grace: .seconds(1), drain: true)
-    let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .init(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-    report("in-process no-op, batch \(batchSize) × concurrency \(concurrency), sync full", await rate(jobs) { await worker.run() })
+    let worker = JobWorker(store: store, executor: executor, settings: settings, logger: quiet)
+    return await rate(jobs) { await worker.run() }
 }
+
+let inProcess = InProcessExecutor()
+inProcess.register("noop") { _ in .ok() }
+let plugins = try await PluginExecutor.start(plugins: [PluginSpec(topic: "noop", path: "\(buildFolder)/libNoopWorker.so")], logger: quiet)
+for batchSize in [1, 10, 100] {
+    for concurrency in [1, 2, 4] {
+        let isolated = try await drain(plugins, batchSize: batchSize, concurrency: concurrency)
+        let direct = try await drain(inProcess, batchSize: batchSize, concurrency: concurrency)
+        report("no-op, batch \(batchSize) × concurrency \(concurrency): plugin in forked child", isolated)
+        report("no-op, batch \(batchSize) × concurrency \(concurrency): in-process", direct)
+    }
+}
+await plugins.shutdown()
 
