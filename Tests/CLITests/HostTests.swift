@@ -86,6 +86,38 @@ import Testing
         #expect(written == Set((1...count).map { "\($0).txt" }))
     }
 
+    @Test func twoHostsShareOneStoreFile() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let cli = try CLI(config: Self.config([("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]))
+        defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
+        let count = 400
+        try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 7)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
+        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        let hosts = try (0..<2).map { _ in try cli.start(["run", "--drain"]) }
+        for (host, _, err) in hosts {
+            let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            host.waitUntilExit()
+            #expect(host.terminationStatus == 0, "\(log)")
+        }
+        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: reports)).count == count)
+    }
+
+    @Test func sighupForcesAReload() throws {
+        let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")]))
+        defer { cli.cleanUp() }
+        let (host, _, err) = try cli.start(["run"])
+        usleep(300_000)
+        kill(host.processIdentifier, SIGHUP)
+        usleep(300_000)
+        kill(host.processIdentifier, SIGTERM)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        host.waitUntilExit()
+        #expect(log.contains("reloaded: generation 2 serves fault"), "\(log)")
+        #expect(host.terminationStatus == 0)
+    }
+
     @Test func sigtermStopsGracefullyAndReleasesWhatDidNotRun() throws {
         let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")], consumer: "{ concurrency: 1, batch_size: 20, grace: 5s }"))
         defer { cli.cleanUp() }
