@@ -169,11 +169,12 @@ static void send_output(batch *b, int which, const uint8_t *data, size_t n) {
 
 /**
  * Reads what pipe `which` holds now and passes it on; closes the pipe at end of file. Frames from
- * the result pipe are forwarded whole; output becomes OUTPUT events.
+ * the result pipe are forwarded whole; output becomes OUTPUT events. Reads at most 4 MiB per call,
+ * so that a process writing without pause cannot keep the server here (poll calls again).
  */
 static void read_pipe(batch *b, int which) {
     uint8_t chunk[65536];
-    while (b->fds[which] >= 0) {
+    for (int round = 0; round < 64 && b->fds[which] >= 0; round++) {
         ssize_t n = read(b->fds[which], chunk, sizeof chunk);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return;

@@ -2,12 +2,12 @@
 #define _GNU_SOURCE
 #include "child.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>

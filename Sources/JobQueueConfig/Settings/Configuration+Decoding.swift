@@ -24,7 +24,7 @@ extension Configuration {
         self.init(
             file: file,
             store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory),
-            consumer: try ConsumerConfiguration(reading: sections.section(ConfigKey.consumer, of: ConsumerConfiguration.ConfigKey.self)),
+            consumer: try WorkerSettings(reading: sections.section(ConfigKey.consumer, of: WorkerSettings.ConfigKey.self)),
             defaults: defaults,
             children: try ChildConfiguration(reading: sections.section(ConfigKey.children, of: ChildConfiguration.ConfigKey.self)),
             log: try LogConfiguration(reading: sections.section(ConfigKey.log, of: LogConfiguration.ConfigKey.self)),

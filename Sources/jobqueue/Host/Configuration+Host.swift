@@ -9,9 +9,9 @@ extension Configuration {
     }
 
     func workerSettings(drain: Bool) -> WorkerSettings {
-        WorkerSettings(
-            concurrency: consumer.concurrency, batchSize: consumer.batchSize, lease: consumer.lease,
-            poll: consumer.poll, grace: consumer.grace, scanWidth: consumer.scanWidth, drain: drain)
+        var settings = consumer
+        settings.drain = drain
+        return settings
     }
 
     /// Topics that name a plugin, as the fork server loads them.

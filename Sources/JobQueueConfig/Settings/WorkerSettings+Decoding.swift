@@ -1,4 +1,6 @@
-extension ConsumerConfiguration {
+import JobQueue
+
+extension WorkerSettings {
     enum ConfigKey: String, CaseIterable {
         case concurrency
         case batchSize = "batch_size"
