@@ -234,3 +234,26 @@ import Testing
         }
     }
 }
+
+@Suite struct FileTrustTests {
+    @Test func pluginsAndConfigsOthersCouldChangeAreRefused() throws {
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp() }
+        let shared = cli.folder + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o777)
+        try FileManager.default.copyItem(atPath: HostTests.plugin("FaultWorker"), toPath: shared + "/libwork.so")
+        try cli.write("config.yaml", HostTests.config([("work", shared + "/libwork.so", "")]))
+
+        let refused = try cli.run("check")
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("FAIL  work: \(shared)/libwork.so: refusing \(shared), writable by group or others"), "\(refused.stdout)")
+        #expect(try cli.run("run", "--drain").stderr.contains("writable by group or others"))
+        #expect(try cli.run("check", "--allow-insecure-files").status == 0)
+
+        chmod(shared, 0o755)
+        #expect(try cli.run("check").status == 0)
+        chmod(cli.folder + "/config.yaml", 0o666)
+        #expect(try cli.run("check").stderr.contains("config.yaml, writable by group or others"))
+    }
+}

@@ -11,21 +11,29 @@ struct CheckCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Accept a config or plugins that others could have changed (for development only).")
+    var allowInsecureFiles = false
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
+        if !allowInsecureFiles, let problem = FileTrust.problem(with: configuration.file) { throw InputError(problem) }
         print("ok    \(global.config): valid")
-        if let problem = configuration.hostProblem { throw InputError(problem) }
-        let results = try await PluginChecker.check(configuration.pluginSpecs, configuration: configuration.forkServerConfiguration)
+        if let problem = configuration.hostProblem(trustingFiles: true) { throw InputError(problem) }
+
+        // Files that fail the trust check are reported without being loaded.
+        let specs = configuration.pluginSpecs
+        let distrust = specs.map { allowInsecureFiles ? nil : FileTrust.problem(with: $0.path) }
+        let loadable = zip(specs, distrust).filter { $0.1 == nil }.map(\.0)
+        var loaded = try await PluginChecker.check(loadable, configuration: configuration.forkServerConfiguration).makeIterator()
         var failed = 0
-        for (spec, result) in zip(configuration.pluginSpecs, results) {
-            if let failure = result.failure {
+        for (spec, problem) in zip(specs, distrust) {
+            if let failure = problem ?? loaded.next()?.failure {
                 failed += 1
                 print("FAIL  \(spec.topic): \(failure)")
             } else {
                 print("ok    \(spec.topic): \(spec.path)")
             }
         }
-        if failed > 0 { throw InputError("\(failed) of \(results.count) plugins failed the check") }
+        if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
     }
 }

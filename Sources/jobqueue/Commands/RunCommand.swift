@@ -18,13 +18,16 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Exit 0 once served topics hold no ready, scheduled or running job.") var drain = false
+    @Flag(help: "Load a config or plugins that others could have changed (for development only).")
+    var allowInsecureFiles = false
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
-        if let problem = configuration.hostProblem { throw InputError(problem) }
+        if let problem = configuration.hostProblem(trustingFiles: allowInsecureFiles) { throw InputError(problem) }
         LogSetup.bootstrap(configuration.log)
         let runtime = HostRuntime(
-            configPath: global.config, configuration: configuration, drain: drain, logger: Logger(label: "jobqueue"))
+            configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles,
+            logger: Logger(label: "jobqueue"))
         try await runtime.run()
     }
 }

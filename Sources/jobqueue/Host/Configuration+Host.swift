@@ -35,10 +35,14 @@ extension Configuration {
     var watchedFiles: [String] { [file] + pluginSpecs.map(\.path) }
 
     /// Why this configuration cannot run a host, if it cannot: a one-line error naming the place.
-    var hostProblem: String? {
+    /// Unless `trustingFiles`, the config file and every plugin must pass `FileTrust`.
+    func hostProblem(trustingFiles: Bool) -> String? {
         if topics.isEmpty { return "\(file): no topics to serve (add a `topics:` section)" }
         if let topic = topics.first(where: { $0.plugin == nil }) {
             return "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' has no plugin"
+        }
+        if !trustingFiles, let problem = watchedFiles.lazy.compactMap(FileTrust.problem(with:)).first {
+            return problem
         }
         return nil
     }

@@ -11,16 +11,19 @@ final class HostRuntime: Sendable {
     let configPath: String
     let initial: Configuration
     let drain: Bool
+    /// Skip the ownership and permission checks of config and plugin files.
+    let trustingFiles: Bool
     let logger: Logger
 
     private let executor = ReloadingExecutor()
     private let reloads = Doorbell()
     private let generations = Atomic<Int>(0)
 
-    init(configPath: String, configuration: Configuration, drain: Bool, logger: Logger) {
+    init(configPath: String, configuration: Configuration, drain: Bool, trustingFiles: Bool, logger: Logger) {
         self.configPath = configPath
         self.initial = configuration
         self.drain = drain
+        self.trustingFiles = trustingFiles
         self.logger = logger
     }
 
@@ -65,7 +68,7 @@ final class HostRuntime: Sendable {
         let configuration: Configuration
         do {
             configuration = try Configuration.load(path: configPath)
-            if let problem = configuration.hostProblem { throw InputError(problem) }
+            if let problem = configuration.hostProblem(trustingFiles: trustingFiles) { throw InputError(problem) }
         } catch {
             refuse("\(error)", worker: worker)
             return
