@@ -79,6 +79,7 @@ let workerPlugins = [
     workerPlugin("BadAbiWorker", path: "Fixtures/BadAbiWorker"),
     workerPlugin("NoPerformWorker", path: "Fixtures/NoPerformWorker"),
     workerPlugin("InitFailWorker", path: "Fixtures/InitFailWorker"),
+    workerPlugin("ChaosWorker", path: "Fixtures/ChaosWorker"),
 ]
 
 package.products += [

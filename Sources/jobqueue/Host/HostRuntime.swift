@@ -15,8 +15,8 @@ final class HostRuntime: Sendable {
     let trustingFiles: Bool
     let logger: Logger
 
-    private let executor = ReloadingExecutor()
     private let reloads = Doorbell()
+    private let executor: ReloadingExecutor
     private let generations = Atomic<Int>(0)
 
     init(configPath: String, configuration: Configuration, drain: Bool, trustingFiles: Bool, logger: Logger) {
@@ -25,6 +25,10 @@ final class HostRuntime: Sendable {
         self.drain = drain
         self.trustingFiles = trustingFiles
         self.logger = logger
+        executor = ReloadingExecutor { [reloads, logger] in
+            logger.error("the fork server died; starting a new generation")
+            reloads.ring()
+        }
     }
 
     /// Runs until stopped or drained.
