@@ -174,6 +174,14 @@ import Testing
         #expect(try await store.deadLetters(matching: .all, limit: nil).isEmpty)
     }
 
+    @Test(arguments: [(SyncMode.full, 2), (.normal, 1)])
+    func theWriterUsesTheConfiguredSyncMode(sync: SyncMode, level: Int) async throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteJobStore(.init(path: folder.file("q.db"), sync: sync))
+        let value = try await store.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(value == level)
+    }
+
     @Test func theStoreFileIsPrivateToItsOwner() throws {
         var info = stat()
         #expect(stat(fixture.path, &info) == 0)

@@ -24,6 +24,7 @@ public final class JobWorker: Sendable {
     /// Batches currently in the hands of the executor.
     let batchesRunning = Atomic<Int>(0)
     private let note = Mutex<String?>(nil)
+    private let stopReason = Mutex<(any Error)?>(nil)
     /// Wakes the lease extender to publish the host record at once.
     private let heartbeatNow = Doorbell()
 
@@ -45,6 +46,9 @@ public final class JobWorker: Sendable {
     }
 
     public var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Why the worker stopped by itself, if it did because the store became unusable.
+    public var failure: (any Error)? { stopReason.withLock { $0 } }
 
     /// Starts a graceful stop; `run()` returns once it is complete.
     public func shutdown() {
@@ -125,6 +129,14 @@ public final class JobWorker: Sendable {
         let interval = settings.lease / 3
         while !Task.isCancelled {
             let now = Timestamp.now
+            do {
+                try await store.checkHealth()
+            } catch {
+                logger.critical("\(error)")
+                stopReason.withLock { $0 = error }
+                shutdown()
+                return
+            }
             do {
                 let held = leases.snapshot
                 if !held.isEmpty {

@@ -25,6 +25,8 @@ public final class SQLiteJobStore: JobStore {
     let writer: GroupCommitWriter
     /// Signals this process's change streams after writes that add visible work.
     let localChanges = ChangeBroadcast()
+    /// Device and inode of the file opened, to notice it being deleted or replaced.
+    private let fileIdentity: FileIdentity?
 
     /// Opens (creating when missing, mode 0600) and upgrades the store at `settings.path`.
     public init(_ settings: Settings) throws {
@@ -35,22 +37,36 @@ public final class SQLiteJobStore: JobStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(settings.busyTimeout.milliseconds) / 1000)
         configuration.label = "jobqueue"
-        let synchronous = settings.sync == .full ? "FULL" : "NORMAL"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA journal_size_limit = 67108864")
-        }
         do {
+            // Inspected read-only first: a foreign, newer or damaged file is refused before anything
+            // (GRDB's pool set-up included) writes to it.
+            let needsSetUp = try Self.inspect(path, configuration)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.claim(pool, path: path)
-            try SQLiteSchema.migrator.migrate(pool)
+            // GRDB sets synchronous=NORMAL on the writer when it sets up WAL; the setting is ours.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(settings.sync == .full ? "FULL" : "NORMAL"); PRAGMA journal_size_limit = 67108864")
+            }
+            if needsSetUp {
+                try Self.claim(pool, path: path)
+                try SQLiteSchema.migrator.migrate(pool)
+            }
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
-            throw StoreError.notAJobQueueStore(path: path, reason: error.message ?? "\(error.resultCode)")
+            throw StoreError.notAJobQueueStore(path: path, reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         writer = GroupCommitWriter(pool: pool)
+        fileIdentity = FileIdentity(path: path)
+    }
+
+    /// Fails once the file at the store's path is not the one this store opened: writes would
+    /// go to a deleted file that no other process sees.
+    public func checkHealth() async throws {
+        guard let fileIdentity, FileIdentity(path: settings.path) == fileIdentity else {
+            throw StoreError.fileReplaced(path: settings.path)
+        }
     }
 
     /// Creates an empty file readable by its owner only: SQLite keeps the mode for -wal and -shm.
@@ -65,9 +81,37 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    /// Marks an empty file as a JobQueue store before anything else is written to it, so that a
-    /// process killed half-way through creating the schema leaves a file the next one recognises;
-    /// refuses files that belong to another program, or to a newer JobQueue.
+    /// Reads what the file is without writing to it. Returns whether it needs setting up (a new
+    /// file) or upgrading; throws for another application's database, a newer JobQueue's store, or
+    /// a damaged file about to be upgraded.
+    private static func inspect(_ path: String, _ configuration: Configuration) throws -> Bool {
+        var readOnly = configuration
+        readOnly.readonly = true
+        return try DatabaseQueue(path: path, configuration: readOnly).read { db in
+            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            if tableCount == 0 && applicationID == 0 { return true }
+            if applicationID != SQLiteSchema.applicationID && tableCount > 0 {
+                throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
+            }
+            if tableCount == 0 { return true }  // claimed, then killed before the schema was created
+            let migrator = SQLiteSchema.migrator
+            if try migrator.hasBeenSuperseded(db) {
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+                throw StoreError.newerSchema(path: path, found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
+            }
+            if try migrator.hasCompletedMigrations(db) { return false }
+            // About to upgrade an existing store (rare): make sure it is sound before writing to it.
+            let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(1)")
+            if problems != ["ok"] {
+                throw StoreError.notAJobQueueStore(path: path, reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
+            }
+            return true
+        }
+    }
+
+    /// Marks an empty file as a JobQueue store before the schema is written, so that a process
+    /// killed half-way through creating it leaves a file the next one recognises.
     private static func claim(_ pool: DatabasePool, path: String) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
@@ -77,13 +121,22 @@ public final class SQLiteJobStore: JobStore {
                     try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
                 } else if applicationID != SQLiteSchema.applicationID {
                     throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
-                } else if tableCount > 0, try SQLiteSchema.migrator.hasBeenSuperseded(db) {
-                    let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                    let unknown = applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", ")
-                    throw StoreError.newerSchema(path: path, found: unknown)
                 }
                 return .commit
             }
         }
+    }
+}
+
+/// Which file a path names right now.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

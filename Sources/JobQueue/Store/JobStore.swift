@@ -48,6 +48,10 @@ public protocol JobStore: Sendable {
     /// Removes a host record at shutdown.
     func removeHost(id: String) async throws
 
+    /// Throws if the store can no longer be used safely (for a file: it was deleted or replaced).
+    /// Hosts call it periodically and stop on failure.
+    func checkHealth() async throws
+
     /// Yields soon after any connection — another process included — commits, checking about every
     /// `interval`: the cheap wake-up that lets an idle host start work enqueued elsewhere without
     /// waiting for its next poll. Ends when the iterating task is cancelled.

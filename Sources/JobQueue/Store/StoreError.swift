@@ -6,6 +6,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notAJobQueueStore(path: String, reason: String)
     /// The file was written by a newer JobQueue whose schema this version does not know.
     case newerSchema(path: String, found: String)
+    /// A read or write failed (disk full, read-only file system, I/O error); nothing of it was stored.
+    case cannotWrite(path: String, reason: String)
+    /// The file at the store's path is no longer the file that was opened (deleted or replaced).
+    case fileReplaced(path: String)
     /// A job was refused before anything was stored.
     case invalidJob(String)
 
@@ -15,6 +19,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case let .notAJobQueueStore(path, reason): "\(path) is not a JobQueue store: \(reason)"
         case let .newerSchema(path, found):
             "\(path) was written by a newer JobQueue (schema \(found)); upgrade jobqueue to open it"
+        case let .cannotWrite(path, reason): "store \(path): \(reason); nothing of this operation was stored"
+        case let .fileReplaced(path):
+            "store \(path) was deleted or replaced while open; stopping so that no work goes to a file nobody reads"
         case let .invalidJob(reason): reason
         }
     }

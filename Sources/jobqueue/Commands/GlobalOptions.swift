@@ -7,6 +7,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "PATH"))
     var config: String = "config.yaml"
 
+    /// The --config value in raw arguments (for messages outside a parsed command).
+    static func configPath(in arguments: [String]) -> String {
+        if let index = arguments.firstIndex(of: "--config"), index + 1 < arguments.count { return arguments[index + 1] }
+        return arguments.first { $0.hasPrefix("--config=") }.map { String($0.dropFirst("--config=".count)) } ?? "config.yaml"
+    }
+
     func loadConfiguration() throws -> Configuration {
         try Configuration.load(path: config)
     }

@@ -54,6 +54,7 @@ final class HostRuntime: Sendable {
         watcher?.stop()
         signals.cancel()
         await executor.generation?.retire()
+        if let failure = worker.failure { throw failure }
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.

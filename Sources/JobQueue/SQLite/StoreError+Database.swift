@@ -1,0 +1,16 @@
+import GRDB
+
+extension StoreError {
+    /// The operator-facing form of an SQLite error (disk full, read-only file system, corruption):
+    /// the database's message without the SQL statement it happened in. Nil for other errors.
+    public init?(sqlite error: any Error, path: String) {
+        guard let error = error as? DatabaseError else { return nil }
+        let reason = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            self = .notAJobQueueStore(path: path, reason: "\(reason) (the file is damaged; restore it from a backup)")
+        default:
+            self = .cannotWrite(path: path, reason: reason)
+        }
+    }
+}
