@@ -43,7 +43,12 @@ let package = Package(
         // `jobqueue-bench`: throughput and latency figures (always run a release build).
         .executableTarget(
             name: "jobqueue-bench",
-            dependencies: ["JobQueue", "JobQueueHost", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "JobQueue", "JobQueueHost",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/jobqueue-bench"
         ),
 

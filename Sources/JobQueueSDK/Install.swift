@@ -19,6 +19,10 @@ public func install<Worker: JobWorker>(
     let json = config.map { String(cString: $0) } ?? "{}"
     do {
         InstalledWorker.current = InstalledWorker(try Worker(configJSON: json))
+        // Warm up payload decoding here, once, in the process that forks: type metadata and
+        // decoder set-up built now are inherited by every batch's child instead of being
+        // rebuilt (and thrown away) in each one. The result does not matter.
+        _ = try? Worker.decodePayload(Array("{}".utf8))
         return 0
     } catch let failure {
         if let error, errorSize > 0 {

@@ -30,6 +30,7 @@ public protocol JobWorker {
 
     /// Turns payload bytes into a ``Payload``. A thrown error discards the job (retrying cannot
     /// make bad bytes good). The default decodes JSON; `String` and `[UInt8]` payloads get the
-    /// raw text and bytes.
+    /// raw text and bytes. The SDK also calls it once with `{}` when the plugin loads, to warm up
+    /// decoding before the fork server starts forking (that halves a Swift batch's cost).
     static func decodePayload(_ bytes: [UInt8]) throws -> Payload
 }

@@ -51,6 +51,26 @@ struct BenchmarkTests {
         #expect(reports.reports.count == expected)
     }
 
+    @Test func swiftPluginBatches() async throws {
+        let executor = try await startExecutor([("trap", "TrapWorker", "{}")])
+        let reports = ReportCollector()
+        let one = leasedBatch(["{}"], topic: "trap")
+        let hundred = leasedBatch(Array(repeating: "{}", count: 100), topic: "trap")
+        for _ in 0..<50 { await executor.run(one, report: reports.report) }
+
+        let single = await measure(rounds: 500) { await executor.run(one, report: reports.report) }
+        let batch = await measure(rounds: 200) { await executor.run(hundred, report: reports.report) }
+        let rss = try residentKiB(executor.server.pid)
+        await executor.shutdown()
+
+        print("""
+            BENCHMARK TrapWorker (Swift SDK, JSON payload) through PluginExecutor:
+              batch of 1:   median \(Int(single.median)) µs, mean \(Int(single.mean)) µs
+              batch of 100: median \(Int(batch.median)) µs, mean \(Int(batch.mean)) µs (\(Int(batch.median / 100)) µs/job)
+              fork server RSS with TrapWorker: \(rss) KiB
+            """)
+    }
+
     @Test func forkServerMemory() async throws {
         let server = try ForkServer(configuration: try BuildProducts.configuration())
         try await Task.sleep(for: .milliseconds(20))

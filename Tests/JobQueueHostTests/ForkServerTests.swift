@@ -67,12 +67,13 @@ import Testing
     @Test func shutdownDrainsRunningBatches() async throws {
         let executor = try await faultExecutor()
         let reports = ReportCollector()
-        let running = Task { await executor.run(leasedBatch(["sleep:150", "ok"]), report: reports.report) }
-        try await Task.sleep(for: .milliseconds(30))
-        let status = await executor.server.shutdown()
+        let running = Task { await executor.run(leasedBatch(["ok", "sleep:150", "ok"]), report: reports.report) }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while reports.reports.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let status = await executor.server.shutdown()   // while job 2 sleeps
         await running.value
 
-        #expect(reports.reports.count == 2, "the batch finished before the server exited")
+        #expect(reports.reports.count == 3, "the batch finished before the server exited")
         #expect(status == WaitStatus(rawValue: 0))
         #expect(throws: ForkServerError.notRunning) { try executor.server.run(topic: "fault", jobs: []) }
     }

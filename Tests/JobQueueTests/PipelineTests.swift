@@ -246,7 +246,7 @@ import Testing
         let entered = OneShot<Void>()
         executor.register("t") { _ in
             entered.offer(())
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .seconds(30))  // cancelled when the grace period ends
             return .ok()
         }
         _ = try await store.enqueue((0..<5).map { _ in .make() })
