@@ -1,3 +1,4 @@
+import Foundation
 import JobQueue
 import Testing
 @testable import JobQueueHost
@@ -43,6 +44,17 @@ import Testing
 
         #expect(reports.outcomes[42] == .ok(result: Array("fault|tenant-7|42|3".utf8)))
         #expect(reports.outcomes[43] == .ok(result: Array("{\"name\": \"fault\"}".utf8)), "jq_init got the topic's config")
+    }
+
+    @Test func pluginsSeeASanitisedEnvironment() async throws {
+        setenv("JOBQUEUE_TEST_SECRET", "hunter2", 1)
+        let executor = try await faultExecutor()
+        let reports = ReportCollector()
+        await executor.run([leasedJob(1, "env:JOBQUEUE_TEST_SECRET"), leasedJob(2, "env:PATH")], report: reports.report)
+        await executor.shutdown()
+
+        #expect(reports.outcomes[1] == .ok(result: Array("(unset)".utf8)))
+        #expect(reports.outcomes[2] != .ok(result: Array("(unset)".utf8)))
     }
 
     @Test func followUpsArriveWithTheirCompletion() async throws {

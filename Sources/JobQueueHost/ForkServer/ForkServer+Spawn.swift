@@ -37,8 +37,8 @@ extension ForkServer {
     ///
     /// The child gets stdin = command pipe, stdout = event pipe, the host's stderr, no other
     /// descriptor, an empty signal mask, default signal handlers, its own process group (so a
-    /// terminal's Ctrl-C reaches the host, which then drains the server) and the host's
-    /// environment with `SWIFT_BACKTRACE` set as configured.
+    /// terminal's Ctrl-C reaches the host, which then drains the server) and a sanitised copy of
+    /// the host's environment (`passedEnvironment`) with `SWIFT_BACKTRACE` set as configured.
     static func spawn(executable: String, swiftBacktraces: Bool) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
         let command = try makePipe(executable)
         let event: [Int32]
@@ -68,7 +68,12 @@ extension ForkServer {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        var environment = currentEnvironment().filter { !$0.hasPrefix("SWIFT_BACKTRACE=") }
+        // Plugins see a sanitised environment: the host's secrets (database URLs, tokens) stay
+        // with the host; only locale, time zone, paths and identity pass.
+        var environment = currentEnvironment().filter { entry in
+            let name = entry.prefix { $0 != "=" }
+            return passedEnvironment.contains(String(name)) || name.hasPrefix("LC_")
+        }
         if !swiftBacktraces {
             environment.append("SWIFT_BACKTRACE=enable=no")
         } else if let inherited = getenv("SWIFT_BACKTRACE") {
@@ -89,6 +94,9 @@ extension ForkServer {
         }
         return (pid, command[1], event[0])
     }
+
+    /// The environment variables a fork server and its children inherit from the host.
+    static let passedEnvironment: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
 
     /// A pipe whose ends are close-on-exec, so that no other process this host spawns inherits
     /// them (the server would never see end of file). Glibc's pipe2 is not visible from Swift.
