@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -142,8 +143,22 @@ static void tidy_descriptors(void) {
     closefrom(3);
 }
 
+/* If the host asks for it (it runs as root and `children.user` is set), give up root before
+ * any plugin is loaded: plugin code, jq_init included, never runs with the host's privileges. */
+static void drop_privileges(void) {
+    const char *run_as = getenv("JOBQUEUE_RUN_AS");
+    if (!run_as) return;
+    unsigned long uid = 0, gid = 0;
+    if (sscanf(run_as, "%lu:%lu", &uid, &gid) != 2) die("malformed JOBQUEUE_RUN_AS");
+    if (setgroups(0, NULL) != 0 || setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0)
+        die("cannot switch to the children's user (the host must run as root)");
+    if (getuid() != (uid_t)uid || geteuid() != (uid_t)uid || setuid(0) == 0) die("privileges were not dropped");
+    unsetenv("JOBQUEUE_RUN_AS");
+}
+
 int main(void) {
     tidy_descriptors();
+    drop_privileges();
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;
     sigemptyset(&chld);

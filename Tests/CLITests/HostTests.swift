@@ -257,3 +257,29 @@ import Testing
         #expect(try cli.run("check").stderr.contains("config.yaml, writable by group or others"))
     }
 }
+
+@Suite struct ChildUserTests {
+    @Test func anUnknownChildUserIsAClearError() throws {
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp() }
+        try cli.write("config.yaml", HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]) + "children: { user: no-such-user-here }\n")
+        let result = try cli.run("run", "--drain")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("children.user: no such user 'no-such-user-here'"), "\(result.stderr)")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "dropping privileges needs root"))
+    func aHostRunningAsRootRunsPluginsAsTheChildUser() throws {
+        let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        chmod(reports, 0o777)
+        let cli = try CLI(config: "")
+        defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
+        try cli.write("config.yaml", HostTests.config([("count", HostTests.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]) + "children: { user: nobody }\n")
+        #expect(try cli.run("enqueue", "q", "count", "\"hello\"").status == 0)
+        let run = try cli.run("run", "--drain")
+        #expect(run.status == 0, "\(run.stderr)")
+        let owner = try FileManager.default.attributesOfItem(atPath: reports + "/1.txt")[.ownerAccountName] as? String
+        #expect(owner == "nobody")
+    }
+}

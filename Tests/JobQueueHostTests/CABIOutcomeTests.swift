@@ -57,6 +57,21 @@ import Testing
         #expect(reports.outcomes[2] != .ok(result: Array("(unset)".utf8)))
     }
 
+    @Test(.enabled(if: geteuid() == 0, "dropping privileges needs root"))
+    func pluginsRunAsTheConfiguredUser() async throws {
+        let nobody = try #require(getpwnam("nobody"))
+        let identity = ForkServer.UserIdentity(uid: nobody.pointee.pw_uid, gid: nobody.pointee.pw_gid)
+        var configuration = try BuildProducts.configuration()
+        configuration.runAs = identity
+        let executor = try await PluginExecutor.start(
+            plugins: [PluginSpec(topic: "fault", path: try BuildProducts.plugin("FaultWorker"))],
+            configuration: configuration, logger: quietLogger)
+        let reports = ReportCollector()
+        await executor.run([leasedJob(1, "ids")], report: reports.report)
+        await executor.shutdown()
+        #expect(reports.outcomes[1] == .ok(result: Array("\(identity.uid):\(identity.gid)".utf8)))
+    }
+
     @Test func followUpsArriveWithTheirCompletion() async throws {
         let executor = try await faultExecutor()
         let reports = ReportCollector()

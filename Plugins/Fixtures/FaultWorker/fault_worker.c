@@ -21,6 +21,7 @@
  *   log:TEXT              logs TEXT at warning level, then JQ_OK
  *   meta                  JQ_OK with result "topic|queue_id|item_id|attempt"
  *   config                JQ_OK with result = the config JSON jq_init received
+ *   ids                   JQ_OK with result "euid:egid"
  *   env:NAME              JQ_OK with result = the value of environment variable NAME, or "(unset)"
  *   fds                   JQ_OK with result = the open descriptors, e.g. "0,1,2,3"
  *   limits                JQ_OK with result "nofile=N core=N" (soft limits; -1 = unlimited)
@@ -170,6 +171,12 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         char text[512];
         snprintf(text, sizeof text, "%s|%s|%" PRIu64 "|%" PRIu32, job->topic, job->queue_id,
                  job->item_id, job->attempt);
+        set_text_result(ctx, text);
+        return JQ_OK;
+    }
+    if (strcmp(command, "ids") == 0) {
+        char text[64];
+        snprintf(text, sizeof text, "%u:%u", (unsigned)geteuid(), (unsigned)getegid());
         set_text_result(ctx, text);
         return JQ_OK;
     }

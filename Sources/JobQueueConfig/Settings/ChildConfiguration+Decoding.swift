@@ -1,6 +1,6 @@
 extension ChildConfiguration {
     enum ConfigKey: String, CaseIterable {
-        case backtrace, limits
+        case backtrace, limits, user
     }
 
     /// Reads `children:`.
@@ -9,5 +9,6 @@ extension ChildConfiguration {
         self.init()
         backtrace = try section[Key.backtrace]?.bool() ?? backtrace
         limits = try ResourceLimits(reading: section.section(Key.limits, of: ResourceLimits.ConfigKey.self))
+        user = try section[Key.user]?.text()
     }
 }

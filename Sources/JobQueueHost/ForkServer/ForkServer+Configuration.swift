@@ -9,11 +9,26 @@ extension ForkServer {
         /// Keep the Swift runtime's crash backtraces on in children. Off by default: a backtrace
         /// is ~90 lines of stderr and 5–10 ms per crash.
         public var swiftBacktraces: Bool
+        /// The user the fork server switches to before loading any plugin (the host must run as
+        /// root). Nil: it keeps the host's user.
+        public var runAs: UserIdentity?
 
-        public init(executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false) {
+        public init(executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false, runAs: UserIdentity? = nil) {
             self.executablePath = executablePath
             self.limits = limits
             self.swiftBacktraces = swiftBacktraces
+            self.runAs = runAs
+        }
+    }
+
+    /// A user and group to run plugins as.
+    public struct UserIdentity: Sendable, Equatable {
+        public var uid: UInt32
+        public var gid: UInt32
+
+        public init(uid: UInt32, gid: UInt32) {
+            self.uid = uid
+            self.gid = gid
         }
     }
 

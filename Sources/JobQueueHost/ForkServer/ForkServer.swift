@@ -25,7 +25,7 @@ public final class ForkServer: Sendable {
     /// Starts a fork server. It has no plugins until ``load(plugins:)``.
     public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "jobqueue.forkserver")) throws(ForkServerError) {
         let executable = try Self.locateExecutable(configuration.executablePath)
-        let (pid, commandFD, eventFD) = try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces)
+        let (pid, commandFD, eventFD) = try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces, runAs: configuration.runAs)
         self.pid = pid
         self.executablePath = executable
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import Glibc
 import JobQueue
 import JobQueueConfig
 import JobQueueHost
@@ -28,7 +29,15 @@ extension Configuration {
                 addressSpaceBytes: UInt64(limits.addressSpace ?? 0),
                 cpuSeconds: UInt64(limits.cpuTime.map { max($0.components.seconds, 1) } ?? 0),
                 openFiles: UInt64(limits.openFiles ?? 0)),
-            swiftBacktraces: children.backtrace)
+            swiftBacktraces: children.backtrace,
+            runAs: children.user.flatMap(Self.identity(of:)))
+    }
+
+    /// The uid and primary gid of a user name or numeric uid; nil if there is no such user.
+    static func identity(of user: String) -> ForkServer.UserIdentity? {
+        let entry = UInt32(user).map { getpwuid($0) } ?? getpwnam(user)
+        guard let entry else { return nil }
+        return ForkServer.UserIdentity(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
 
     /// Files whose change triggers a reload: this file and every plugin.
@@ -40,6 +49,10 @@ extension Configuration {
         if topics.isEmpty { return "\(file): no topics to serve (add a `topics:` section)" }
         if let topic = topics.first(where: { $0.plugin == nil }) {
             return "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' has no plugin"
+        }
+        if let user = children.user {
+            if Self.identity(of: user) == nil { return "\(file): children.user: no such user '\(user)'" }
+            if geteuid() != 0 { return "\(file): children.user '\(user)' needs the host to run as root" }
         }
         if !trustingFiles, let problem = watchedFiles.lazy.compactMap(FileTrust.problem(with:)).first {
             return problem
