@@ -8,22 +8,20 @@ import Testing
     static let iterations = Int(ProcessInfo.processInfo.environment["JOBQUEUE_FUZZ_ITERATIONS"] ?? "").map { $0 / 50 } ?? 60
 
     static let seed = #"{"queue": "tenant-1", "topic": "email:send", "payload": {"to": "a@b.c", "n": [1, 2.5, null, true]}, "priority": 5, "in": "5m", "max_retries": 2}"#
+    /// Inputs that once failed, kept forever.
+    static let regressions = [
+        "{\"queue\": \"tena\nt-1\", \"topic\":6\"email:se\"}",  // an echoed newline split the error
+        "{\"a\nb\": 1}",
+    ]
+
     static let fragments = ["\"", "{", "}", "[", "]", ":", ",", "\\u0000", "\\ud800", "1e999", "-0", "\u{0}", "\u{FF}", "null", "\"at\": \"x\"", "é"]
 
     @Test func mutatedInputNeverCrashesTheCLI() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         var random = Generator(state: 0x5EED)
-        for _ in 0..<Self.iterations {
-            var bytes = Array(Self.seed.utf8)
-            for _ in 0..<(1 + Int(random.next() % 3)) {
-                let position = Int(random.next() % UInt64(bytes.count + 1))
-                switch random.next() % 3 {
-                case 0: if position < bytes.count { bytes.remove(at: position) }
-                case 1: bytes.insert(contentsOf: Array(Self.fragments[Int(random.next() % UInt64(Self.fragments.count))].utf8), at: position)
-                default: if position < bytes.count { bytes[position] = UInt8(truncatingIfNeeded: random.next()) }
-                }
-            }
+        let inputs = Self.regressions.map { Array($0.utf8) } + (0..<Self.iterations).map { _ in Self.mutate(Array(Self.seed.utf8), &random) }
+        for bytes in inputs {
             try Data(bytes).write(to: URL(fileURLWithPath: cli.folder + "/jobs.jsonl"))
             let asFile = try cli.run("enqueue", "--file", "jobs.jsonl")
             let asPayload = try cli.run("enqueue", "q", "t", String(decoding: bytes, as: UTF8.self))
@@ -35,6 +33,19 @@ import Testing
                 }
             }
         }
+    }
+
+    static func mutate(_ input: [UInt8], _ random: inout Generator) -> [UInt8] {
+        var bytes = input
+        for _ in 0..<(1 + Int(random.next() % 3)) {
+            let position = Int(random.next() % UInt64(bytes.count + 1))
+            switch random.next() % 3 {
+            case 0: if position < bytes.count { bytes.remove(at: position) }
+            case 1: bytes.insert(contentsOf: Array(fragments[Int(random.next() % UInt64(fragments.count))].utf8), at: position)
+            default: if position < bytes.count { bytes[position] = UInt8(truncatingIfNeeded: random.next()) }
+            }
+        }
+        return bytes
     }
 
     struct Generator {

@@ -7,6 +7,18 @@ struct InputError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+extension StringProtocol {
+    /// The text as it may be quoted in a one-line message: control characters escaped, and cut
+    /// after `limit` characters.
+    func quotedForMessage(limit: Int = 40) -> String {
+        let cut = prefix(limit)
+        let escaped = cut.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
+        }.joined()
+        return escaped + (count > limit ? "…" : "")
+    }
+}
+
 /// Turns command-line and file text into job fields, with one-line errors.
 enum JobInput {
     /// Checks that `text` is JSON and returns its bytes unchanged.
@@ -15,7 +27,7 @@ enum JobInput {
         do {
             _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
-            throw InputError("payload is not valid JSON: \(text.count > 40 ? String(text.prefix(40)) + "…" : text)")
+            throw InputError("payload is not valid JSON: \(text.quotedForMessage())")
         }
         return bytes
     }
@@ -24,14 +36,14 @@ enum JobInput {
         let plain = Date.ISO8601FormatStyle()
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
-            throw InputError("--at must be an ISO-8601 time like 2026-01-31T09:00:00Z, got '\(text)'")
+            throw InputError("--at must be an ISO-8601 time like 2026-01-31T09:00:00Z, got '\(text.quotedForMessage())'")
         }
         return Timestamp(date)
     }
 
     static func delay(_ text: String) throws -> Duration {
         guard let duration = Duration(text: text) else {
-            throw InputError("--in must be a duration like 1500ms, 90s, 5m or 1h, got '\(text)'")
+            throw InputError("--in must be a duration like 1500ms, 90s, 5m or 1h, got '\(text.quotedForMessage())'")
         }
         return duration
     }

@@ -39,7 +39,7 @@ enum JobsFile {
             throw InputError("not a JSON object")
         }
         if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
-            throw InputError("unknown field '\(unknown)' (expected \(fields.joined(separator: ", ")))")
+            throw InputError("unknown field '\(unknown.quotedForMessage())' (expected \(fields.joined(separator: ", ")))")
         }
         let typed: Line
         do {
