@@ -88,3 +88,50 @@ import Testing
         #expect(reports.reports.count == 1)
     }
 }
+
+/// Plugins that misbehave without crashing: each is contained by the child's limits and process group.
+@Suite struct ContainmentTests {
+    @Test func unboundedAllocationIsStoppedByTheAddressSpaceLimit() async throws {
+        let executor = try await faultExecutor(limits: .init(addressSpaceBytes: 1 << 30))
+        let reports = ReportCollector()
+        await executor.run([leasedJob(1, "alloc"), leasedJob(2, "ok")], report: reports.report)
+        await executor.shutdown()
+        guard case .error(let message)? = reports.outcomes[1] else {
+            Issue.record("alloc: \(String(describing: reports.outcomes[1]))")
+            return
+        }
+        #expect(message.hasPrefix("allocation refused after") || message.hasPrefix("crashed"), "\(message)")
+        #expect(reports.outcomes[2] == .ok(result: nil) || reports.outcomes[2] == nil)
+    }
+
+    @Test func closingItsOwnDescriptorsChargesOnlyThatJob() async throws {
+        let executor = try await faultExecutor()
+        let reports = ReportCollector()
+        await executor.run([leasedJob(1, "ok"), leasedJob(2, "closefds"), leasedJob(3, "ok")], report: reports.report)
+        await executor.shutdown()
+        #expect(reports.outcomes[1] == .ok(result: nil))
+        guard case .error? = reports.outcomes[2] else {
+            Issue.record("closefds: \(String(describing: reports.outcomes[2]))")
+            return
+        }
+        #expect(reports.outcomes[3] == nil, "the job after it goes back to the queue uncharged")
+    }
+
+    @Test func aGrandchildDiesWithItsBatch() async throws {
+        let executor = try await faultExecutor()
+        let reports = ReportCollector()
+        await executor.run([leasedJob(1, "grandchild")], report: reports.report)
+        guard case .ok(let result)? = reports.outcomes[1], let pid = Int32(String(decoding: result ?? [], as: UTF8.self)) else {
+            Issue.record("grandchild: \(String(describing: reports.outcomes[1]))")
+            return
+        }
+        var gone = false
+        for _ in 0..<200 where !gone {
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            gone = state == nil || state == "Z"
+            if !gone { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        await executor.shutdown()
+        #expect(gone, "grandchild \(pid) outlived its batch")
+    }
+}

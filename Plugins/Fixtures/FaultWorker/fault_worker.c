@@ -22,6 +22,9 @@
  *   meta                  JQ_OK with result "topic|queue_id|item_id|attempt"
  *   config                JQ_OK with result = the config JSON jq_init received
  *   ids                   JQ_OK with result "euid:egid"
+ *   alloc                 allocates 16 MiB chunks until refused, then JQ_ERROR saying how much
+ *   closefds              closes descriptors 0-1023 (its own pipes too), then JQ_OK
+ *   grandchild            forks a process that pauses forever; JQ_OK with its pid as result
  *   env:NAME              JQ_OK with result = the value of environment variable NAME, or "(unset)"
  *   fds                   JQ_OK with result = the open descriptors, e.g. "0,1,2,3"
  *   limits                JQ_OK with result "nofile=N core=N" (soft limits; -1 = unlimited)
@@ -138,6 +141,33 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         return JQ_OK;
     }
     if (strcmp(command, "exit0") == 0) exit(0);
+    if (strcmp(command, "alloc") == 0) {
+        /* Touch memory until the address-space limit stops it; then say how far it got. */
+        size_t total = 0;
+        for (;;) {
+            char *chunk = malloc(16 << 20);
+            if (!chunk) break;
+            memset(chunk, 1, 16 << 20);
+            total += 16 << 20;
+        }
+        char text[64];
+        snprintf(text, sizeof text, "allocation refused after %zu MiB", total >> 20);
+        ctx->set_message(ctx, text);
+        return JQ_ERROR;
+    }
+    if (strcmp(command, "closefds") == 0) {
+        for (int fd = 0; fd < 1024; fd++) close(fd);
+        return JQ_OK;
+    }
+    if (strcmp(command, "grandchild") == 0) {
+        /* A process that would outlive the batch: its pid is the result. */
+        pid_t pid = fork();
+        if (pid == 0) { for (;;) pause(); }
+        char text[32];
+        snprintf(text, sizeof text, "%d", (int)pid);
+        set_text_result(ctx, text);
+        return JQ_OK;
+    }
     if (strcmp(command, "garbage") == 0) {
         static const uint8_t junk[] = { 13, 0, 0, 0, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
         if (write(3, junk, sizeof junk) < 0) return JQ_ERROR;
