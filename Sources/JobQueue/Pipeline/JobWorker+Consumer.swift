@@ -4,21 +4,28 @@ import Synchronization
 
 extension JobWorker {
     /// Takes batches from the manager and runs them until the manager says stop.
-    func consume(_ requests: AsyncStream<BatchRequest>.Continuation) async {
-        while true {
-            let batch = await withCheckedContinuation { (continuation: BatchRequest) in
-                if case .terminated = requests.yield(continuation) { continuation.resume(returning: nil) }
-            }
-            guard let batch else { return }
+    ///
+    /// A batch's last settlements are still being committed while the consumer asks for and runs
+    /// its next batch (at most one batch's settlements are outstanding per consumer), so that the
+    /// commit's fsync overlaps useful work instead of stalling the consumer.
+    func consume(_ requests: BatchRequests) async {
+        var settling: Task<Void, Never>?
+        while let batch = await requests.next() {
             batchesRunning.add(1, ordering: .acquiringAndReleasing)
-            await execute(batch)
-            batchesRunning.subtract(1, ordering: .acquiringAndReleasing)
-            doorbell.ring()  // capacity freed: let a draining manager re-check
+            let settlements = await execute(batch)
+            await settling?.value
+            settling = Task {
+                await settlements.finish()
+                self.batchesRunning.subtract(1, ordering: .acquiringAndReleasing)
+                self.doorbell.ring()  // capacity freed: let a draining manager re-check
+            }
         }
+        await settling?.value
     }
 
-    /// Runs one batch, settling each job as its outcome arrives and releasing the jobs that never ran.
-    func execute(_ batch: [LeasedJob]) async {
+    /// Runs one batch, settling each job as its outcome arrives and releasing the jobs that never
+    /// ran. Returns with the last settlements possibly still being applied: `finish()` them.
+    func execute(_ batch: [LeasedJob]) async -> SettlementBuffer {
         let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
         let settlements = SettlementBuffer { await self.apply($0) }
         let reported = Mutex<Set<JobID>>([])
@@ -38,7 +45,7 @@ extension JobWorker {
             leases.remove(job.id)
             settlements.add(Settlement(job: job.id, lease: job.lease, action: .release))
         }
-        await settlements.finish()
+        return settlements
     }
 
     private func apply(_ settlements: [Settlement]) async {

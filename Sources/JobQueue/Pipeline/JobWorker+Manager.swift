@@ -1,31 +1,35 @@
 import Foundation
 
-/// A consumer asking the manager for its next batch; nil means "stop".
-typealias BatchRequest = CheckedContinuation<[LeasedJob]?, Never>
-
 extension JobWorker {
-    /// Serves consumers' requests one at a time, so a host scans with one task however many
-    /// consumers it runs.
-    func manage(_ requests: AsyncStream<BatchRequest>) async {
-        for await request in requests {
-            request.resume(returning: await nextBatch())
+    /// Serves consumers' requests, so a host scans with one task however many consumers it runs.
+    /// Every consumer waiting when a scan starts is served by that scan, in one transaction.
+    func manage(_ requests: BatchRequests) async {
+        while var waiting = await requests.take() {
+            while !waiting.isEmpty {
+                guard let batches = await nextBatches(count: waiting.count) else {
+                    for request in waiting { request.resume(returning: nil) }
+                    break
+                }
+                for batch in batches { waiting.removeFirst().resume(returning: batch) }
+                waiting += requests.takeWaiting()
+            }
         }
     }
 
-    /// Scans until a batch is leased, or returns nil once the worker is stopping.
-    private func nextBatch() async -> [LeasedJob]? {
+    /// Scans until at least one (and at most `count`) batch is leased, or returns nil once the
+    /// worker is stopping.
+    private func nextBatches(count: Int) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
             let topics = Set(executor.topics.keys)
             var sleep = settings.poll
             do {
                 let now = Timestamp.now
-                let ready = try await store.readyQueues(topics: topics, now: now, limit: settings.scanWidth)
-                if let queue = ready.randomElement() {
-                    let batch = try await store.lease(
-                        queue: queue, limit: settings.batchSize, duration: settings.lease, owner: hostID, now: now)
-                    if batch.isEmpty { continue }  // the pointer was stale; leasing refreshed it
-                    leases.add(batch)
-                    return batch
+                let width = max(settings.scanWidth, 1)
+                if let batches = try await take(count, topics: topics, width: width, now: now) {
+                    let leased = batches.filter { !$0.isEmpty }
+                    if leased.isEmpty { continue }  // the pointers were stale; leasing refreshed them
+                    for batch in leased { leases.add(batch) }
+                    return leased
                 }
                 let next = try await store.nextVisibleTime(topics: topics)
                 if settings.drain && next == nil && batchesRunning.load(ordering: .acquiring) == 0 {
@@ -40,5 +44,31 @@ extension JobWorker {
             await doorbell.wait(upTo: sleep)
         }
         return nil
+    }
+
+    /// `count` takes from the ready line, least recently served first; nil when no queue is ready.
+    /// As if they ran one after another, take i picks at random among the i-th group of `width`
+    /// ready queues (the first group again when the line is shorter), and fills its batch from them
+    /// in that random order: a queue with enough work fills it alone, sparse queues share it.
+    /// Batches may come back short or empty (stale pointers).
+    private func take(_ count: Int, topics: Set<String>, width: Int, now: Timestamp) async throws -> [[LeasedJob]]? {
+        let plan: @Sendable ([QueueKey]) -> [[QueueKey]] = { ready in
+            (0..<count).map { index in
+                let start = index * width
+                let group = start < ready.count ? ready[start..<min(start + width, ready.count)] : ready.prefix(width)
+                return group.shuffled()
+            }
+        }
+        if let batchLeasing {
+            return try await batchLeasing.take(
+                topics: topics, scan: width * count, plan: plan, limit: settings.batchSize, duration: settings.lease, owner: hostID, now: now)
+        }
+        let ready = try await store.readyQueues(topics: topics, now: now, limit: width * count)
+        if ready.isEmpty { return nil }
+        var batches: [[LeasedJob]] = []
+        for queues in plan(ready) {
+            batches.append(try await store.lease(queue: queues[0], limit: settings.batchSize, duration: settings.lease, owner: hostID, now: now))
+        }
+        return batches
     }
 }

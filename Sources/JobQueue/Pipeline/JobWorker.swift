@@ -11,6 +11,8 @@ import Synchronization
 /// to run go back to their queues uncharged.
 public final class JobWorker: Sendable {
     public let store: any JobStore
+    /// The store, when it can fill several batches in one transaction.
+    let batchLeasing: (any BatchLeasing)?
     public let executor: any JobExecutor
     public let settings: WorkerSettings
     /// Identifies this worker's leases and its host record.
@@ -33,6 +35,7 @@ public final class JobWorker: Sendable {
         hostID: String = JobWorker.makeHostID(), logger: Logger = Logger(label: "jobqueue")
     ) {
         self.store = store
+        self.batchLeasing = store as? any BatchLeasing
         self.executor = executor
         self.settings = settings
         self.hostID = hostID
@@ -80,16 +83,16 @@ public final class JobWorker: Sendable {
 
     private func runPipeline() async {
         let startedAt = Timestamp.now
-        let requests = AsyncStream<BatchRequest>.makeStream()
+        let requests = BatchRequests()
         await withTaskGroup(of: Void.self) { support in
             support.addTask { await self.watchForChanges() }
             support.addTask { await self.extendLeases(startedAt: startedAt) }
-            support.addTask { await self.manage(requests.stream) }
+            support.addTask { await self.manage(requests) }
 
             let consumers = Task {
                 await withTaskGroup(of: Void.self) { group in
                     for _ in 0..<settings.concurrency {
-                        group.addTask { await self.consume(requests.continuation) }
+                        group.addTask { await self.consume(requests) }
                     }
                 }
             }
@@ -106,7 +109,7 @@ public final class JobWorker: Sendable {
             }
             await consumers.value
             graceKeeper.cancel()
-            requests.continuation.finish()
+            requests.finish()
             support.cancelAll()
         }
         do {

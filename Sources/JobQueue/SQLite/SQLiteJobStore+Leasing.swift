@@ -5,22 +5,27 @@ import Synchronization
 extension SQLiteJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
-        return try await pool.read { db in
-            // One index range scan per topic (cost: the ready queues returned), merged by vesting time.
-            let statement = try db.cachedStatement(sql: """
-                SELECT queue_id, vesting_at FROM queue_pointers
-                WHERE topic = ? AND vesting_at <= ? ORDER BY vesting_at LIMIT ?
-                """)
-            var found: [(vesting: Int64, key: QueueKey)] = []
-            for topic in topics {
-                let rows = try Row.fetchCursor(statement, arguments: [topic, now.rawValue, limit])
-                while let row = try rows.next() {
-                    found.append((row[1], QueueKey(queueID: row[0], topic: topic)))
-                }
+        return try await pool.read { db in try Self.readyQueues(db, topics: topics, now: now.rawValue, limit: limit) }
+    }
+
+    /// One index range scan per topic (cost: the ready queues returned), merged by vesting time.
+    static func readyQueues(_ db: Database, topics: Set<String>, now: Int64, limit: Int) throws -> [QueueKey] {
+        let statement = try RawStatement(db, """
+            SELECT queue_id, vesting_at FROM queue_pointers
+            WHERE topic = ?1 AND vesting_at <= ?2 ORDER BY vesting_at LIMIT ?3
+            """)
+        var found: [(vesting: Int64, key: QueueKey)] = []
+        for topic in topics {
+            statement.reset()
+            statement.bind(1, topic)
+            statement.bind(2, now)
+            statement.bind(3, limit)
+            while try statement.step() {
+                found.append((statement.int64(1), QueueKey(queueID: statement.string(0), topic: topic)))
             }
-            found.sort { $0.vesting < $1.vesting }
-            return found.prefix(limit).map(\.key)
         }
+        if topics.count > 1 { found.sort { $0.vesting < $1.vesting } }
+        return found.prefix(limit).map(\.key)
     }
 
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
@@ -38,51 +43,113 @@ extension SQLiteJobStore {
     }
 
     public func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob] {
-        let token = LeaseToken(rawValue: "\(owner)#\(Self.leaseCounter.add(1, ordering: .relaxed).newValue)")
+        try await lease(takes: [[queue]], limit: limit, duration: duration, owner: owner, now: now)[0]
+    }
+
+    /// Scans the ready line and leases what `plan` makes of it, in one transaction: nil when no
+    /// queue of `topics` is ready (nothing is written then).
+    func take(
+        topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
+        limit: Int, duration: Duration, owner: String, now: Timestamp
+    ) async throws -> [[LeasedJob]]? {
+        guard !topics.isEmpty, scan > 0 else { return nil }
+        let owner = "\(owner)#"
         let now = now.rawValue
         let expiry = now + duration.milliseconds
-        return try await writer.write { db in
-            let candidates = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, payload, priority, attempt, max_retries, lease_token FROM jobs INDEXED BY jobs_order
-                WHERE queue_id = ? AND topic = ? AND visible_at <= ?
-                ORDER BY priority, visible_at, id LIMIT ?
-                """), arguments: [queue.queueID, queue.topic, now, limit])
-            let take = try db.cachedStatement(sql: """
-                UPDATE jobs SET attempt = attempt + 1, visible_at = ?, lease_token = ?, lease_expires_at = ?
-                WHERE id = ?
-                """)
-            var leased: [LeasedJob] = []
-            leased.reserveCapacity(candidates.count)
-            for row in candidates {
-                let id = JobID(rawValue: row[0])
-                let attempt: Int = row[3]
-                let maxRetries: Int = row[4]
-                let abandoned = (row[5] as String?) != nil
-                if abandoned && attempt > maxRetries {
-                    // Its runner vanished during the last run allowed: dead-letter rather than run again.
-                    try Self.bury(db, id, kind: .failed, reason: "lease expired during attempt \(attempt) (runner vanished)", now: now)
-                    continue
-                }
-                try take.execute(arguments: [expiry, token.rawValue, expiry, id.rawValue])
-                leased.append(LeasedJob(
-                    id: id, queueID: queue.queueID, topic: queue.topic, payload: [UInt8](row[1] as Data),
-                    priority: row[2], attempt: attempt + 1, maxRetries: maxRetries, lease: token))
+        return try await writer.write(durable: false) { db in
+            let ready = try Self.readyQueues(db, topics: topics, now: now, limit: scan)
+            if ready.isEmpty { return nil }
+            return try plan(ready).map { queues in
+                let token = LeaseToken(rawValue: owner + String(Self.leaseCounter.add(1, ordering: .relaxed).newValue))
+                return try Self.fill(db, queues, limit: limit, token: token, expiry: expiry, now: now)
             }
-            try Self.refreshPointer(db, queue, servedAt: now, now: now)
-            return leased
         }
+    }
+
+    /// Fills up to `takes.count` batches in one transaction: each take leases up to `limit` jobs
+    /// from its queues, in the order given, moving to the next queue only while the batch is short.
+    /// Each take gets its own lease token. Leases need no fsync (see `GroupCommitWriter`).
+    func lease(takes: [[QueueKey]], limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [[LeasedJob]] {
+        let tokens = takes.map { _ in LeaseToken(rawValue: "\(owner)#\(Self.leaseCounter.add(1, ordering: .relaxed).newValue)") }
+        let now = now.rawValue
+        let expiry = now + duration.milliseconds
+        return try await writer.write(durable: false) { db in
+            try zip(takes, tokens).map { queues, token in
+                try Self.fill(db, queues, limit: limit, token: token, expiry: expiry, now: now)
+            }
+        }
+    }
+
+    /// One batch of up to `limit` jobs from `queues`, taken in that order.
+    private static func fill(_ db: Database, _ queues: [QueueKey], limit: Int, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
+        var batch: [LeasedJob] = []
+        for (index, queue) in queues.enumerated() where index == 0 || batch.count < limit {
+            batch += try lease(db, queue, limit: limit - batch.count, token: token, expiry: expiry, now: now)
+        }
+        return batch
+    }
+
+    /// Leases up to `limit` visible jobs of `queue`, in order, and refreshes its pointer.
+    private static func lease(_ db: Database, _ queue: QueueKey, limit: Int, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
+        let candidates = try RawStatement(db, """
+            SELECT id, payload, priority, attempt, max_retries, lease_token IS NOT NULL FROM jobs INDEXED BY jobs_order
+            WHERE queue_id = ?1 AND topic = ?2 AND visible_at <= ?3
+            ORDER BY priority, visible_at, id LIMIT ?4
+            """)
+        candidates.bind(1, queue.queueID)
+        candidates.bind(2, queue.topic)
+        candidates.bind(3, now)
+        candidates.bind(4, limit)
+        var leased: [LeasedJob] = []
+        var abandoned: [(id: JobID, attempt: Int)] = []
+        while try candidates.step() {
+            let id = JobID(rawValue: candidates.int64(0))
+            let attempt = candidates.int(3)
+            let maxRetries = candidates.int(4)
+            if candidates.int(5) != 0 && attempt > maxRetries {
+                // Its runner vanished during the last run allowed: dead-letter rather than run again.
+                abandoned.append((id, attempt))
+                continue
+            }
+            leased.append(LeasedJob(
+                id: id, queueID: queue.queueID, topic: queue.topic, payload: candidates.bytes(1),
+                priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
+        }
+        for job in abandoned {
+            try bury(db, job.id, kind: .failed, reason: "lease expired during attempt \(job.attempt) (runner vanished)", now: now)
+        }
+        // One statement for the whole batch (the ids are bound, in chunks SQLite's limits allow).
+        var start = 0
+        while start < leased.count {
+            let chunk = leased[start..<min(start + 500, leased.count)]
+            let take = try RawStatement(db, """
+                UPDATE jobs SET attempt = attempt + 1, visible_at = ?1, lease_token = ?2, lease_expires_at = ?1
+                WHERE id IN (\(RawStatement.placeholders(chunk.count, from: 3)))
+                """)
+            take.bind(1, expiry)
+            take.bind(2, token.rawValue)
+            for (offset, job) in chunk.enumerated() { take.bind(Int32(3 + offset), job.id.rawValue) }
+            try take.run()
+            start += chunk.count
+        }
+        try refreshPointer(db, queue, servedAt: now, now: now)
+        return leased
     }
 
     @discardableResult
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {
         guard !leases.isEmpty else { return 0 }
-        return try await writer.write { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE jobs SET visible_at = ?, lease_expires_at = ? WHERE id = ? AND lease_token = ?
+        return try await writer.write(durable: false) { db in
+            let statement = try RawStatement(db, """
+                UPDATE jobs SET visible_at = ?1, lease_expires_at = ?1 WHERE id = ?2 AND lease_token = ?3
                 """)
             var held = 0
             for (id, token) in leases {
-                try statement.execute(arguments: [until.rawValue, until.rawValue, id.rawValue, token.rawValue])
+                statement.reset()
+                statement.bind(1, until.rawValue)
+                statement.bind(2, id.rawValue)
+                statement.bind(3, token.rawValue)
+                try statement.run()
                 held += db.changesCount
             }
             return held
@@ -92,3 +159,5 @@ extension SQLiteJobStore {
     /// Makes lease tokens unique within the process; the owner part makes them unique across processes.
     private static let leaseCounter = Atomic<Int>(0)
 }
+
+extension SQLiteJobStore: BatchLeasing {}

@@ -8,35 +8,52 @@ import GRDB
 extension SQLiteJobStore {
     /// Lowers the pointer of `key` to `visibleAt` (creating it) after jobs were added.
     static func lowerPointer(_ db: Database, _ key: QueueKey, to visibleAt: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?, ?, ?)
+        let statement = try RawStatement(db, """
+            INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
             ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = min(vesting_at, excluded.vesting_at)
-            """).execute(arguments: [key.queueID, key.topic, visibleAt])
+            """)
+        statement.bind(1, key.queueID)
+        statement.bind(2, key.topic)
+        statement.bind(3, visibleAt)
+        try statement.run()
     }
 
     /// Recomputes the pointer of `key` after its jobs changed: removed when the queue is empty,
     /// otherwise the earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now)
     /// while the queue stays ready.
     static func refreshPointer(_ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64) throws {
-        let earliest = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT min(visible_at) FROM jobs WHERE queue_id = ? AND topic = ?"),
-            arguments: [key.queueID, key.topic])
+        let earliestStatement = try RawStatement(db, "SELECT min(visible_at) FROM jobs WHERE queue_id = ?1 AND topic = ?2")
+        earliestStatement.bind(1, key.queueID)
+        earliestStatement.bind(2, key.topic)
+        let earliest: Int64? = try earliestStatement.step() && !earliestStatement.isNull(0) ? earliestStatement.int64(0) : nil
+        earliestStatement.reset()
         guard let earliest else {
-            try db.cachedStatement(sql: "DELETE FROM queue_pointers WHERE queue_id = ? AND topic = ?")
-                .execute(arguments: [key.queueID, key.topic])
+            let delete = try RawStatement(db, "DELETE FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
+            delete.bind(1, key.queueID)
+            delete.bind(2, key.topic)
+            try delete.run()
             return
         }
         var vesting = earliest
         if let servedAt {
             vesting = max(earliest, servedAt)
-        } else if let current = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT vesting_at FROM queue_pointers WHERE queue_id = ? AND topic = ?"),
-            arguments: [key.queueID, key.topic]), current <= now {
-            vesting = max(earliest, current)
+        } else {
+            let currentStatement = try RawStatement(db, "SELECT vesting_at FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
+            currentStatement.bind(1, key.queueID)
+            currentStatement.bind(2, key.topic)
+            if try currentStatement.step() {
+                let current = currentStatement.int64(0)
+                if current <= now { vesting = max(earliest, current) }
+            }
+            currentStatement.reset()
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?, ?, ?)
+        let upsert = try RawStatement(db, """
+            INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
             ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = excluded.vesting_at
-            """).execute(arguments: [key.queueID, key.topic, vesting])
+            """)
+        upsert.bind(1, key.queueID)
+        upsert.bind(2, key.topic)
+        upsert.bind(3, vesting)
+        try upsert.run()
     }
 }

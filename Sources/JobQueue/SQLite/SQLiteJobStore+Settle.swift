@@ -7,20 +7,63 @@ extension SQLiteJobStore {
         let now = Timestamp.now.rawValue
         return try await writer.write { db in
             var touched: Set<QueueKey> = []
-            let applied = try settlements.map { settlement in
-                guard let key = try Self.heldQueue(db, settlement.job, settlement.lease) else { return false }
+            var applied = [Bool](repeating: false, count: settlements.count)
+            // Completions, the common case, go in one DELETE per lease token. Only when every
+            // settlement names a different job: otherwise their order matters, and they go one by one.
+            let distinct = Set(settlements.map(\.job)).count == settlements.count
+            var completions: [LeaseToken: [Int]] = [:]
+            for (index, settlement) in settlements.enumerated() {
+                if distinct, case .complete = settlement.action {
+                    completions[settlement.lease, default: []].append(index)
+                    continue
+                }
+                guard let key = try Self.heldQueue(db, settlement.job, settlement.lease) else { continue }
                 touched.insert(key)
                 try Self.apply(db, settlement, now: now)
-                if !settlement.followUps.isEmpty {
-                    _ = try Self.insert(db, settlement.followUps, now: now)
+                applied[index] = true
+            }
+            for (lease, indices) in completions {
+                let deleted = try Self.complete(db, indices.map { settlements[$0].job }, lease: lease)
+                for index in indices {
+                    guard let key = deleted[settlements[index].job] else { continue }
+                    touched.insert(key)
+                    applied[index] = true
                 }
-                return true
+            }
+            // Follow-ups exist iff their job completed; stored in the order of the settlements.
+            for (index, settlement) in settlements.enumerated() where applied[index] && !settlement.followUps.isEmpty {
+                _ = try Self.insert(db, settlement.followUps, now: now)
             }
             for key in touched {
                 try Self.refreshPointer(db, key, servedAt: nil, now: now)
             }
             return applied
         }
+    }
+
+    /// Deletes the jobs among `ids` still held under `lease`; returns the queue of each one deleted.
+    private static func complete(_ db: Database, _ ids: [JobID], lease: LeaseToken) throws -> [JobID: QueueKey] {
+        var deleted: [JobID: QueueKey] = [:]
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let statement = try RawStatement(db, """
+                DELETE FROM jobs WHERE lease_token = ?1 AND id IN (\(RawStatement.placeholders(chunk.count, from: 2)))
+                RETURNING id, queue_id, topic
+                """)
+            statement.bind(1, lease.rawValue)
+            for (offset, id) in chunk.enumerated() { statement.bind(Int32(2 + offset), id.rawValue) }
+            var previous: QueueKey?
+            while try statement.step() {
+                // A batch's jobs nearly always share one queue: reuse its key rather than rebuild it.
+                let queueID = statement.string(1), topic = statement.string(2)
+                let key = previous.flatMap { $0.queueID == queueID && $0.topic == topic ? $0 : nil } ?? QueueKey(queueID: queueID, topic: topic)
+                deleted[JobID(rawValue: statement.int64(0))] = key
+                previous = key
+            }
+            start += chunk.count
+        }
+        return deleted
     }
 
     /// The queue of `job` if it is still held under `lease`.

@@ -57,7 +57,7 @@ public final class SQLiteJobStore: JobStore {
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
-        writer = GroupCommitWriter(pool: pool)
+        writer = GroupCommitWriter(pool: pool, sync: settings.sync)
         fileIdentity = FileIdentity(path: path)
     }
 

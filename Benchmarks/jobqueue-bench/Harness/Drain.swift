@@ -1,0 +1,36 @@
+import JobQueue
+import Logging
+
+/// Drains a store with a real `JobWorker` until `expected` jobs are processed, and returns the
+/// rate: from the worker's start to its return (the last settlement committed, the worker
+/// stopped), so the figure includes everything `jobqueue run` would do.
+func drainRate(
+    _ bench: Bench, store: SQLiteJobStore, executor: any JobExecutor, settings: WorkerSettings, expected: Int, what: String
+) async throws -> Drained {
+    let observed = ObservedExecutor(executor)
+    let worker = JobWorker(store: store, executor: observed, settings: settings, logger: bench.quiet)
+    observed.whenProcessed(expected) { worker.shutdown() }
+    let start = Monotonic.nanos()
+    await worker.run()
+    let seconds = Monotonic.seconds(since: start)
+    bench.check(what, processed: observed.processed, expected: expected)
+    // A cheap check that works with a million idle queues present: nothing is left ready.
+    if try await !store.readyQueues(topics: ["noop"], now: .now, limit: 1).isEmpty {
+        bench.problem("\(what): jobs still ready after the drain")
+    }
+    return Drained(rate: Double(observed.processed) / seconds, processed: observed.processed)
+}
+
+struct Drained {
+    /// Jobs per second.
+    var rate: Double
+    var processed: Int
+}
+
+extension WorkerSettings {
+    /// The settings of the figures: the defaults (lease 30 s, poll 100 ms, scan width 10) with the
+    /// given batch size and concurrency, and a short grace (every job has finished when we stop).
+    static func bench(batchSize: Int = 10, concurrency: Int = 4) -> WorkerSettings {
+        WorkerSettings(concurrency: concurrency, batchSize: batchSize, grace: .seconds(5))
+    }
+}
