@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml from Debian's libyaml-dev.
@@ -23,6 +24,16 @@ let package = Package(
             name: "JobQueue",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The PostgreSQL store: many hosts on one database.
+        .target(
+            name: "JobQueuePostgres",
+            dependencies: [
+                "JobQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -52,7 +63,7 @@ let package = Package(
             path: "Benchmarks/jobqueue-bench"
         ),
 
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "JobQueuePostgres"]),
         .testTarget(name: "JobQueueConfigTests", dependencies: ["JobQueueConfig"]),
         .testTarget(name: "CLITests", dependencies: ["JobQueue"]),
     ],

@@ -13,6 +13,27 @@ extension NewJob {
         return nil
     }
 
+    /// What a store checks before storing anything: throws `StoreError.invalidJob` for the first
+    /// job that fails `validationError()`. Plain names skip the full Unicode scan.
+    public static func validate(_ jobs: [NewJob]) throws {
+        for job in jobs where !job.isPlainlyValid {
+            if let problem = job.validationError() { throw StoreError.invalidJob(problem) }
+        }
+    }
+
+    /// True for the common job `validationError()` would pass without looking further: names of
+    /// 1...255 printable ASCII bytes (none of which is a control character) and no negative retry
+    /// limit. Anything else gets the full check, and its exact message.
+    private var isPlainlyValid: Bool {
+        func plain(_ name: String) -> Bool {
+            var name = name
+            return name.withUTF8 { bytes in
+                bytes.count >= 1 && bytes.count <= Self.maxNameBytes && bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            }
+        }
+        return plain(queueID) && plain(topic) && (maxRetries ?? 0) >= 0
+    }
+
     private static func nameProblem(_ name: String, field: String) -> String? {
         if name.isEmpty { return "\(field) is empty" }
         if name.utf8.count > maxNameBytes {

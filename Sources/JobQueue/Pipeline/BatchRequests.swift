@@ -86,7 +86,7 @@ final class BatchRequests: Sendable {
 /// A store that can scan the ready line and fill several batches, each from several queues in
 /// turn, in one transaction (the SQLite store does). The manager uses it when the store offers it;
 /// otherwise it scans with `readyQueues` and leases one queue per batch with `lease(queue:)`.
-protocol BatchLeasing: JobStore {
+public protocol BatchLeasing: JobStore {
     /// Scans up to `scan` ready queues of `topics`, least recently served first, and fills one
     /// batch of up to `limit` jobs per list of queues `plan` makes of them. Nil when no queue is
     /// ready.

@@ -3,26 +3,11 @@ import GRDB
 
 extension SQLiteJobStore {
     public func enqueue(_ jobs: [NewJob]) async throws -> [JobID] {
-        for job in jobs where !Self.plainlyValid(job) {
-            if let problem = job.validationError() { throw StoreError.invalidJob(problem) }
-        }
+        try NewJob.validate(jobs)
         let now = Timestamp.now.rawValue
         let ids = try await writer.write { db in try Self.insert(db, jobs, now: now) }
         localChanges.signal()
         return ids
-    }
-
-    /// True for the common job `validationError()` would pass without looking further: names of
-    /// 1...255 printable ASCII bytes (none of which is a control character) and no negative retry
-    /// limit. Anything else gets the full check, and its exact message.
-    static func plainlyValid(_ job: NewJob) -> Bool {
-        func plain(_ name: String) -> Bool {
-            var name = name
-            return name.withUTF8 { bytes in
-                bytes.count >= 1 && bytes.count <= NewJob.maxNameBytes && bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
-            }
-        }
-        return plain(job.queueID) && plain(job.topic) && (job.maxRetries ?? 0) >= 0
     }
 
     /// Inserts jobs and lowers their queues' pointers, inside the caller's transaction.

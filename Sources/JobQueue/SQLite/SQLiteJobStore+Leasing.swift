@@ -48,7 +48,7 @@ extension SQLiteJobStore {
 
     /// Scans the ready line and leases what `plan` makes of it, in one transaction: nil when no
     /// queue of `topics` is ready (nothing is written then).
-    func take(
+    public func take(
         topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
         limit: Int, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {

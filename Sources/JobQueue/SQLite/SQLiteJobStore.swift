@@ -73,7 +73,7 @@ public final class SQLiteJobStore: JobStore {
     private static func createIfMissing(_ path: String) throws {
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd >= 0 {
-            close(fd)
+            Glibc.close(fd)
         } else if errno != EEXIST {
             throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         } else if access(path, R_OK | W_OK) != 0 {

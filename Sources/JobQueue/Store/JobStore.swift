@@ -56,4 +56,12 @@ public protocol JobStore: Sendable {
     /// `interval`: the cheap wake-up that lets an idle host start work enqueued elsewhere without
     /// waiting for its next poll. Ends when the iterating task is cancelled.
     func changes(checkingEvery interval: Duration) -> AsyncStream<Void>
+
+    /// Releases what the store holds open (connections, background tasks). The store must not be
+    /// used afterwards. Stores that hold nothing need not implement it.
+    func close() async
+}
+
+extension JobStore {
+    public func close() async {}
 }

@@ -1,0 +1,97 @@
+import JobQueue
+import PostgresNIO
+
+extension PostgresJobStore {
+    @discardableResult
+    public func settle(_ settlements: [Settlement]) async throws -> [Bool] {
+        guard !settlements.isEmpty else { return [] }
+        let now = Timestamp.now
+        return try await transaction { transaction in
+            var touched: Set<QueueKey> = []
+            var applied = [Bool](repeating: false, count: settlements.count)
+            // Completions, the common case, go in one DELETE. Only when every settlement names a
+            // different job: otherwise their order matters, and they go one by one.
+            let distinct = Set(settlements.map(\.job)).count == settlements.count
+            let completions = distinct ? settlements.indices.filter { settlements[$0].action == .complete } : []
+            if !completions.isEmpty {
+                let deleted = try await complete(completions.map { settlements[$0] }, in: transaction)
+                for index in completions {
+                    guard let key = deleted[settlements[index].job] else { continue }
+                    touched.insert(key)
+                    applied[index] = true
+                }
+            }
+            for (index, settlement) in settlements.enumerated() where !(distinct && settlement.action == .complete) {
+                guard let key = try await apply(settlement, now: now, in: transaction) else { continue }
+                touched.insert(key)
+                applied[index] = true
+            }
+            // Follow-ups exist iff their job's settlement applied; stored in settlement order.
+            // Every pointer about to change is locked first, in one order.
+            let followUps = settlements.indices.filter { applied[$0] }.flatMap { settlements[$0].followUps }
+            try await lockPointers(Array(touched) + followUps.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }, in: transaction)
+            if !followUps.isEmpty {
+                _ = try await insert(followUps, in: transaction, now: now)
+            }
+            try await refreshPointers(touched, servedAt: nil, now: now, in: transaction)
+            // Retried and released jobs may be due before other hosts next look.
+            if zip(settlements, applied).contains(where: { $1 && $0.action != .complete }) {
+                try await transaction.run("SELECT pg_notify(\(channel), '')")
+            }
+            return applied
+        }
+    }
+
+    /// Deletes the settled jobs still held under their leases; returns the queue of each one deleted.
+    private func complete(_ settlements: [Settlement], in transaction: PostgresTransaction) async throws -> [JobID: QueueKey] {
+        let sorted = settlements.sorted { $0.job.rawValue < $1.job.rawValue }
+        var deleted: [JobID: QueueKey] = [:]
+        for row in try await transaction.rows("""
+            DELETE FROM \(unescaped: tables).jobs j
+            USING unnest(\(sorted.map(\.job.rawValue))::bigint[], \(sorted.map(\.lease.rawValue))::text[]) AS l(id, token)
+            WHERE j.id = l.id AND j.lease_token = l.token
+            RETURNING j.id, j.queue_id, j.topic
+            """) {
+            let (id, queueID, topic) = try row.decode((Int64, String, String).self)
+            deleted[JobID(rawValue: id)] = QueueKey(queueID: queueID, topic: topic)
+        }
+        return deleted
+    }
+
+    /// Applies one settlement if its lease is still held; returns the job's queue if it was.
+    private func apply(_ settlement: Settlement, now: Timestamp, in transaction: PostgresTransaction) async throws -> QueueKey? {
+        let id = settlement.job.rawValue, lease = settlement.lease.rawValue
+        let query: PostgresQuery = switch settlement.action {
+        case .complete:
+            """
+            DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+            """
+        case let .retry(at, error):
+            """
+            UPDATE \(unescaped: tables).jobs SET visible_at = \(at.rawValue), last_error = coalesce(\(error)::text, last_error),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+            """
+        case let .bury(kind, reason):
+            """
+            WITH gone AS (
+                DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING *
+            )
+            INSERT INTO \(unescaped: tables).dead_letters
+                (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+            SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(kind.rawValue), \(reason), created_at, \(now.rawValue)
+            FROM gone RETURNING queue_id, topic
+            """
+        case .release:
+            """
+            UPDATE \(unescaped: tables).jobs SET attempt = greatest(attempt - 1, 0), visible_at = \(now.rawValue),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+            """
+        }
+        return try await transaction.rows(query).first.map { row in
+            let (queueID, topic) = try row.decode((String, String).self)
+            return QueueKey(queueID: queueID, topic: topic)
+        }
+    }
+}

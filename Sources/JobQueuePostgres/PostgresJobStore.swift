@@ -1,0 +1,97 @@
+import JobQueue
+import Logging
+import PostgresNIO
+
+/// The store for several hosts on one queue: the same data model as the SQLite store, in a
+/// PostgreSQL schema shared by every host that opens it.
+///
+/// Hosts take queues and jobs with `FOR UPDATE SKIP LOCKED`, so they never wait for each other's
+/// takes and never lease one job twice; enqueues wake idle hosts through LISTEN/NOTIFY. Lease
+/// expiry compares the hosts' clocks: keep them synchronised (NTP) to well within a lease.
+public final class PostgresJobStore: JobStore, BatchLeasing {
+    public let settings: PostgresStoreSettings
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+    /// Signals this process's change streams at once after its own enqueues.
+    let localChanges = ChangeBroadcast()
+
+    /// `schema.`, to prefix table names in statements (the schema is a validated identifier).
+    var tables: String { settings.schema }
+    /// The LISTEN/NOTIFY channel of this store.
+    var channel: String { "jobqueue_\(settings.schema)" }
+
+    /// Connects, then creates or upgrades the schema. Throws a `StoreError` naming the server
+    /// (never the password) when it cannot connect or the schema is from a newer version.
+    public init(_ settings: PostgresStoreSettings, logger: Logger = Logger(label: "jobqueue.postgres")) async throws {
+        self.settings = settings
+        self.logger = logger
+        // A direct connection first: the pool waits for a server that is down, this fails at once.
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 0, logger: logger)
+        } catch {
+            throw StoreError.cannotOpen(path: settings.description, reason: Self.reason(error))
+        }
+        do {
+            try await Self.inTransaction(connection, logger: logger) { transaction in
+                try await PostgresSchema.migrate(in: transaction, schema: settings.schema, store: settings.description, logger: logger)
+            }
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
+            throw Self.storeError(error, store: settings.description)
+        }
+        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Closes the pool's connections.
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    /// Nothing to check beyond what every operation reports: the pool reconnects after a server
+    /// restart, and operations fail (and are retried by the pipeline) while it is away.
+    public func checkHealth() async throws {}
+
+    /// Runs `body` in a transaction on a pooled connection; rolls back if it throws. Errors come
+    /// out as `StoreError`s.
+    func transaction<Result: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                try await Self.inTransaction(connection, logger: logger, body)
+            }
+        } catch {
+            throw Self.storeError(error, store: settings.description)
+        }
+    }
+
+    /// Reads with a single statement outside an explicit transaction.
+    func read<Result: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresTransaction(connection: connection, logger: logger))
+            }
+        } catch {
+            throw Self.storeError(error, store: settings.description)
+        }
+    }
+
+    private static func inTransaction<Result: Sendable>(
+        _ connection: PostgresConnection, logger: Logger, _ body: @Sendable (PostgresTransaction) async throws -> Result
+    ) async throws -> Result {
+        let transaction = PostgresTransaction(connection: connection, logger: logger)
+        try await transaction.run("BEGIN")
+        do {
+            let result = try await body(transaction)
+            try await transaction.run("COMMIT")
+            return result
+        } catch {
+            try? await transaction.run("ROLLBACK")
+            throw error
+        }
+    }
+}
