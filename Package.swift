@@ -38,8 +38,11 @@ let package = Package(
             ]
         ),
 
-        // config.yaml: libyaml events → located nodes → typed settings.
-        .target(name: "JobQueueConfig", dependencies: ["CYAML", "JobQueue"]),
+        // config.yaml: libyaml events → located nodes → typed settings (and the store they name).
+        .target(
+            name: "JobQueueConfig",
+            dependencies: ["CYAML", "JobQueue", "JobQueuePostgres", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // The `jobqueue` command line.
         .executableTarget(

@@ -40,7 +40,7 @@ start)
     as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --silent \
         -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" start
     as_server_user "$bin/createdb" --host="$dir" --port="$port" --username=jobqueue jobqueue
-    echo "postgres://jobqueue@127.0.0.1:$port/jobqueue"
+    echo "postgres://jobqueue@127.0.0.1:$port/jobqueue?sslmode=disable"
     ;;
 stop)
     if [[ -d $dir/data ]]; then

@@ -1,3 +1,4 @@
+import Foundation
 import JobQueue
 
 extension Configuration {
@@ -23,7 +24,8 @@ extension Configuration {
 
         self.init(
             file: file,
-            store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory),
+            store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory,
+                environment: ProcessInfo.processInfo.environment),
             consumer: try WorkerSettings(reading: sections.section(ConfigKey.consumer, of: WorkerSettings.ConfigKey.self)),
             defaults: defaults,
             children: try ChildConfiguration(reading: sections.section(ConfigKey.children, of: ChildConfiguration.ConfigKey.self)),

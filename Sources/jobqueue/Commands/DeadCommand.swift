@@ -43,7 +43,7 @@ struct DeadCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (_, client) = try global.client()
+            let (_, client) = try await global.client()
             let dead = try await client.deadLetters(matching: DeadLetterSelector(queueID: queue, topic: topic), limit: limit)
             let entries = dead.map {
                 Entry(
@@ -74,7 +74,7 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let (_, client) = try global.client()
+            let (_, client) = try await global.client()
             let count = try await client.retryDeadLetters(matching: selection.selector)
             print("retried \(count) job\(count == 1 ? "" : "s")")
         }
@@ -86,7 +86,7 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let (_, client) = try global.client()
+            let (_, client) = try await global.client()
             let count = try await client.purgeDeadLetters(matching: selection.selector)
             print("purged \(count) job\(count == 1 ? "" : "s")")
         }

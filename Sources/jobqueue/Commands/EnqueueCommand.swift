@@ -36,7 +36,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, client) = try global.client()
+        let (_, client) = try await global.client()
         let jobs: [NewJob]
         if let file {
             jobs = try JobsFile.read(path: file)

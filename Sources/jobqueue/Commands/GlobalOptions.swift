@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobQueue
 import JobQueueConfig
+import Logging
 
 /// Options every command takes, and what they give access to.
 struct GlobalOptions: ParsableArguments {
@@ -17,14 +18,11 @@ struct GlobalOptions: ParsableArguments {
         try Configuration.load(path: config)
     }
 
-    func openStore(_ configuration: Configuration) throws -> SQLiteJobStore {
-        try SQLiteJobStore(.init(path: configuration.store.path, sync: configuration.store.sync, busyTimeout: configuration.store.busyTimeout))
-    }
-
     /// The configuration, its store, and a client applying the configured topic defaults.
-    func client() throws -> (Configuration, JobClient) {
+    /// Callers close the client's store when done.
+    func client() async throws -> (Configuration, JobClient) {
         let configuration = try loadConfiguration()
-        let store = try openStore(configuration)
+        let store = try await configuration.store.open(logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() }))
         let client = JobClient(
             store: store,
             policies: Dictionary(configuration.topics.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first }),

@@ -13,7 +13,7 @@ extension JobQueueCommand {
                 try command.run()
             }
         } catch {
-            let path = (try? Configuration.load(path: GlobalOptions.configPath(in: CommandLine.arguments)).store.path) ?? "file"
+            let path = (try? Configuration.load(path: GlobalOptions.configPath(in: CommandLine.arguments)).store.location) ?? "file"
             exit(withError: StoreError(sqlite: error, path: path) ?? error)
         }
     }

@@ -28,7 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, client) = try global.client()
+        let (_, client) = try await global.client()
         let report = Self.report(try await client.status())
         if json {
             try JSONOutput.print(report)

@@ -5,10 +5,6 @@ import JobQueueHost
 
 /// How the configuration file maps onto the engine's and the fork server's settings.
 extension Configuration {
-    var storeSettings: SQLiteJobStore.Settings {
-        SQLiteJobStore.Settings(path: store.path, sync: store.sync, busyTimeout: store.busyTimeout)
-    }
-
     func workerSettings(drain: Bool) -> WorkerSettings {
         var settings = consumer
         settings.drain = drain

@@ -33,11 +33,11 @@ final class HostRuntime: Sendable {
 
     /// Runs until stopped or drained.
     func run() async throws {
-        let store = try SQLiteJobStore(initial.storeSettings)
+        let store = try await initial.store.open(logger: logger)
         let first = try await Generation.start(number: generations.add(1, ordering: .relaxed).newValue, configuration: initial, logger: logger)
         _ = executor.install(first)
         let worker = JobWorker(store: store, executor: executor, settings: initial.workerSettings(drain: drain), logger: logger)
-        logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.path)")
+        logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)")
 
         let signals = SignalEvents([
             SIGTERM: { worker.shutdown() },
@@ -54,6 +54,7 @@ final class HostRuntime: Sendable {
         watcher?.stop()
         signals.cancel()
         await executor.generation?.retire()
+        await store.close()
         if let failure = worker.failure { throw failure }
     }
 
