@@ -66,7 +66,10 @@ let package = Package(
             path: "Benchmarks/jobqueue-bench"
         ),
 
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "JobQueuePostgres"]),
+        .testTarget(
+            name: "JobQueueTests",
+            dependencies: ["JobQueue", "JobQueuePostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(name: "JobQueueConfigTests", dependencies: ["JobQueueConfig"]),
         .testTarget(name: "CLITests", dependencies: ["JobQueue"]),
     ],

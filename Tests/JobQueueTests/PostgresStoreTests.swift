@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+@testable import JobQueue
+@testable import JobQueuePostgres
+
+/// What only the PostgreSQL store has: the caller's transaction, concurrent migrations, a schema
+/// per store, LISTEN/NOTIFY, connection errors. Needs `JOBQUEUE_TEST_POSTGRES_URL`.
+@Suite(.enabled(if: StoreBackend.postgresURL != nil, "JOBQUEUE_TEST_POSTGRES_URL is not set"))
+struct PostgresStoreTests {
+    let settings: PostgresStoreSettings
+
+    init() throws {
+        settings = try StoreBackend.postgresSettings(schema: StoreBackend.freshSchemaName())
+    }
+
+    /// A connection of the application's own, as a library user would have.
+    @discardableResult
+    func withApplicationConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 99, logger: .quiet)
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    @Test func jobsEnqueuedInTheCallersTransactionExistOnlyIfItCommits() async throws {
+        let store = try await PostgresJobStore(settings, logger: .quiet)
+        let schema = settings.schema
+        struct Abandon: Error {}
+        try await withApplicationConnection { connection in
+            try await connection.query("CREATE TABLE \(unescaped: schema).orders (id int)", logger: .quiet)
+            // Committed: the order and its job, together.
+            try await connection.withTransaction(logger: .quiet) { connection in
+                try await connection.query("INSERT INTO \(unescaped: schema).orders VALUES (1)", logger: .quiet)
+                _ = try await store.enqueue([.make("shop", "email", payload: "order 1")], on: connection)
+            }
+            // Rolled back: neither.
+            await #expect(throws: PostgresTransactionError.self) {
+                try await connection.withTransaction(logger: .quiet) { connection in
+                    try await connection.query("INSERT INTO \(unescaped: schema).orders VALUES (2)", logger: .quiet)
+                    _ = try await store.enqueue([.make("shop", "email", payload: "order 2")], on: connection)
+                    throw Abandon()
+                }
+            }
+            let orders = try await connection.query("SELECT id FROM \(unescaped: schema).orders", logger: .quiet).collect()
+            #expect(try orders.map { try $0.decode(Int.self) } == [1])
+        }
+        let leased = try await store.lease(queue: QueueKey(queueID: "shop", topic: "email"), limit: 10, duration: .seconds(30), owner: "test", now: .now)
+        #expect(leased.map(\.text) == ["order 1"])
+        await store.close()
+    }
+
+    @Test func hostsStartingAtOnceMigrateOnce() async throws {
+        let settings = settings
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask { await (try PostgresJobStore(settings, logger: .quiet)).close() }
+            }
+            try await group.waitForAll()
+        }
+        try await withApplicationConnection { connection in
+            let rows = try await connection.query("SELECT identifier FROM \(unescaped: settings.schema).schema_migrations", logger: .quiet).collect()
+            #expect(try rows.map { try $0.decode(String.self) } == PostgresSchema.migrations.map(\.identifier))
+        }
+    }
+
+    @Test func refusesASchemaFromANewerVersion() async throws {
+        await (try PostgresJobStore(settings, logger: .quiet)).close()
+        try await withApplicationConnection { connection in
+            try await connection.query("INSERT INTO \(unescaped: settings.schema).schema_migrations (identifier) VALUES ('v99: from the future')", logger: .quiet)
+        }
+        await #expect(throws: StoreError.newerSchema(path: settings.description, found: "v99: from the future")) {
+            try await PostgresJobStore(settings, logger: .quiet)
+        }
+    }
+
+    @Test func storesUnderDifferentSchemasAreIndependent() async throws {
+        let first = try await PostgresJobStore(settings, logger: .quiet)
+        var otherSettings = settings
+        otherSettings.schema = StoreBackend.freshSchemaName()
+        let second = try await PostgresJobStore(otherSettings, logger: .quiet)
+        _ = try await first.enqueue([.make()])
+        #expect(try await first.status(now: .now).queues.map(\.ready) == [1])
+        #expect(try await second.status(now: .now).queues.isEmpty)
+        await first.close()
+        await second.close()
+    }
+
+    @Test func anEnqueueInAnotherProcessWakesAListeningHost() async throws {
+        let listening = try await PostgresJobStore(settings, logger: .quiet)
+        let other = try await PostgresJobStore(settings, logger: .quiet)  // its own pool, as another host's
+        let woken = AsyncCounter()
+        let watcher = Task {
+            for await _ in listening.changes(checkingEvery: .milliseconds(100)) { await woken.increment() }
+        }
+        // Enqueue until the listener has heard one (its LISTEN may not be registered yet at first).
+        let heard = try await eventually(timeout: .seconds(10)) {
+            _ = try await other.enqueue([.make()])
+            try await Task.sleep(for: .milliseconds(20))
+            return await woken.value > 0
+        }
+        #expect(heard)
+        watcher.cancel()
+        await listening.close()
+        await other.close()
+    }
+
+    @Test func anUnreachableServerIsAOneLineErrorWithoutThePassword() async throws {
+        let settings = try PostgresStoreSettings(url: "postgres://app:hunter2@127.0.0.1:1/jobs?sslmode=disable")
+        do {
+            _ = try await PostgresJobStore(settings, logger: .quiet)
+            Issue.record("opened a store on a closed port")
+        } catch {
+            let message = "\(error)"
+            #expect(message.hasPrefix("cannot open store postgres://app:***@127.0.0.1:1/jobs: "))
+            #expect(!message.contains("hunter2"))
+            #expect(!message.contains("\n"))
+        }
+    }
+}
+
+/// The URL forms users write, and the ones refused. No server needed.
+@Suite struct PostgresSettingsTests {
+    @Test func readsTheURLFormsOfLibpq() throws {
+        let tcp = try PostgresStoreSettings(url: "postgresql://app:s%40cret@db.internal:6432/jobs?sslmode=require")
+        #expect(tcp.host == "db.internal" && tcp.port == 6432 && tcp.username == "app" && tcp.password == "s@cret")
+        #expect(tcp.database == "jobs" && tcp.tls == .require && tcp.socketFolder == nil)
+        #expect(tcp.description == "postgres://app:***@db.internal:6432/jobs")
+
+        let socket = try PostgresStoreSettings(url: "postgres://app@/jobs?host=/run/postgresql", password: "from-env")
+        #expect(socket.socketFolder == "/run/postgresql" && socket.tls == .disable && socket.password == "from-env")
+        #expect(socket.description == "postgres://app:***@/jobs?host=/run/postgresql")
+
+        let defaults = try PostgresStoreSettings(url: "postgres://app@localhost")
+        #expect(defaults.port == 5432 && defaults.database == "app" && defaults.tls == .prefer && defaults.schema == "jobqueue")
+    }
+
+    @Test(arguments: [
+        ("mysql://app@db/jobs", "unsupported scheme 'mysql': expected postgres://"),
+        ("postgres://app@db/jobs?sslmode=verify-full", "sslmode 'verify-full' is not one of disable, prefer, require"),
+        ("postgres://app@db/jobs?timeout=3", "unknown URL parameter 'timeout' (known: sslmode, host)"),
+        ("db.internal:5432", "unsupported scheme 'db.internal': expected postgres://"),
+        ("", "not a URL: expected postgres://user@host:port/database"),
+    ])
+    func refusesWhatItCannotUse(url: String, message: String) {
+        #expect(throws: PostgresSettingsError(message)) { try PostgresStoreSettings(url: url) }
+    }
+
+    @Test func refusesSchemaNamesThatAreNotPlainIdentifiers() {
+        for schema in ["Public", "1st", "a-b", "a b", "x;drop", String(repeating: "a", count: 64), ""] {
+            #expect(throws: PostgresSettingsError.self) { try PostgresStoreSettings(url: "postgres://a@b/c", schema: schema) }
+        }
+    }
+}
+
+actor AsyncCounter {
+    private(set) var value = 0
+    func increment() { value += 1 }
+}
