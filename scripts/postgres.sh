@@ -3,6 +3,7 @@
 #
 #   scripts/postgres.sh start DIR   # new cluster in DIR, listening on 127.0.0.1 and a socket in DIR;
 #                                   # creates the database `jobqueue` and prints its URL
+#   scripts/postgres.sh restart DIR # restarts it (fast shutdown: open connections are cut)
 #   scripts/postgres.sh stop DIR    # stops the server and deletes DIR
 #
 # Needs PostgreSQL's server binaries (Debian: `apt-get install -y postgresql`). When run as root,
@@ -12,7 +13,7 @@ set -euo pipefail
 command=${1:-}
 dir=${2:-}
 if [[ -z $command || -z $dir ]]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|restart|stop DIR" >&2
     exit 64
 fi
 
@@ -37,10 +38,13 @@ start)
     port=${JOBQUEUE_PG_PORT:-$((20000 + RANDOM % 20000))}
     as_server_user "$bin/initdb" --pgdata="$dir/data" --auth=trust --username=jobqueue --encoding=UTF8 --no-instructions >"$dir/initdb.log"
     # Throwaway data: durability settings stay at their defaults so figures are honest.
-    as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --silent \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" start
+    echo "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" >"$dir/options"
+    as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --silent -o "$(cat "$dir/options")" start
     as_server_user "$bin/createdb" --host="$dir" --port="$port" --username=jobqueue jobqueue
     echo "postgres://jobqueue@127.0.0.1:$port/jobqueue?sslmode=disable"
+    ;;
+restart)
+    as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --mode=fast --wait --silent -o "$(cat "$dir/options")" restart
     ;;
 stop)
     if [[ -d $dir/data ]]; then
@@ -49,7 +53,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|restart|stop DIR" >&2
     exit 64
     ;;
 esac

@@ -5,7 +5,7 @@ import Synchronization
 extension PostgresJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
-        return try await read { transaction in
+        return try await read { [self] transaction in
             try await transaction.rows("""
                 SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
                 WHERE topic = ANY(\(Array(topics))::text[]) AND vesting_at <= \(now.rawValue)
@@ -19,7 +19,7 @@ extension PostgresJobStore {
 
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
-        return try await read { transaction in
+        return try await read { [self] transaction in
             try await transaction.first("""
                 SELECT min(vesting_at) FROM \(unescaped: tables).queue_pointers WHERE topic = ANY(\(Array(topics))::text[])
                 """, as: Int64?.self)?.map(Timestamp.init(rawValue:))
@@ -29,7 +29,7 @@ extension PostgresJobStore {
     /// Leases `queue` (waiting if another host's take holds it) and up to `limit` of its jobs.
     public func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob] {
         let token = nextToken(owner)
-        return try await transaction { transaction in
+        return try await transaction { [self] transaction in
             try await lockPointers([queue], in: transaction)
             let jobs = try await lease(queue, limit: limit, token: token, expiry: now + duration, now: now, in: transaction)
             try await refreshPointers([queue], servedAt: now, now: now, in: transaction)
@@ -44,7 +44,7 @@ extension PostgresJobStore {
         limit: Int, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
-        return try await transaction { transaction in
+        return try await transaction { [self] transaction in
             let ready = try await transaction.rows("""
                 SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
                 WHERE topic = ANY(\(Array(topics))::text[]) AND vesting_at <= \(now.rawValue)
@@ -111,7 +111,7 @@ extension PostgresJobStore {
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {
         guard !leases.isEmpty else { return 0 }
         let held = leases.sorted { $0.key.rawValue < $1.key.rawValue }
-        return try await read { transaction in
+        return try await read { [self] transaction in
             try await transaction.first("""
                 WITH extended AS (
                     UPDATE \(unescaped: tables).jobs j SET visible_at = \(until.rawValue), lease_expires_at = \(until.rawValue)

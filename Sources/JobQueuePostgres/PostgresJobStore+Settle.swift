@@ -6,7 +6,7 @@ extension PostgresJobStore {
     public func settle(_ settlements: [Settlement]) async throws -> [Bool] {
         guard !settlements.isEmpty else { return [] }
         let now = Timestamp.now
-        return try await transaction { transaction in
+        return try await transaction { [self] transaction in
             var touched: Set<QueueKey> = []
             var applied = [Bool](repeating: false, count: settlements.count)
             // Completions, the common case, go in one DELETE. Only when every settlement names a

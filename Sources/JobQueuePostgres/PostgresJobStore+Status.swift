@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     public func status(now: Timestamp) async throws -> StoreStatus {
-        try await transaction { transaction in
+        try await transaction { [self] transaction in
             var counts: [QueueKey: QueueCounts] = [:]
             let now = now.rawValue
             for row in try await transaction.rows("""
@@ -36,7 +36,7 @@ extension PostgresJobStore {
 
     public func heartbeat(_ host: HostRecord, ttl: Duration) async throws {
         let expiry = host.seenAt + ttl
-        try await transaction { transaction in
+        try await transaction { [self] transaction in
             try await transaction.run("""
                 INSERT INTO \(unescaped: tables).hosts (id, hostname, pid, topics, started_at, seen_at, expires_at, note)
                 VALUES (\(host.id), \(host.hostname), \(host.pid), \(host.topics.joined(separator: "\n")),
@@ -50,6 +50,6 @@ extension PostgresJobStore {
     }
 
     public func removeHost(id: String) async throws {
-        try await read { try await $0.run("DELETE FROM \(unescaped: tables).hosts WHERE id = \(id)") }
+        try await read { [self] in try await $0.run("DELETE FROM \(unescaped: tables).hosts WHERE id = \(id)") }
     }
 }

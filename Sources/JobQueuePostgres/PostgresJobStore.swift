@@ -59,22 +59,27 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
 
     /// Runs `body` in a transaction on a pooled connection; rolls back if it throws. Errors come
     /// out as `StoreError`s.
-    func transaction<Result: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withConnection { connection in
-                try await Self.inTransaction(connection, logger: logger, body)
-            }
-        } catch {
-            throw Self.storeError(error, store: settings.description)
-        }
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        try await withConnection { connection, logger in try await Self.inTransaction(connection, logger: logger, body) }
     }
 
-    /// Reads with a single statement outside an explicit transaction.
-    func read<Result: Sendable>(_ body: @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+    /// Runs `body` on a pooled connection, each statement its own transaction.
+    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        try await withConnection { connection, logger in try await body(PostgresTransaction(connection: connection, logger: logger)) }
+    }
+
+    private func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
+        let client = client, logger = logger
         do {
-            return try await client.withConnection { connection in
-                try await body(PostgresTransaction(connection: connection, logger: logger))
+            return try await withDeadline(settings.operationTimeout) {
+                try await client.withConnection { connection in try await body(connection, logger) }
             }
+        } catch is DeadlineExceeded {
+            throw StoreError.outcomeUnknown(path: settings.description, reason: "no answer from the server within \(settings.operationTimeout)")
+        } catch let error as CommitOutcomeUnknown {
+            throw StoreError.outcomeUnknown(path: settings.description, reason: "connection lost during COMMIT: \(Self.reason(error.error))")
         } catch {
             throw Self.storeError(error, store: settings.description)
         }
@@ -85,13 +90,24 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
     ) async throws -> Result {
         let transaction = PostgresTransaction(connection: connection, logger: logger)
         try await transaction.run("BEGIN")
+        let result: Result
         do {
-            let result = try await body(transaction)
-            try await transaction.run("COMMIT")
-            return result
+            result = try await body(transaction)
         } catch {
             try? await transaction.run("ROLLBACK")
             throw error
         }
+        do {
+            try await transaction.run("COMMIT")
+        } catch let error as PSQLError where error.serverInfo == nil {
+            // The connection failed with the COMMIT sent: the server may have committed.
+            throw CommitOutcomeUnknown(error: error)
+        }
+        return result
     }
+}
+
+/// The connection failed after COMMIT was sent: the transaction may have been committed.
+private struct CommitOutcomeUnknown: Error {
+    let error: PSQLError
 }

@@ -24,6 +24,9 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
     public var schema: String
     /// Connections this process opens at most (one more listens for changes).
     public var maxConnections: Int
+    /// How long one store operation may wait for the server before it fails (with an unknown
+    /// outcome): a host stalls at most this long when the server or the network hangs.
+    public var operationTimeout: Duration = .seconds(15)
 
     /// Parses `url`. `password` (e.g. from an environment variable) is used when the URL has none.
     public init(url: String, password: String? = nil, schema: String = "jobqueue", maxConnections: Int = 10) throws(PostgresSettingsError) {

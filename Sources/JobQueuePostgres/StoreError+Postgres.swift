@@ -11,6 +11,7 @@ extension PostgresJobStore {
     /// One line saying what the server or the connection reported, without credentials.
     static func reason(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "\(error)" }
+        if let underlying = error.underlying as? PSQLError { return reason(underlying) }
         if let message = error.serverInfo?[.message] {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return message + state

@@ -10,6 +10,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     /// The file at the store's path is no longer the file that was opened (deleted or replaced).
     case fileReplaced(path: String)
+    /// The connection to a database server was lost, or the server did not answer in time, after
+    /// the operation may have been committed: it may or may not have been stored.
+    case outcomeUnknown(path: String, reason: String)
     /// A job was refused before anything was stored.
     case invalidJob(String)
 
@@ -22,6 +25,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case let .cannotWrite(path, reason): "store \(path): \(reason); nothing of this operation was stored"
         case let .fileReplaced(path):
             "store \(path) was deleted or replaced while open; stopping so that no work goes to a file nobody reads"
+        case let .outcomeUnknown(path, reason): "store \(path): \(reason); the operation may or may not have been stored"
         case let .invalidJob(reason): reason
         }
     }

@@ -12,6 +12,7 @@ extension StoreConfiguration {
         case passwordEnv = "password_env"
         case schema
         case maxConnections = "max_connections"
+        case timeout
     }
 
     /// Reads `store:`; `path` (given or default) is resolved against `baseDirectory`. Secrets
@@ -25,7 +26,7 @@ extension StoreConfiguration {
             throw urlEnv.error("\(urlEnv.field): set either store.url or store.url_env, not both")
         }
         guard let urlValue = section[Key.url] ?? section[Key.urlEnv] else {
-            for key in [Key.schema, .maxConnections, .passwordEnv] {
+            for key in [Key.schema, .maxConnections, .passwordEnv, .timeout] {
                 if let value = section[key] { throw value.error("\(value.field) applies to PostgreSQL only: set store.url (or store.url_env) too") }
             }
             path = try section[Key.path]?.text() ?? path
@@ -50,6 +51,9 @@ extension StoreConfiguration {
                 url: url, password: environment[passwordVariable],
                 schema: try section[Key.schema]?.text() ?? "jobqueue",
                 maxConnections: try section[Key.maxConnections]?.integer(.between(1, 1000)) ?? 10)
+            if let timeout = try section[Key.timeout]?.duration(.between(.milliseconds(100), .seconds(3600))) {
+                postgres?.operationTimeout = timeout
+            }
         } catch let error as ConfigError {
             throw error
         } catch let error as PostgresSettingsError {
