@@ -80,6 +80,7 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
         return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
     }
 
+    /// The pool's configuration: its connections have `search_path` = `schema`.
     var clientConfiguration: PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
@@ -94,9 +95,15 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
         }
         configuration.options.maximumConnections = maxConnections
         configuration.options.connectTimeout = .seconds(5)
+        // The pooled connections resolve unqualified table names in the store's schema, so the hot
+        // statements can be prepared with one SQL text whatever the schema (`PostgresPreparedStatement`
+        // wants a static one). System functions still come first: `pg_catalog` is always searched.
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
         return configuration
     }
 
+    /// A direct connection's configuration (migrations, LISTEN), with the server's default
+    /// `search_path`: statements on it name the schema.
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         if let socketFolder {
             return .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: username, password: password, database: database)
