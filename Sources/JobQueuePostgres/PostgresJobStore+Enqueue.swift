@@ -18,48 +18,18 @@ extension PostgresJobStore {
         try NewJob.validate(jobs)
         if jobs.isEmpty { return [] }
         do {
-            return try await insert(jobs, in: PostgresTransaction(connection: connection, logger: logger))
+            // Not prepared: the caller's `search_path` is unknown, so the tables are named in full.
+            let insert = InsertJobs(jobs: jobs, now: .now, channel: channel)
+            let rows = try await PostgresTransaction(connection: connection, logger: logger).rows(insert.query(schema: settings.schema))
+            return try rows.map(insert.decodeRow)
         } catch {
             throw Self.storeError(error, store: settings.description)
         }
     }
 
-    /// Inserts jobs, lowers their queues' pointers and notifies listeners, in one statement.
+    /// Inserts jobs, lowers their queues' pointers and notifies listeners, in one prepared
+    /// statement on a pooled connection.
     func insert(_ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now) async throws -> [JobID] {
-        let now = now.rawValue
-        let defaults = TopicPolicy.default
-        var queueIDs: [String] = [], topics: [String] = [], payloads: [ByteBuffer] = []
-        var priorities: [Int] = [], visibleAts: [Int64] = [], maxRetries: [Int] = []
-        for job in jobs {
-            queueIDs.append(job.queueID)
-            topics.append(job.topic)
-            payloads.append(ByteBuffer(bytes: job.payload))
-            priorities.append(job.priority ?? defaults.priority)
-            visibleAts.append(job.visibleAt?.rawValue ?? now)
-            maxRetries.append(job.maxRetries ?? defaults.maxRetries)
-        }
-        // Pointers are upserted in key order, so concurrent enqueues lock them in one order.
-        // Work visible at once is pointed to a millisecond early: a queue served during this
-        // millisecond has its pointer at this millisecond and must not win the tie against a newcomer.
-        let ids = try await transaction.all("""
-            WITH input AS (
-                SELECT * FROM unnest(\(queueIDs)::text[], \(topics)::text[], \(payloads)::bytea[],
-                    \(priorities)::bigint[], \(visibleAts)::bigint[], \(maxRetries)::bigint[])
-                    WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, n)
-            ), inserted AS (
-                INSERT INTO \(unescaped: tables).jobs (queue_id, topic, payload, priority, visible_at, max_retries, created_at)
-                SELECT queue_id, topic, payload, priority, visible_at, max_retries, \(now) FROM input ORDER BY n
-                RETURNING id
-            ), pointers AS (
-                INSERT INTO \(unescaped: tables).queue_pointers (queue_id, topic, vesting_at)
-                SELECT queue_id, topic, min(CASE WHEN visible_at <= \(now) THEN visible_at - 1 ELSE visible_at END)
-                FROM input GROUP BY queue_id, topic ORDER BY queue_id, topic
-                ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
-            ), notified AS (
-                SELECT pg_notify(\(channel), '')
-            )
-            SELECT id FROM inserted, notified ORDER BY id
-            """, as: Int64.self)
-        return ids.map(JobID.init(rawValue:))
+        try await transaction.rows(InsertJobs(jobs: jobs, now: now, channel: channel))
     }
 }

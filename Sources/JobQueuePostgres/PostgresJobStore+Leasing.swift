@@ -31,7 +31,7 @@ extension PostgresJobStore {
         let token = nextToken(owner)
         return try await transaction { [self] transaction in
             try await lockPointers([queue], in: transaction)
-            let jobs = try await lease(queue, limit: limit, token: token, expiry: now + duration, now: now, in: transaction)
+            let jobs = try await transaction.rows(LeaseJobs(queue: queue, limit: limit, token: token, expiry: now + duration, now: now))
             try await refreshPointers([queue], servedAt: now, now: now, in: transaction)
             return jobs
         }
@@ -45,14 +45,7 @@ extension PostgresJobStore {
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
         return try await transaction { [self] transaction in
-            let ready = try await transaction.rows("""
-                SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
-                WHERE topic = ANY(\(Array(topics))::text[]) AND vesting_at <= \(now.rawValue)
-                ORDER BY vesting_at LIMIT \(scan) FOR UPDATE SKIP LOCKED
-                """).map { row in
-                let (queueID, topic) = try row.decode((String, String).self)
-                return QueueKey(queueID: queueID, topic: topic)
-            }
+            let ready = try await transaction.rows(ScanReadyQueues(topics: Array(topics), now: now, limit: scan))
             if ready.isEmpty { return nil }
             var batches: [[LeasedJob]] = []
             var served: Set<QueueKey> = []
@@ -61,7 +54,8 @@ extension PostgresJobStore {
                 var batch: [LeasedJob] = []
                 for (index, queue) in queues.enumerated() where index == 0 || batch.count < limit {
                     served.insert(queue)
-                    batch += try await lease(queue, limit: limit - batch.count, token: token, expiry: now + duration, now: now, in: transaction)
+                    batch += try await transaction.rows(
+                        LeaseJobs(queue: queue, limit: limit - batch.count, token: token, expiry: now + duration, now: now))
                 }
                 batches.append(batch)
             }
@@ -70,57 +64,11 @@ extension PostgresJobStore {
         }
     }
 
-    /// Leases up to `limit` visible jobs of `queue` in order, skipping rows other transactions
-    /// hold. A job whose runner vanished during its last allowed attempt is dead-lettered instead.
-    private func lease(
-        _ queue: QueueKey, limit: Int, token: LeaseToken, expiry: Timestamp, now: Timestamp, in transaction: PostgresTransaction
-    ) async throws -> [LeasedJob] {
-        let rows = try await transaction.rows("""
-            WITH candidates AS (
-                SELECT id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned
-                FROM \(unescaped: tables).jobs
-                WHERE queue_id = \(queue.queueID) AND topic = \(queue.topic) AND visible_at <= \(now.rawValue)
-                ORDER BY priority, visible_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            ), buried AS (
-                INSERT INTO \(unescaped: tables).dead_letters
-                    (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
-                SELECT j.id, j.queue_id, j.topic, j.payload, j.priority, j.max_retries, j.attempt, \(DeadLetter.Kind.failed.rawValue),
-                    'lease expired during attempt ' || j.attempt || ' (runner vanished)', j.created_at, \(now.rawValue)
-                FROM \(unescaped: tables).jobs j JOIN candidates c ON c.id = j.id WHERE c.abandoned
-                RETURNING id
-            ), removed AS (
-                DELETE FROM \(unescaped: tables).jobs WHERE id IN (SELECT id FROM buried)
-            ), leased AS (
-                UPDATE \(unescaped: tables).jobs j SET attempt = j.attempt + 1, visible_at = \(expiry.rawValue),
-                    lease_token = \(token.rawValue), lease_expires_at = \(expiry.rawValue)
-                FROM candidates c WHERE j.id = c.id AND NOT c.abandoned
-                RETURNING j.id, j.payload, j.priority, j.attempt, j.max_retries
-            )
-            SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries
-            FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
-            """)
-        return try rows.map { row in
-            let (id, payload, priority, attempt, maxRetries) = try row.decode((Int64, ByteBuffer, Int, Int, Int).self)
-            return LeasedJob(
-                id: JobID(rawValue: id), queueID: queue.queueID, topic: queue.topic, payload: Array(payload.readableBytesView),
-                priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token)
-        }
-    }
-
     @discardableResult
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {
         guard !leases.isEmpty else { return 0 }
-        let held = leases.sorted { $0.key.rawValue < $1.key.rawValue }
-        return try await read { [self] transaction in
-            try await transaction.first("""
-                WITH extended AS (
-                    UPDATE \(unescaped: tables).jobs j SET visible_at = \(until.rawValue), lease_expires_at = \(until.rawValue)
-                    FROM unnest(\(held.map(\.key.rawValue))::bigint[], \(held.map(\.value.rawValue))::text[]) AS l(id, token)
-                    WHERE j.id = l.id AND j.lease_token = l.token
-                    RETURNING 1
-                )
-                SELECT count(*) FROM extended
-                """, as: Int.self) ?? 0
+        return try await read { transaction in
+            try await transaction.rows(ExtendLeases(leases, until: until)).first ?? 0
         }
     }
 

@@ -14,7 +14,8 @@ extension PostgresJobStore {
             let distinct = Set(settlements.map(\.job)).count == settlements.count
             let completions = distinct ? settlements.indices.filter { settlements[$0].action == .complete } : []
             if !completions.isEmpty {
-                let deleted = try await complete(completions.map { settlements[$0] }, in: transaction)
+                let rows = try await transaction.rows(CompleteJobs(completions.map { (settlements[$0].job, settlements[$0].lease) }))
+                let deleted = Dictionary(rows, uniquingKeysWith: { first, _ in first })
                 for index in completions {
                     guard let key = deleted[settlements[index].job] else { continue }
                     touched.insert(key)
@@ -40,22 +41,6 @@ extension PostgresJobStore {
             }
             return applied
         }
-    }
-
-    /// Deletes the settled jobs still held under their leases; returns the queue of each one deleted.
-    private func complete(_ settlements: [Settlement], in transaction: PostgresTransaction) async throws -> [JobID: QueueKey] {
-        let sorted = settlements.sorted { $0.job.rawValue < $1.job.rawValue }
-        var deleted: [JobID: QueueKey] = [:]
-        for row in try await transaction.rows("""
-            DELETE FROM \(unescaped: tables).jobs j
-            USING unnest(\(sorted.map(\.job.rawValue))::bigint[], \(sorted.map(\.lease.rawValue))::text[]) AS l(id, token)
-            WHERE j.id = l.id AND j.lease_token = l.token
-            RETURNING j.id, j.queue_id, j.topic
-            """) {
-            let (id, queueID, topic) = try row.decode((Int64, String, String).self)
-            deleted[JobID(rawValue: id)] = QueueKey(queueID: queueID, topic: topic)
-        }
-        return deleted
     }
 
     /// Applies one settlement if its lease is still held; returns the job's queue if it was.

@@ -8,6 +8,10 @@ import PostgresNIO
 /// Hosts take queues and jobs with `FOR UPDATE SKIP LOCKED`, so they never wait for each other's
 /// takes and never lease one job twice; enqueues wake idle hosts through LISTEN/NOTIFY. Lease
 /// expiry compares the hosts' clocks: keep them synchronised (NTP) to well within a lease.
+///
+/// The statements of every job's path (take, lease, extend, settle, enqueue) are prepared once
+/// per pooled connection, so the server parses them once and can reuse a generic plan instead of
+/// planning each call; the rest are plain queries.
 public final class PostgresJobStore: JobStore, BatchLeasing {
     public let settings: PostgresStoreSettings
     let client: PostgresClient
@@ -16,7 +20,9 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
     /// Signals this process's change streams at once after its own enqueues.
     let localChanges = ChangeBroadcast()
 
-    /// `schema.`, to prefix table names in statements (the schema is a validated identifier).
+    /// The schema, to qualify table names in statements that are not prepared (it is a validated
+    /// identifier). Prepared statements (`Statements/`) name tables without it: they run only on
+    /// pooled connections, whose `search_path` is the schema.
     var tables: String { settings.schema }
     /// The LISTEN/NOTIFY channel of this store.
     var channel: String { "jobqueue_\(settings.schema)" }
@@ -45,6 +51,19 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
+        // The prepared statements find the tables through the pool's search_path: refuse a server
+        // (or a pooler in front of it) that did not apply it, rather than work on other tables.
+        do {
+            let found = try await read { try await $0.first("SELECT current_schema()", as: String?.self) } ?? nil
+            guard found == settings.schema else {
+                throw StoreError.cannotOpen(
+                    path: settings.description,
+                    reason: "pooled connections have search_path \(found ?? "(none)"), not the schema \(settings.schema)")
+            }
+        } catch {
+            await close()
+            throw error
+        }
     }
 
     /// Closes the pool's connections.

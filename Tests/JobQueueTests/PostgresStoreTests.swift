@@ -56,6 +56,27 @@ struct PostgresStoreTests {
         await store.close()
     }
 
+    /// The store's pooled connections find its tables through their `search_path`; a caller's
+    /// connection may have any, so enqueueing on it names the store's schema.
+    @Test func jobsEnqueuedOnTheCallersConnectionGoToThisStoreWhateverItsSearchPath() async throws {
+        let store = try await PostgresJobStore(settings, logger: .quiet)
+        var otherSettings = settings
+        otherSettings.schema = StoreBackend.freshSchemaName()
+        let other = try await PostgresJobStore(otherSettings, logger: .quiet)
+        try await withApplicationConnection { connection in
+            try await connection.query("SET search_path TO \(unescaped: otherSettings.schema)", logger: .quiet)
+            try await connection.withTransaction(logger: .quiet) { connection in
+                _ = try await store.enqueue([.make("shop", "email", payload: "order 1")], on: connection)
+            }
+        }
+        #expect(try await other.status(now: .now).queues.isEmpty)
+        let leased = try await store.take(
+            topics: ["email"], scan: 10, plan: { [$0] }, limit: 10, duration: .seconds(30), owner: "test", now: .now)
+        #expect(leased?.map { $0.map(\.text) } == [["order 1"]])
+        await store.close()
+        await other.close()
+    }
+
     @Test func hostsStartingAtOnceMigrateOnce() async throws {
         let settings = settings
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -88,6 +109,14 @@ struct PostgresStoreTests {
         _ = try await first.enqueue([.make()])
         #expect(try await first.status(now: .now).queues.map(\.ready) == [1])
         #expect(try await second.status(now: .now).queues.isEmpty)
+        // Both pools prepare the same statements, each running them in its own schema.
+        _ = try await second.enqueue([.make("q", "t", payload: "second's")])
+        let take = { (store: PostgresJobStore) in
+            try await store.take(topics: ["t"], scan: 10, plan: { [$0] }, limit: 10, duration: .seconds(30), owner: "test", now: .now)
+        }
+        #expect(try await take(second)?.map { $0.map(\.text) } == [["second's"]])
+        #expect(try await take(second) == nil)
+        #expect(try await take(first)?.map { $0.map(\.text) } == [["{}"]])
         await first.close()
         await second.close()
     }

@@ -1,0 +1,67 @@
+import JobQueue
+import PostgresNIO
+
+/// Inserts jobs, lowers their queues' pointers and notifies listeners, in one statement; returns
+/// the new ids in enqueue order.
+///
+/// Two ways to run it, from one SQL text: prepared on the store's pooled connections (whose
+/// `search_path` is the store's schema), or as a plain query with schema-qualified table names on
+/// a caller's connection, whose `search_path` is unknown (`query(schema:)`).
+struct InsertJobs: PostgresPreparedStatement {
+    static let sql: String = sql(tables: "")
+
+    /// The statement with every table name prefixed by `tables`: "" or "schema.".
+    ///
+    /// Pointers are upserted in key order, so concurrent enqueues lock them in one order. Work
+    /// visible at once is pointed to a millisecond early: a queue served during this millisecond
+    /// has its pointer at this millisecond and must not win the tie against a newcomer.
+    static func sql(tables: String) -> String {
+        """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[], $5::bigint[], $6::bigint[])
+                WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, n)
+        ), inserted AS (
+            INSERT INTO \(tables)jobs (queue_id, topic, payload, priority, visible_at, max_retries, created_at)
+            SELECT queue_id, topic, payload, priority, visible_at, max_retries, $7::bigint FROM input ORDER BY n
+            RETURNING id
+        ), pointers AS (
+            INSERT INTO \(tables)queue_pointers (queue_id, topic, vesting_at)
+            SELECT queue_id, topic, min(CASE WHEN visible_at <= $7::bigint THEN visible_at - 1 ELSE visible_at END)
+            FROM input GROUP BY queue_id, topic ORDER BY queue_id, topic
+            ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
+        ), notified AS (
+            SELECT pg_notify($8::text, '')
+        )
+        SELECT id FROM inserted, notified ORDER BY id
+        """
+    }
+
+    var jobs: [NewJob]
+    var now: Timestamp
+    /// The store's LISTEN/NOTIFY channel.
+    var channel: String
+
+    func makeBindings() -> PostgresBindings {
+        let defaults = TopicPolicy.default
+        var bindings = PostgresBindings(capacity: 8)
+        bindings.append(jobs.map(\.queueID))
+        bindings.append(jobs.map(\.topic))
+        bindings.append(jobs.map { ByteBuffer(bytes: $0.payload) })
+        bindings.append(jobs.map { $0.priority ?? defaults.priority })
+        bindings.append(jobs.map { $0.visibleAt?.rawValue ?? now.rawValue })
+        bindings.append(jobs.map { $0.maxRetries ?? defaults.maxRetries })
+        bindings.append(now.rawValue)
+        bindings.append(channel)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> JobID {
+        JobID(rawValue: try row.decode(Int64.self))
+    }
+
+    /// The same statement as a plain query naming the tables of `schema`, for a connection whose
+    /// `search_path` may be anything.
+    func query(schema: String) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: Self.sql(tables: "\(schema)."), binds: makeBindings())
+    }
+}

@@ -1,0 +1,62 @@
+import JobQueue
+import PostgresNIO
+
+/// Leases up to `limit` visible jobs of one queue, in queue order (priority, visible time,
+/// enqueue order), under `token` until `expiry`. Rows other transactions hold are skipped
+/// (`SKIP LOCKED`), so a take never waits for another host's. A candidate whose runner vanished
+/// during its last allowed attempt (still leased, no retries left) is moved to the dead letters
+/// instead, in the same statement.
+///
+/// The caller must hold the queue's pointer row (see `PostgresJobStore+Pointers.swift`).
+/// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
+struct LeaseJobs: PostgresPreparedStatement {
+    static let sql = """
+        WITH candidates AS (
+            SELECT id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned
+            FROM jobs
+            WHERE queue_id = $1::text AND topic = $2::text AND visible_at <= $3::bigint
+            ORDER BY priority, visible_at, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED
+        ), buried AS (
+            INSERT INTO dead_letters
+                (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+            SELECT j.id, j.queue_id, j.topic, j.payload, j.priority, j.max_retries, j.attempt, $7::text,
+                'lease expired during attempt ' || j.attempt || ' (runner vanished)', j.created_at, $3::bigint
+            FROM jobs j JOIN candidates c ON c.id = j.id WHERE c.abandoned
+            RETURNING id
+        ), removed AS (
+            DELETE FROM jobs WHERE id IN (SELECT id FROM buried)
+        ), leased AS (
+            UPDATE jobs j SET attempt = j.attempt + 1, visible_at = $6::bigint,
+                lease_token = $5::text, lease_expires_at = $6::bigint
+            FROM candidates c WHERE j.id = c.id AND NOT c.abandoned
+            RETURNING j.id, j.payload, j.priority, j.attempt, j.max_retries
+        )
+        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries
+        FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
+        """
+
+    var queue: QueueKey
+    var limit: Int
+    var token: LeaseToken
+    var expiry: Timestamp
+    var now: Timestamp
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 7)
+        bindings.append(queue.queueID)
+        bindings.append(queue.topic)
+        bindings.append(now.rawValue)
+        bindings.append(limit)
+        bindings.append(token.rawValue)
+        bindings.append(expiry.rawValue)
+        bindings.append(DeadLetter.Kind.failed.rawValue)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> LeasedJob {
+        let (id, payload, priority, attempt, maxRetries) = try row.decode((Int64, ByteBuffer, Int, Int, Int).self)
+        return LeasedJob(
+            id: JobID(rawValue: id), queueID: queue.queueID, topic: queue.topic, payload: Array(payload.readableBytesView),
+            priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token)
+    }
+}

@@ -1,0 +1,42 @@
+import JobQueue
+import PostgresNIO
+
+/// Recomputes the pointers of `keys` from their jobs: removed when the queue is empty, otherwise
+/// its earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now, when the
+/// queue was just served) or than a current pointer that is already due. The caller must have
+/// locked those pointer rows in an earlier statement of its transaction (so that it reads every
+/// job committed before it held them).
+///
+/// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
+struct RefreshPointers: PostgresPreparedStatement {
+    static let sql = """
+        WITH earliest AS (
+            SELECT k.queue_id, k.topic,
+                (SELECT min(visible_at) FROM jobs j WHERE j.queue_id = k.queue_id AND j.topic = k.topic) AS at
+            FROM unnest($1::text[], $2::text[]) AS k(queue_id, topic)
+        ), removed AS (
+            DELETE FROM queue_pointers p USING earliest e
+            WHERE e.at IS NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
+        )
+        UPDATE queue_pointers p SET vesting_at = CASE
+            WHEN $3::bigint IS NOT NULL THEN greatest(e.at, $3::bigint)
+            WHEN p.vesting_at <= $4::bigint THEN greatest(e.at, p.vesting_at)
+            ELSE e.at END
+        FROM earliest e WHERE e.at IS NOT NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
+        """
+
+    var keys: [QueueKey]
+    var servedAt: Timestamp?
+    var now: Timestamp
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(keys.map(\.queueID))
+        bindings.append(keys.map(\.topic))
+        bindings.append(servedAt?.rawValue)
+        bindings.append(now.rawValue)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}

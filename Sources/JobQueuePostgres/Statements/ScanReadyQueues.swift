@@ -1,0 +1,33 @@
+import JobQueue
+import PostgresNIO
+
+/// The take's scan of the ready line: up to `limit` queues of `topics` whose pointer is due,
+/// least recently served first, locking their pointer rows for the transaction. `SKIP LOCKED`
+/// passes over queues another host is taking at this moment instead of waiting for it.
+///
+/// Prepared once per pooled connection; table names resolve through the pool's `search_path`
+/// (see `PostgresStoreSettings.clientConfiguration`).
+struct ScanReadyQueues: PostgresPreparedStatement {
+    static let sql = """
+        SELECT queue_id, topic FROM queue_pointers
+        WHERE topic = ANY($1::text[]) AND vesting_at <= $2::bigint
+        ORDER BY vesting_at LIMIT $3::bigint FOR UPDATE SKIP LOCKED
+        """
+
+    var topics: [String]
+    var now: Timestamp
+    var limit: Int
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(topics)
+        bindings.append(now.rawValue)
+        bindings.append(limit)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> QueueKey {
+        let (queueID, topic) = try row.decode((String, String).self)
+        return QueueKey(queueID: queueID, topic: topic)
+    }
+}
