@@ -9,31 +9,22 @@ extension PostgresJobStore {
     public func changes(checkingEvery interval: Duration) -> AsyncStream<Void> {
         let settings = settings, channel = channel, logger = logger
         let retryDelay = max(interval, .milliseconds(100))
-        return AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
-            localChanges.add(continuation)
-            let task = Task {
-                var connected = false
-                while !Task.isCancelled {
-                    do {
-                        let connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 1, logger: logger)
-                        defer { Task { try? await connection.close() } }
-                        try await connection.listen(on: channel) { notifications in
-                            if connected { continuation.yield() }
-                            connected = true
-                            for try await _ in notifications { continuation.yield() }
-                        }
-                    } catch {
-                        if Task.isCancelled { break }
-                        logger.warning("store \(settings): listening for changes failed, retrying: \(Self.reason(error))")
+        return localChanges.stream { continuation in
+            var connected = false
+            while !Task.isCancelled {
+                do {
+                    let connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 1, logger: logger)
+                    defer { Task { try? await connection.close() } }
+                    try await connection.listen(on: channel) { notifications in
+                        if connected { continuation.yield() }
+                        connected = true
+                        for try await _ in notifications { continuation.yield() }
                     }
-                    try? await Task.sleep(for: retryDelay)
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("store \(settings): listening for changes failed, retrying: \(Self.reason(error))")
                 }
-                continuation.finish()
-            }
-            let previous = continuation.onTermination
-            continuation.onTermination = { reason in
-                task.cancel()
-                previous?(reason)
+                try? await Task.sleep(for: retryDelay)
             }
         }
     }

@@ -6,30 +6,18 @@ extension SQLiteJobStore {
     /// milliseconds where a full scan could not.
     public func changes(checkingEvery interval: Duration) -> AsyncStream<Void> {
         let path = settings.path
-        return AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
-            localChanges.add(continuation)
-            let task = Task {
-                var configuration = Configuration()
-                configuration.readonly = true
-                guard let connection = try? DatabaseQueue(path: path, configuration: configuration) else {
-                    continuation.finish()
-                    return
+        return localChanges.stream { continuation in
+            var configuration = Configuration()
+            configuration.readonly = true
+            guard let connection = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+            var last: Int64?
+            while !Task.isCancelled {
+                let version = try? connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
+                if let version, version != last {
+                    if last != nil { continuation.yield() }
+                    last = version
                 }
-                var last: Int64?
-                while !Task.isCancelled {
-                    let version = try? connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") }
-                    if let version, version != last {
-                        if last != nil { continuation.yield() }
-                        last = version
-                    }
-                    try? await Task.sleep(for: interval)
-                }
-                continuation.finish()
-            }
-            let previous = continuation.onTermination
-            continuation.onTermination = { reason in
-                task.cancel()
-                previous?(reason)
+                try? await Task.sleep(for: interval)
             }
         }
     }

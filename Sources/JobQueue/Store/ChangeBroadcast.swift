@@ -9,7 +9,7 @@ public final class ChangeBroadcast: Sendable {
     public init() {}
 
     /// Adds a change stream's continuation; it is removed when the stream ends.
-    public func add(_ continuation: AsyncStream<Void>.Continuation) {
+    private func add(_ continuation: AsyncStream<Void>.Continuation) {
         let id = listeners.withLock { listeners in
             listeners.next += 1
             listeners.all[listeners.next] = continuation
@@ -17,6 +17,24 @@ public final class ChangeBroadcast: Sendable {
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.listeners.withLock { $0.all.removeValue(forKey: id) }
+        }
+    }
+
+    /// A change stream: every signal of this broadcast, and whatever `watch` yields (it watches
+    /// other processes' commits) until it returns or the stream's consumer goes away. The stream
+    /// keeps only the latest unread change: consumers re-scan rather than count.
+    public func stream(watching watch: @escaping @Sendable (AsyncStream<Void>.Continuation) async -> Void) -> AsyncStream<Void> {
+        AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
+            add(continuation)
+            let watcher = Task {
+                await watch(continuation)
+                continuation.finish()
+            }
+            let previous = continuation.onTermination
+            continuation.onTermination = { reason in
+                watcher.cancel()
+                previous?(reason)
+            }
         }
     }
 
