@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     public func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter] {
-        try await read { [self] transaction in
+        try await autocommit { [self] transaction in
             try await transaction.rows("""
                 SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
                 FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector)
@@ -22,7 +22,7 @@ extension PostgresJobStore {
     /// Moves matching dead letters back into their queues, keeping their ids (so their place in
     /// enqueue order), and wakes the hosts.
     public func retryDeadLetters(matching selector: DeadLetterSelector, now: Timestamp) async throws -> Int {
-        let moved = try await read { [self] transaction in
+        let moved = try await autocommit { [self] transaction in
             try await transaction.first("""
                 WITH moved AS (
                     DELETE FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector) RETURNING *
@@ -46,7 +46,7 @@ extension PostgresJobStore {
     }
 
     public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
-        try await read { [self] transaction in
+        try await autocommit { [self] transaction in
             try await transaction.first("""
                 WITH purged AS (DELETE FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector) RETURNING 1)
                 SELECT count(*) FROM purged

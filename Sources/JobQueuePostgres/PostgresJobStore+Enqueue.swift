@@ -5,7 +5,7 @@ extension PostgresJobStore {
     public func enqueue(_ jobs: [NewJob]) async throws -> [JobID] {
         try NewJob.validate(jobs)
         if jobs.isEmpty { return [] }
-        let ids = try await read { [self] in try await insert(jobs, in: $0) }
+        let ids = try await autocommit { [self] in try await insert(jobs, in: $0) }
         localChanges.signal()
         return ids
     }

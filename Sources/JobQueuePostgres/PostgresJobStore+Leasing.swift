@@ -1,11 +1,10 @@
 import JobQueue
 import PostgresNIO
-import Synchronization
 
 extension PostgresJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
-        return try await read { [self] transaction in
+        return try await autocommit { [self] transaction in
             try await transaction.rows("""
                 SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
                 WHERE topic = ANY(\(Array(topics))::text[]) AND vesting_at <= \(now.rawValue)
@@ -19,7 +18,7 @@ extension PostgresJobStore {
 
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
-        return try await read { [self] transaction in
+        return try await autocommit { [self] transaction in
             try await transaction.first("""
                 SELECT min(vesting_at) FROM \(unescaped: tables).queue_pointers WHERE topic = ANY(\(Array(topics))::text[])
                 """, as: Int64?.self)?.map(Timestamp.init(rawValue:))
@@ -28,7 +27,7 @@ extension PostgresJobStore {
 
     /// Leases `queue` (waiting if another host's take holds it) and up to `limit` of its jobs.
     public func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob] {
-        let token = nextToken(owner)
+        let token = LeaseToken.unique(owner: owner)
         return try await transaction { [self] transaction in
             try await lockPointers([queue], in: transaction)
             let jobs = try await transaction.rows(LeaseJobs(queue: queue, limit: limit, token: token, expiry: now + duration, now: now))
@@ -50,7 +49,7 @@ extension PostgresJobStore {
             var batches: [[LeasedJob]] = []
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
-                let token = nextToken(owner)
+                let token = LeaseToken.unique(owner: owner)
                 var batch: [LeasedJob] = []
                 for (index, queue) in queues.enumerated() where index == 0 || batch.count < limit {
                     served.insert(queue)
@@ -67,15 +66,8 @@ extension PostgresJobStore {
     @discardableResult
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {
         guard !leases.isEmpty else { return 0 }
-        return try await read { transaction in
+        return try await autocommit { transaction in
             try await transaction.rows(ExtendLeases(leases, until: until)).first ?? 0
         }
     }
-
-    /// A lease token unique to this lease act: the owner (unique per process) and a counter.
-    func nextToken(_ owner: String) -> LeaseToken {
-        LeaseToken(rawValue: "\(owner)#\(Self.leaseCounter.add(1, ordering: .relaxed).newValue)")
-    }
-
-    private static let leaseCounter = Atomic<Int>(0)
 }

@@ -50,6 +50,6 @@ extension PostgresJobStore {
     }
 
     public func removeHost(id: String) async throws {
-        try await read { [self] in try await $0.run("DELETE FROM \(unescaped: tables).hosts WHERE id = \(id)") }
+        try await autocommit { [self] in try await $0.run("DELETE FROM \(unescaped: tables).hosts WHERE id = \(id)") }
     }
 }

@@ -54,7 +54,7 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
         // The prepared statements find the tables through the pool's search_path: refuse a server
         // (or a pooler in front of it) that did not apply it, rather than work on other tables.
         do {
-            let found = try await read { try await $0.first("SELECT current_schema()", as: String?.self) } ?? nil
+            let found = try await autocommit { try await $0.first("SELECT current_schema()", as: String?.self) } ?? nil
             guard found == settings.schema else {
                 throw StoreError.cannotOpen(
                     path: settings.description,
@@ -82,8 +82,9 @@ public final class PostgresJobStore: JobStore, BatchLeasing {
         try await withConnection { connection, logger in try await Self.inTransaction(connection, logger: logger, body) }
     }
 
-    /// Runs `body` on a pooled connection, each statement its own transaction.
-    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+    /// Runs `body` on a pooled connection, each statement its own transaction (reads, and writes
+    /// that are one statement).
+    func autocommit<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
         try await withConnection { connection, logger in try await body(PostgresTransaction(connection: connection, logger: logger)) }
     }
 

@@ -73,6 +73,9 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
         return "postgres://\(user)@\(place)"
     }
 
+    /// The socket a server listening on `port` creates in `folder` (libpq's naming).
+    static func socketPath(_ folder: String, _ port: Int) -> String { "\(folder)/.s.PGSQL.\(port)" }
+
     /// A plain SQL identifier, safe to splice into statements unquoted.
     static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count <= 63 else { return false }
@@ -85,7 +88,7 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
     var clientConfiguration: PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
-            configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: username, password: password, database: database)
+            configuration = .init(unixSocketPath: Self.socketPath(socketFolder, port), username: username, password: password, database: database)
         } else {
             let tls: PostgresClient.Configuration.TLS = switch self.tls {
             case .disable: .disable
@@ -112,7 +115,7 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
     /// `search_path`: statements on it name the schema.
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         if let socketFolder {
-            return .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: username, password: password, database: database)
+            return .init(unixSocketPath: Self.socketPath(socketFolder, port), username: username, password: password, database: database)
         }
         let tls: PostgresConnection.Configuration.TLS = switch self.tls {
         case .disable: .disable

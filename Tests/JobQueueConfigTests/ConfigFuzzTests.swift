@@ -10,12 +10,9 @@ import Testing
     static let iterations = Int(ProcessInfo.processInfo.environment["JOBQUEUE_FUZZ_ITERATIONS"] ?? "") ?? 3000
 
     static let corpus = [
+        ConfigurationParsingTests.fullExample,
         """
-        store: { path: jobqueue.db, sync: full, busy_timeout: 5s, max_payload: 1MiB }
-        consumer: { concurrency: 4, batch_size: 10, lease: 30s, poll: 100ms, grace: 30s, scan_width: 10 }
-        defaults: { priority: 100, max_retries: 3, timeout: 30s, backoff: { base: 1s, max: 1h, jitter: 0.1 } }
-        children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
-        log: { level: info, format: text }
+        store: { url: "postgres://app@db:5432/jobs?sslmode=require", password_env: PGPASSWORD, schema: jobqueue, max_connections: 10, timeout: 15s }
         """,
         """
         topics:

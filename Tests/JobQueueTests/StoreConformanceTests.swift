@@ -217,20 +217,17 @@ import Testing
     func concurrentTakesNeverLeaseAJobTwice(backend: StoreBackend) async throws {
         try await withStore(backend) { (store: any JobStore) async throws in
             _ = try await store.enqueue((0..<400).map { .make("q\($0 % 16)", payload: "\($0)") })
-            // Eight takers at once, as if on eight hosts, until nothing is ready.
+            let batchLeasing = try #require(store as? any BatchLeasing)
+            // Eight takers at once, as if on eight hosts, through both ways of leasing, until
+            // nothing is ready.
             let leased = try await withThrowingTaskGroup(of: [JobID].self) { group in
                 for taker in 0..<8 {
                     group.addTask {
                         var mine: [JobID] = []
                         while true {
-                            let batches: [[LeasedJob]]
-                            if let batchLeasing = store as? any BatchLeasing {
-                                batches = try await batchLeasing.take(
-                                    topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
-                                    limit: 7, duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
-                            } else {
-                                batches = []
-                            }
+                            let batches = try await batchLeasing.take(
+                                topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
+                                limit: 7, duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
                             let ready = try await store.readyQueues(topics: ["t"], now: .now, limit: 4)
                             if batches.isEmpty && ready.isEmpty { return mine }
                             mine += batches.joined().map(\.id)

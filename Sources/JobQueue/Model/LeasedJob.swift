@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A job taken from the store under a lease, ready to run.
 public struct LeasedJob: Sendable, Equatable {
     public var id: JobID
@@ -39,4 +41,12 @@ public struct LeaseToken: RawRepresentable, Hashable, Sendable, CustomStringConv
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
+
+    /// A token no other lease act has: `owner` (unique per process, e.g. a host id) and a
+    /// counter of this process.
+    public static func unique(owner: String) -> LeaseToken {
+        LeaseToken(rawValue: "\(owner)#\(counter.add(1, ordering: .relaxed).newValue)")
+    }
+
+    private static let counter = Atomic<Int>(0)
 }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 extension SQLiteJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
@@ -53,15 +52,13 @@ extension SQLiteJobStore {
         limit: Int, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
-        let owner = "\(owner)#"
         let now = now.rawValue
         let expiry = now + duration.milliseconds
         return try await writer.write(durable: false) { db in
             let ready = try Self.readyQueues(db, topics: topics, now: now, limit: scan)
             if ready.isEmpty { return nil }
             return try plan(ready).map { queues in
-                let token = LeaseToken(rawValue: owner + String(Self.leaseCounter.add(1, ordering: .relaxed).newValue))
-                return try Self.fill(db, queues, limit: limit, token: token, expiry: expiry, now: now)
+                try Self.fill(db, queues, limit: limit, token: .unique(owner: owner), expiry: expiry, now: now)
             }
         }
     }
@@ -70,7 +67,7 @@ extension SQLiteJobStore {
     /// from its queues, in the order given, moving to the next queue only while the batch is short.
     /// Each take gets its own lease token. Leases need no fsync (see `GroupCommitWriter`).
     func lease(takes: [[QueueKey]], limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [[LeasedJob]] {
-        let tokens = takes.map { _ in LeaseToken(rawValue: "\(owner)#\(Self.leaseCounter.add(1, ordering: .relaxed).newValue)") }
+        let tokens = takes.map { _ in LeaseToken.unique(owner: owner) }
         let now = now.rawValue
         let expiry = now + duration.milliseconds
         return try await writer.write(durable: false) { db in
@@ -155,9 +152,6 @@ extension SQLiteJobStore {
             return held
         }
     }
-
-    /// Makes lease tokens unique within the process; the owner part makes them unique across processes.
-    private static let leaseCounter = Atomic<Int>(0)
 }
 
 extension SQLiteJobStore: BatchLeasing {}

@@ -1,4 +1,3 @@
-import Foundation
 import JobQueue
 
 extension Configuration {
@@ -9,7 +8,7 @@ extension Configuration {
 
     /// Builds the configuration from a parsed document: nil (an empty file) or a null document
     /// means all defaults; anything but a mapping at the top is an error.
-    init(document: YAMLNode?, file: String, baseDirectory: String) throws(ConfigError) {
+    init(document: YAMLNode?, file: String, baseDirectory: String, environment: [String: String]) throws(ConfigError) {
         let top = ConfigValue(node: document ?? YAMLNode(.scalar("", style: .plain), at: Mark(line: 1, column: 1)), field: "", file: file)
         let sections = try top.section(of: ConfigKey.self)
         let defaults = try TopicPolicy(reading: sections.section(ConfigKey.defaults, of: TopicPolicy.ConfigKey.self), inheriting: .default)
@@ -25,7 +24,7 @@ extension Configuration {
         self.init(
             file: file,
             store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory,
-                environment: ProcessInfo.processInfo.environment),
+                environment: environment),
             consumer: try WorkerSettings(reading: sections.section(ConfigKey.consumer, of: WorkerSettings.ConfigKey.self)),
             defaults: defaults,
             children: try ChildConfiguration(reading: sections.section(ConfigKey.children, of: ChildConfiguration.ConfigKey.self)),

@@ -21,9 +21,14 @@ extension Configuration {
     ///   - file: the name errors carry, also stored as `Configuration.file`.
     ///   - baseDirectory: the folder relative paths (`store.path`, `plugin`) are resolved
     ///     against; itself relative to the current directory if not absolute.
-    public static func parse(yaml: String, file: String = "<string>", baseDirectory: String) throws(ConfigError) -> Configuration {
+    ///   - environment: where `store.url_env` and `store.password_env` are looked up.
+    public static func parse(
+        yaml: String, file: String = "<string>", baseDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> Configuration {
         let document = try YAMLTreeBuilder.document(from: yaml, file: file)
-        return try Configuration(document: document, file: file, baseDirectory: baseDirectory.resolvedPath(against: currentDirectory))
+        return try Configuration(
+            document: document, file: file, baseDirectory: baseDirectory.resolvedPath(against: currentDirectory), environment: environment)
     }
 
     private static var currentDirectory: String { FileManager.default.currentDirectoryPath }
