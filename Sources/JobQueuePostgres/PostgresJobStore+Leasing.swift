@@ -40,7 +40,7 @@ extension PostgresJobStore {
     /// batches `plan` makes of it, in one transaction: nil when no queue is free and ready.
     public func take(
         topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
-        limit: Int, duration: Duration, owner: String, now: Timestamp
+        limits: BatchLimits, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
         return try await transaction { [self] transaction in
@@ -51,10 +51,15 @@ extension PostgresJobStore {
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
                 var batch: [LeasedJob] = []
-                for (index, queue) in queues.enumerated() where index == 0 || batch.count < limit {
+                var fill = BatchFill(limits)
+                for queue in queues {
+                    if fill.isFull { break }
+                    let room = fill.room(for: queue)
+                    if room == 0 { continue }
                     served.insert(queue)
-                    batch += try await transaction.rows(
-                        LeaseJobs(queue: queue, limit: limit - batch.count, token: token, expiry: now + duration, now: now))
+                    let leased = try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
+                    fill.add(leased.count, of: queue.topic)
+                    batch += leased
                 }
                 batches.append(batch)
             }

@@ -251,14 +251,49 @@ import Testing
         }
         _ = try await store.enqueue((0..<5).map { _ in .make() })
         let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
-        let run = Task { await worker.run() }
+        // A batch of five (a topic's first batches are smaller: lease it by hand), its first job
+        // running when the grace period ends.
+        let batch = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 5, duration: .seconds(30), owner: worker.hostID, now: .now)
+        #expect(batch.count == 5)
+        let run = Task { await worker.execute(batch).0.finish() }
         await entered.value
-        worker.shutdown()
+        run.cancel()
         await run.value
-        // Stopped at the end of the grace period: nothing completed, nothing charged, nothing leased.
+        // Nothing completed, nothing charged, nothing leased.
         let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "x", now: .now)
         #expect(jobs.count == 5)
         #expect(jobs.allSatisfy { $0.attempt == 1 })
+    }
+
+    @Test func cancellingTheTaskThatRunsTheWorkerStopsIt() async throws {
+        // The job runs while the task is cancelled: the worker lets it finish (the grace period),
+        // then stops, although its manager was idle, waiting for a consumer, when cancelled.
+        let entered = OneShot<Void>()
+        let finish = OneShot<Void>()
+        let executor = InProcessExecutor()
+        executor.register("t") { _ in
+            entered.offer(())
+            await finish.value
+            return .ok()
+        }
+        _ = try await store.enqueue([.make()])
+        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(concurrency: 1, drain: false), logger: .quiet)
+        let run = Task { await worker.run() }
+        await entered.value
+        run.cancel()
+        try await Task.sleep(for: .milliseconds(20))
+        finish.offer(())
+        let stopped = OneShot<Bool>()
+        Task {
+            await run.value
+            stopped.offer(true)
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(10))
+            stopped.offer(false)
+        }
+        #expect(await stopped.value)
+        #expect(try await store.status(now: .now).queues.isEmpty)
     }
 
     @Test func aRunPastItsTimeoutIsAFailedAttempt() async throws {

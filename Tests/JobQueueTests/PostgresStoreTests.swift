@@ -71,7 +71,7 @@ struct PostgresStoreTests {
         }
         #expect(try await other.status(now: .now).queues.isEmpty)
         let leased = try await store.take(
-            topics: ["email"], scan: 10, plan: { [$0] }, limit: 10, duration: .seconds(30), owner: "test", now: .now)
+            topics: ["email"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now)
         #expect(leased?.map { $0.map(\.text) } == [["order 1"]])
         await store.close()
         await other.close()
@@ -112,7 +112,7 @@ struct PostgresStoreTests {
         // Both pools prepare the same statements, each running them in its own schema.
         _ = try await second.enqueue([.make("q", "t", payload: "second's")])
         let take = { (store: PostgresJobStore) in
-            try await store.take(topics: ["t"], scan: 10, plan: { [$0] }, limit: 10, duration: .seconds(30), owner: "test", now: .now)
+            try await store.take(topics: ["t"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now)
         }
         #expect(try await take(second)?.map { $0.map(\.text) } == [["second's"]])
         #expect(try await take(second) == nil)

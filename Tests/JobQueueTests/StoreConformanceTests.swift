@@ -227,7 +227,7 @@ import Testing
                         while true {
                             let batches = try await batchLeasing.take(
                                 topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
-                                limit: 7, duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
+                                limits: BatchLimits(batchSize: 7), duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
                             let ready = try await store.readyQueues(topics: ["t"], now: .now, limit: 4)
                             if batches.isEmpty && ready.isEmpty { return mine }
                             mine += batches.joined().map(\.id)
@@ -241,6 +241,31 @@ import Testing
             }
             #expect(leased.count == 400)
             #expect(Set(leased).count == 400)
+        }
+    }
+
+    /// A take fills each batch within its limits and with jobs of one topic: the topic of the
+    /// first queue that gives it jobs, as many as that topic's limit allows; queues of other
+    /// topics are skipped, untouched, and stay ready.
+    @Test(arguments: StoreBackend.available)
+    func takesFillBatchesOfOneTopicWithinItsLimit(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: any JobStore) async throws in
+            _ = try await store.enqueue((0..<3).map { .make("slow-q", "slow", payload: "s\($0)") })
+            _ = try await store.enqueue((0..<4).map { .make("fast-q", "fast", payload: "f\($0)") })
+            _ = try await store.enqueue((0..<4).map { .make("fast-r", "fast", payload: "r\($0)") })
+            let batchLeasing = try #require(store as? any BatchLeasing)
+            let limits = BatchLimits(batchSize: 5, perTopic: ["slow": 1])
+            let slow = QueueKey(queueID: "slow-q", topic: "slow")
+            let fast = QueueKey(queueID: "fast-q", topic: "fast")
+            let fastToo = QueueKey(queueID: "fast-r", topic: "fast")
+            let batches = try #require(try await batchLeasing.take(
+                topics: ["slow", "fast"], scan: 10,
+                plan: { _ in [[slow, fast, fastToo], [fast, slow, fastToo], [slow, fast]] },
+                limits: limits, duration: .seconds(30), owner: "test", now: .now))
+            #expect(batches.map { $0.map(\.text) } == [["s0"], ["f0", "f1", "f2", "f3", "r0"], ["s1"]])
+            // The queues skipped or left with jobs are still ready.
+            let ready = try await store.readyQueues(topics: ["slow", "fast"], now: .now, limit: 10)
+            #expect(Set(ready) == [slow, fastToo])
         }
     }
 }

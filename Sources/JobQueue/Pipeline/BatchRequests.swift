@@ -82,16 +82,3 @@ final class BatchRequests: Sendable {
         manager?.resume()
     }
 }
-
-/// A store that can scan the ready line and fill several batches, each from several queues in
-/// turn, in one transaction (the SQLite store does). The manager uses it when the store offers it;
-/// otherwise it scans with `readyQueues` and leases one queue per batch with `lease(queue:)`.
-public protocol BatchLeasing: JobStore {
-    /// Scans up to `scan` ready queues of `topics`, least recently served first, and fills one
-    /// batch of up to `limit` jobs per list of queues `plan` makes of them. Nil when no queue is
-    /// ready.
-    func take(
-        topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
-        limit: Int, duration: Duration, owner: String, now: Timestamp
-    ) async throws -> [[LeasedJob]]?
-}

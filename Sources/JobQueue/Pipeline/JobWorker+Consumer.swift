@@ -3,7 +3,8 @@ import Logging
 import Synchronization
 
 extension JobWorker {
-    /// Takes batches from the manager and runs them until the manager says stop.
+    /// Takes batches from the manager and runs them until the manager says stop, telling the
+    /// batch sizer how long each took.
     ///
     /// A batch's last settlements are still being committed while the consumer asks for and runs
     /// its next batch (at most one batch's settlements are outstanding per consumer), so that the
@@ -12,7 +13,10 @@ extension JobWorker {
         var settling: Task<Void, Never>?
         while let batch = await requests.next() {
             batchesRunning.add(1, ordering: .acquiringAndReleasing)
-            let settlements = await execute(batch)
+            let started = ContinuousClock.now
+            let (settlements, ran) = await execute(batch)
+            let elapsed = ContinuousClock.now - started
+            sizer.withLock { $0.record(batch[0].topic, jobs: ran, elapsed: elapsed) }
             await settling?.value
             settling = Task {
                 await settlements.finish()
@@ -24,8 +28,9 @@ extension JobWorker {
     }
 
     /// Runs one batch, settling each job as its outcome arrives and releasing the jobs that never
-    /// ran. Returns with the last settlements possibly still being applied: `finish()` them.
-    func execute(_ batch: [LeasedJob]) async -> SettlementBuffer {
+    /// ran. Returns how many jobs ran, with the last settlements possibly still being applied:
+    /// `finish()` them.
+    func execute(_ batch: [LeasedJob]) async -> (SettlementBuffer, ran: Int) {
         let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
         let settlements = SettlementBuffer { await self.apply($0) }
         let reported = Mutex<Set<JobID>>([])
@@ -40,12 +45,11 @@ extension JobWorker {
         }
 
         let done = reported.withLock { $0 }
-        let unreported = batch.filter { !done.contains($0.id) }
-        for job in unreported {
+        for job in batch where !done.contains(job.id) {
             leases.remove(job.id)
             settlements.add(Settlement(job: job.id, lease: job.lease, action: .release))
         }
-        return settlements
+        return (settlements, done.count)
     }
 
     private func apply(_ settlements: [Settlement]) async {

@@ -3,7 +3,9 @@ import Foundation
 extension JobWorker {
     /// Serves consumers' requests, so a host scans with one task however many consumers it runs.
     /// Every consumer waiting when a scan starts is served by that scan, in one transaction.
+    /// Consumers get nil once the manager ends, also when its task is cancelled.
     func manage(_ requests: BatchRequests) async {
+        defer { requests.finish() }
         while var waiting = await requests.take() {
             while !waiting.isEmpty {
                 guard let batches = await nextBatches(count: waiting.count) else {
@@ -16,17 +18,20 @@ extension JobWorker {
         }
     }
 
-    /// Scans until at least one (and at most `count`) batch is leased, or returns nil once the
-    /// worker is stopping.
+    /// Scans until at least one (and at most `count`) batch is leased, each of one topic and within
+    /// its size, or returns nil once the worker is stopping.
     private func nextBatches(count: Int) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
             let topics = Set(executor.topics.keys)
+            let limits = sizer.withLock { sizer in
+                BatchLimits(batchSize: settings.batchSize, perTopic: Dictionary(uniqueKeysWithValues: topics.map { ($0, sizer.size(for: $0)) }))
+            }
             var sleep = settings.poll
             do {
                 let now = Timestamp.now
                 let width = max(settings.scanWidth, 1)
-                if let batches = try await take(count, topics: topics, width: width, now: now) {
-                    let leased = batches.filter { !$0.isEmpty }
+                if let taken = try await take(count, topics: topics, width: width, limits: limits, now: now) {
+                    let leased = taken.filter { !$0.isEmpty }
                     if leased.isEmpty { continue }  // the pointers were stale; leasing refreshed them
                     for batch in leased { leases.add(batch) }
                     return leased
@@ -47,27 +52,30 @@ extension JobWorker {
     }
 
     /// `count` takes from the ready line, least recently served first; nil when no queue is ready.
-    /// As if they ran one after another, take i picks at random among the i-th group of `width`
-    /// ready queues (the first group again when the line is shorter), and fills its batch from them
-    /// in that random order: a queue with enough work fills it alone, sparse queues share it.
+    /// The first take starts at the head of the line, so the queue that has waited longest is
+    /// served by every scan. As if they ran one after another, take i > 0 picks at random among
+    /// the i-th group of `width` ready queues (the first group again when the line is shorter),
+    /// so that consumers and hosts spread over the line. Each take fills its batch from its group
+    /// in that order: a queue with enough work fills it alone, sparse queues of its topic share it.
     /// Batches may come back short or empty (stale pointers).
-    private func take(_ count: Int, topics: Set<String>, width: Int, now: Timestamp) async throws -> [[LeasedJob]]? {
+    private func take(_ count: Int, topics: Set<String>, width: Int, limits: BatchLimits, now: Timestamp) async throws -> [[LeasedJob]]? {
         let plan: @Sendable ([QueueKey]) -> [[QueueKey]] = { ready in
             (0..<count).map { index in
                 let start = index * width
                 let group = start < ready.count ? ready[start..<min(start + width, ready.count)] : ready.prefix(width)
-                return group.shuffled()
+                return index == 0 ? [group[group.startIndex]] + group.dropFirst().shuffled() : group.shuffled()
             }
         }
         if let batchLeasing {
             return try await batchLeasing.take(
-                topics: topics, scan: width * count, plan: plan, limit: settings.batchSize, duration: settings.lease, owner: hostID, now: now)
+                topics: topics, scan: width * count, plan: plan, limits: limits, duration: settings.lease, owner: hostID, now: now)
         }
         let ready = try await store.readyQueues(topics: topics, now: now, limit: width * count)
         if ready.isEmpty { return nil }
         var batches: [[LeasedJob]] = []
         for queues in plan(ready) {
-            batches.append(try await store.lease(queue: queues[0], limit: settings.batchSize, duration: settings.lease, owner: hostID, now: now))
+            let queue = queues[0]
+            batches.append(try await store.lease(queue: queue, limit: limits.limit(for: queue.topic), duration: settings.lease, owner: hostID, now: now))
         }
         return batches
     }

@@ -6,6 +6,10 @@ import Synchronization
 /// set of consumers that hand batches to an executor and settle each outcome as it arrives, and a
 /// lease extender that renews the leases of jobs still running.
 ///
+/// `concurrency` consumers run batches side by side. A batch holds jobs of one topic, as many as
+/// run in about `batchTarget` (see `BatchSizer`), so jobs that take time run one per child on
+/// every consumer at once, while no-op jobs share a child up to `batchSize`.
+///
 /// `run()` returns after a graceful stop: `shutdown()` (or cancelling the task that runs it) stops
 /// new takes, lets running batches finish within `grace`, then stops them; jobs that did not get
 /// to run go back to their queues uncharged.
@@ -21,6 +25,8 @@ public final class JobWorker: Sendable {
 
     let doorbell = Doorbell()
     let leases = LeaseRegistry()
+    /// How many jobs of each topic a batch may hold.
+    let sizer: Mutex<BatchSizer>
     private let stopping = Atomic<Bool>(false)
     let stopSignal = Doorbell()
     /// Batches currently in the hands of the executor.
@@ -38,6 +44,7 @@ public final class JobWorker: Sendable {
         self.batchLeasing = store as? any BatchLeasing
         self.executor = executor
         self.settings = settings
+        self.sizer = Mutex(BatchSizer(target: settings.batchTarget, maximum: settings.batchSize))
         self.hostID = hostID
         self.logger = logger
     }

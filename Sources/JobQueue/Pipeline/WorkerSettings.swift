@@ -2,8 +2,12 @@
 public struct WorkerSettings: Sendable, Equatable {
     /// Batches running at once; each runs its jobs one after another.
     public var concurrency: Int
-    /// Jobs leased per take.
+    /// The most jobs in one batch (one take for one consumer, one child).
     public var batchSize: Int
+    /// How long a batch should run: batches of a topic hold as many jobs (up to `batchSize`) as
+    /// run in about this time, measured as the topic's jobs run. Jobs that take longer run one
+    /// per batch, so every consumer gets one.
+    public var batchTarget: Duration
     /// How long a take leases its jobs; the extender renews every `lease / 3` while they run.
     public var lease: Duration
     /// Longest sleep between scans when nothing signals new work.
@@ -20,10 +24,12 @@ public struct WorkerSettings: Sendable, Equatable {
 
     public init(
         concurrency: Int = 4, batchSize: Int = 10, lease: Duration = .seconds(30), poll: Duration = .milliseconds(100),
-        grace: Duration = .seconds(30), scanWidth: Int = 10, changeCheck: Duration = .milliseconds(2), drain: Bool = false
+        grace: Duration = .seconds(30), scanWidth: Int = 10, changeCheck: Duration = .milliseconds(2), drain: Bool = false,
+        batchTarget: Duration = .milliseconds(20)
     ) {
         self.concurrency = concurrency
         self.batchSize = batchSize
+        self.batchTarget = batchTarget
         self.lease = lease
         self.poll = poll
         self.grace = grace

@@ -42,14 +42,14 @@ extension SQLiteJobStore {
     }
 
     public func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob] {
-        try await lease(takes: [[queue]], limit: limit, duration: duration, owner: owner, now: now)[0]
+        try await lease(takes: [[queue]], limits: BatchLimits(batchSize: limit), duration: duration, owner: owner, now: now)[0]
     }
 
     /// Scans the ready line and leases what `plan` makes of it, in one transaction: nil when no
     /// queue of `topics` is ready (nothing is written then).
     public func take(
         topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
-        limit: Int, duration: Duration, owner: String, now: Timestamp
+        limits: BatchLimits, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
         let now = now.rawValue
@@ -58,30 +58,36 @@ extension SQLiteJobStore {
             let ready = try Self.readyQueues(db, topics: topics, now: now, limit: scan)
             if ready.isEmpty { return nil }
             return try plan(ready).map { queues in
-                try Self.fill(db, queues, limit: limit, token: .unique(owner: owner), expiry: expiry, now: now)
+                try Self.fill(db, queues, limits: limits, token: .unique(owner: owner), expiry: expiry, now: now)
             }
         }
     }
 
-    /// Fills up to `takes.count` batches in one transaction: each take leases up to `limit` jobs
-    /// from its queues, in the order given, moving to the next queue only while the batch is short.
-    /// Each take gets its own lease token. Leases need no fsync (see `GroupCommitWriter`).
-    func lease(takes: [[QueueKey]], limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [[LeasedJob]] {
+    /// Fills up to `takes.count` batches in one transaction: each take leases jobs from its queues,
+    /// in the order given, within `limits`. Each take gets its own lease token. Leases need no fsync
+    /// (see `GroupCommitWriter`).
+    func lease(takes: [[QueueKey]], limits: BatchLimits, duration: Duration, owner: String, now: Timestamp) async throws -> [[LeasedJob]] {
         let tokens = takes.map { _ in LeaseToken.unique(owner: owner) }
         let now = now.rawValue
         let expiry = now + duration.milliseconds
         return try await writer.write(durable: false) { db in
             try zip(takes, tokens).map { queues, token in
-                try Self.fill(db, queues, limit: limit, token: token, expiry: expiry, now: now)
+                try Self.fill(db, queues, limits: limits, token: token, expiry: expiry, now: now)
             }
         }
     }
 
-    /// One batch of up to `limit` jobs from `queues`, taken in that order.
-    private static func fill(_ db: Database, _ queues: [QueueKey], limit: Int, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
+    /// One batch from `queues`, taken in that order within `limits`.
+    private static func fill(_ db: Database, _ queues: [QueueKey], limits: BatchLimits, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
         var batch: [LeasedJob] = []
-        for (index, queue) in queues.enumerated() where index == 0 || batch.count < limit {
-            batch += try lease(db, queue, limit: limit - batch.count, token: token, expiry: expiry, now: now)
+        var fill = BatchFill(limits)
+        for queue in queues {
+            if fill.isFull { break }
+            let room = fill.room(for: queue)
+            if room == 0 { continue }
+            let leased = try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
+            fill.add(leased.count, of: queue.topic)
+            batch += leased
         }
         return batch
     }

@@ -1,0 +1,54 @@
+/// How many jobs one batch of a take may hold: `batchSize` in all (the configured upper bound),
+/// and of each topic named in `perTopic` at most that many.
+///
+/// The pipeline sizes batches per topic by how long the topic's jobs run (see `BatchSizer`), so
+/// that a take for four idle consumers leases four slow jobs, not forty: a job leased by a host
+/// that cannot start it soon is a job other hosts and consumers cannot run.
+public struct BatchLimits: Sendable, Equatable {
+    public var batchSize: Int
+    public var perTopic: [String: Int]
+
+    public init(batchSize: Int, perTopic: [String: Int] = [:]) {
+        self.batchSize = batchSize
+        self.perTopic = perTopic
+    }
+
+    /// The most jobs of `topic` one batch may hold.
+    public func limit(for topic: String) -> Int {
+        min(batchSize, perTopic[topic] ?? batchSize)
+    }
+}
+
+/// One batch being filled from several queues in turn: how many jobs the next queue may add.
+/// Every store fills its batches through this, so the rule lives in one place.
+///
+/// A batch holds jobs of one topic: the topic of the first queue that gives it jobs. A child runs
+/// one topic's plugin, so jobs of two topics in one batch would share no fork, and the second
+/// topic's jobs would only wait behind the first's while other consumers may be idle.
+public struct BatchFill: Sendable {
+    public let limits: BatchLimits
+    public private(set) var count = 0
+    /// The batch's topic, once it holds a job.
+    public private(set) var topic: String?
+
+    public init(_ limits: BatchLimits) {
+        self.limits = limits
+    }
+
+    /// How many more jobs `queue` may add (zero: skip it, leaving it untouched).
+    public func room(for queue: QueueKey) -> Int {
+        if let topic, topic != queue.topic { return 0 }
+        return max(0, limits.limit(for: queue.topic) - count)
+    }
+
+    /// True when no queue can add a job any more.
+    public var isFull: Bool {
+        topic.map { count >= limits.limit(for: $0) } ?? false
+    }
+
+    public mutating func add(_ jobs: Int, of topic: String) {
+        guard jobs > 0 else { return }
+        count += jobs
+        self.topic = topic
+    }
+}
