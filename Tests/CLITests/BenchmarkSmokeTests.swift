@@ -29,7 +29,7 @@ struct BenchmarkSmokeTests {
 
         let rows = try #require(report["rows"] as? [[String: Any]])
         let scenarios = Set(rows.compactMap { $0["scenario"] as? String })
-        #expect(scenarios == ["limits", "enqueue", "e2e", "latency", "tenants", "fairness", "memory", "fractions"])
+        #expect(scenarios == ["limits", "enqueue", "e2e", "timed", "latency", "tenants", "fairness", "memory", "fractions"])
         for row in rows {
             let key = row["key"] as? String ?? "?"
             let value = try #require(row["value"] as? Double, "\(key) has no numeric value")
@@ -48,7 +48,8 @@ struct BenchmarkSmokeTests {
         for key in ["e2e.plugin.best", "e2e.plugin.b10.c4", "enqueue.batched.best.full", "enqueue.single.p1.full",
                     "latency.producer.plugin.p50", "latency.producer.plugin.p99", "tenants.ratio.q100", "tenants.idlecost",
                     "fairness.burst.p99", "memory.host.peak", "memory.forkserver.peak", "memory.store.bytesPerJob",
-                    "limits.fsync", "limits.raw.batched.full"] {
+                    "limits.fsync", "limits.raw.batched.full", "timed.ms200.utilisation", "timed.mix.utilisation",
+                    "timed.case.one", "timed.case.spread", "timed.case.both", "timed.busy.latency.p99"] {
             #expect(keys.contains(key), "missing \(key)")
         }
     }

@@ -8,6 +8,13 @@ func drainRate(
     _ bench: Bench, store: SQLiteJobStore, executor: any JobExecutor, settings: WorkerSettings, expected: Int, what: String
 ) async throws -> Drained {
     let observed = ObservedExecutor(executor)
+    return try await drainRate(bench, store: store, observed: observed, settings: settings, expected: expected, what: what)
+}
+
+/// `drainRate` through an executor the caller observes (to track jobs of its own).
+func drainRate(
+    _ bench: Bench, store: SQLiteJobStore, observed: ObservedExecutor, settings: WorkerSettings, expected: Int, what: String
+) async throws -> Drained {
     let worker = JobWorker(store: store, executor: observed, settings: settings, logger: bench.quiet)
     observed.whenProcessed(expected) { worker.shutdown() }
     let start = Monotonic.nanos()
@@ -15,16 +22,22 @@ func drainRate(
     let seconds = Monotonic.seconds(since: start)
     bench.check(what, processed: observed.processed, expected: expected)
     // A cheap check that works with a million idle queues present: nothing is left ready.
-    if try await !store.readyQueues(topics: ["noop"], now: .now, limit: 1).isEmpty {
+    if try await !store.readyQueues(topics: Set(observed.topics.keys), now: .now, limit: 1).isEmpty {
         bench.problem("\(what): jobs still ready after the drain")
     }
-    return Drained(rate: Double(observed.processed) / seconds, processed: observed.processed)
+    return Drained(
+        rate: Double(observed.processed) / seconds, processed: observed.processed, seconds: seconds,
+        utilisation: observed.busySeconds / (Double(settings.concurrency) * seconds))
 }
 
 struct Drained {
     /// Jobs per second.
     var rate: Double
     var processed: Int
+    /// From the worker's start to its return.
+    var seconds: Double
+    /// Busy consumer-seconds ÷ (concurrency × wall time).
+    var utilisation: Double
 }
 
 extension WorkerSettings {

@@ -1,9 +1,10 @@
 import JobQueue
 import Synchronization
 
-/// Wraps the executor under test to count completions and, for the jobs `track` selects, note
-/// when each was handed to the executor and when its outcome came back. It adds one lock per
-/// job; everything else is the wrapped executor's.
+/// Wraps the executor under test to count completions, add up the time batches spend in the
+/// executor (busy consumer-seconds) and, for the jobs `track` selects, note when each was handed
+/// to the executor and when its outcome came back. It adds one lock per job; everything else is
+/// the wrapped executor's.
 final class ObservedExecutor: JobExecutor {
     struct Times: Sendable {
         var dispatched: UInt64?
@@ -12,6 +13,7 @@ final class ObservedExecutor: JobExecutor {
 
     private struct State {
         var processed = 0
+        var busyNanos: UInt64 = 0
         var times: [String: Times] = [:]
         var waiters: [String: CheckedContinuation<Void, Never>] = [:]
         var onCount: (count: Int, action: @Sendable () -> Void)?
@@ -30,6 +32,9 @@ final class ObservedExecutor: JobExecutor {
     var topics: [String: TopicPolicy] { inner.topics }
 
     var processed: Int { state.withLock { $0.processed } }
+
+    /// Seconds batches spent in the executor, added up over the consumers running them.
+    var busySeconds: Double { state.withLock { Double($0.busyNanos) / 1e9 } }
 
     /// Times of the tracked jobs, by queue id.
     var times: [String: Times] { state.withLock { $0.times } }
@@ -77,6 +82,11 @@ final class ObservedExecutor: JobExecutor {
             }
         }
         let trackedQueues = queues
+        let started = Monotonic.nanos()
+        defer {
+            let elapsed = Monotonic.nanos() &- started
+            state.withLock { $0.busyNanos += elapsed }
+        }
         await inner.run(batch) { id, completion in
             let now = Monotonic.nanos()
             await report(id, completion)

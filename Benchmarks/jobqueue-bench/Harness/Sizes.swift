@@ -12,6 +12,15 @@ struct Sizes: Sendable {
     /// End to end: jobs drained per cell (batch 1 cells may use fewer: they are 10–100× slower).
     var drainJobs: Int
     var drainJobsBatch1: Int
+    /// Jobs that take time: jobs of 1, 20 and 200 ms; the mix's no-op and 200 ms jobs; how long
+    /// the jobs of the three cases take; start latency samples while the host is busy.
+    var timedJobs1ms: Int
+    var timedJobs20ms: Int
+    var timedJobs200ms: Int
+    var timedMixNoop: Int
+    var timedMix200ms: Int
+    var timedCaseMilliseconds: Int
+    var timedLatencySamples: Int
     /// Start latency: samples through a second process, and through the `jobqueue` binary.
     var latencySamples: Int
     var cliSamples: Int
@@ -37,6 +46,8 @@ struct Sizes: Sendable {
                 rawBatchedRows: 200_000, rawSingleRows: 3_000, fsyncSeconds: 1,
                 singleEnqueues: 4_000, batchedEnqueues: 100_000,
                 drainJobs: 20_000, drainJobsBatch1: 20_000,
+                timedJobs1ms: 4_000, timedJobs20ms: 400, timedJobs200ms: 40, timedMixNoop: 2_000, timedMix200ms: 80,
+                timedCaseMilliseconds: 500, timedLatencySamples: 100,
                 latencySamples: 200, cliSamples: 20,
                 idleQueues: 1_000_000, tenantQueues: [1, 1_000, 100_000], tenantJobs: 20_000, idleCostRounds: 3,
                 backlog: 50_000, newcomers: 100, spreadSeconds: 1,
@@ -46,6 +57,8 @@ struct Sizes: Sendable {
                 rawBatchedRows: 50_000, rawSingleRows: 1_000, fsyncSeconds: 0.3,
                 singleEnqueues: 1_000, batchedEnqueues: 20_000,
                 drainJobs: 5_000, drainJobsBatch1: 1_000,
+                timedJobs1ms: 1_000, timedJobs20ms: 200, timedJobs200ms: 20, timedMixNoop: 1_000, timedMix200ms: 40,
+                timedCaseMilliseconds: 500, timedLatencySamples: 30,
                 latencySamples: 40, cliSamples: 5,
                 idleQueues: 100_000, tenantQueues: [1, 1_000, 100_000], tenantJobs: 5_000, idleCostRounds: 1,
                 backlog: 30_000, newcomers: 100, spreadSeconds: 1,
@@ -55,6 +68,8 @@ struct Sizes: Sendable {
                 rawBatchedRows: 2_000, rawSingleRows: 50, fsyncSeconds: 0.05,
                 singleEnqueues: 50, batchedEnqueues: 2_000,
                 drainJobs: 200, drainJobsBatch1: 40,
+                timedJobs1ms: 40, timedJobs20ms: 8, timedJobs200ms: 4, timedMixNoop: 100, timedMix200ms: 4,
+                timedCaseMilliseconds: 20, timedLatencySamples: 5,
                 latencySamples: 5, cliSamples: 1,
                 idleQueues: 1_000, tenantQueues: [1, 10, 100], tenantJobs: 200, idleCostRounds: 1,
                 backlog: 3_000, newcomers: 10, spreadSeconds: 0.2,

@@ -30,6 +30,12 @@ enum Summary {
         target("fairness p99, 100 newcomers at once", "fairness.burst.p99", 100, atLeast: false, "ms"),
         target("host peak RSS, 1,000,000 jobs queued", "memory.host.peak", 64, atLeast: false, "MiB"),
         target("fork server peak RSS", "memory.forkserver.peak", 16, atLeast: false, "MiB"),
+        target("8 timed jobs in one queue: wall / ideal", "timed.case.one", 1.25, atLeast: false, "×"),
+        target("8 timed jobs in 8 queues: wall / ideal", "timed.case.spread", 1.25, atLeast: false, "×"),
+        target("8 in one queue + 8 in 8 queues: wall / ideal", "timed.case.both", 1.25, atLeast: false, "×"),
+        target("200 ms jobs: consumer utilisation", "timed.ms200.utilisation", 0.9, atLeast: true, "fraction"),
+        target("20 ms jobs: consumer utilisation", "timed.ms20.utilisation", 0.9, atLeast: true, "fraction"),
+        target("mix of no-op and 200 ms: consumer utilisation", "timed.mix.utilisation", 0.9, atLeast: true, "fraction"),
     ]
 
     private static func target(_ name: String, _ key: String, _ goal: Double, atLeast: Bool, _ unit: String) -> Target {
