@@ -132,8 +132,11 @@ import Testing
         let totals = try totals(cli)
         #expect(totals["running"] == 0)
         #expect(totals["dead"] == 0)
-        // The batch in flight finished (all 20) within the grace period.
-        #expect(totals["ready"] == 0)
+        // The batch in flight finished within the grace period; what had not started is ready
+        // again (jobs of 50 ms are leased one per batch, so some ran and the rest wait).
+        let ready = try #require(totals["ready"])
+        #expect(ready > 0 && ready < 20, "\(totals)")
+        #expect(!log.contains("error"), "\(log)")
     }
 
     @Test func hotReloadSwapsAPluginUnderLoadWithoutFailingAJob() throws {
