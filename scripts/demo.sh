@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Building the host, the fork server and the example plugins"
+scripts/install-deps.sh
 swift build
 jobqueue=.build/debug/jobqueue
 

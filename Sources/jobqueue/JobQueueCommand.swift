@@ -9,7 +9,7 @@ struct JobQueueCommand: AsyncParsableCommand {
         discussion: """
             Reads ./config.yaml unless --config PATH is given.
             Exit codes: 0 success; 1 error (bad input, unusable store or config, failed check); \
-            64 bad command line; 70 the host stopped on an internal error.
+            64 bad command line; 70 a running host stopped by itself (its store became unusable).
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, DeadCommand.self,

@@ -105,7 +105,9 @@ import Testing
         try FileManager.default.removeItem(atPath: cli.folder + "/queue.db")
         let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         host.waitUntilExit()
-        #expect(host.terminationStatus == 1)
+        // It stopped by itself after starting: 70, not the 1 of a refusal to start.
+        #expect(host.terminationStatus == 70)
         #expect(log.contains("was deleted or replaced while open"), "\(log)")
+        #expect(log.split(separator: "\n").last?.hasPrefix("Error: the host stopped: ") == true, "\(log)")
     }
 }

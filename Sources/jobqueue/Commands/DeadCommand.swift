@@ -43,8 +43,8 @@ struct DeadCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (_, client) = try await global.client()
-            let dead = try await client.deadLetters(matching: DeadLetterSelector(queueID: queue, topic: topic), limit: limit)
+            let selector = DeadLetterSelector(queueID: queue, topic: topic)
+            let dead = try await global.withClient { try await $0.deadLetters(matching: selector, limit: limit) }
             let entries = dead.map {
                 Entry(
                     id: "\($0.id)", queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts,
@@ -74,8 +74,8 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let (_, client) = try await global.client()
-            let count = try await client.retryDeadLetters(matching: selection.selector)
+            let selector = selection.selector
+            let count = try await global.withClient { try await $0.retryDeadLetters(matching: selector) }
             print("retried \(count) job\(count == 1 ? "" : "s")")
         }
     }
@@ -86,8 +86,8 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let (_, client) = try await global.client()
-            let count = try await client.purgeDeadLetters(matching: selection.selector)
+            let selector = selection.selector
+            let count = try await global.withClient { try await $0.purgeDeadLetters(matching: selector) }
             print("purged \(count) job\(count == 1 ? "" : "s")")
         }
     }

@@ -36,7 +36,6 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, client) = try await global.client()
         let jobs: [NewJob]
         if let file {
             jobs = try JobsFile.read(path: file)
@@ -45,7 +44,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             let options = JobOptions(priority: priority, at: at, delay: delay, maxRetries: maxRetries)
             jobs = [try options.job(queue: queue!, topic: topic!, payload: try JobInput.jsonPayload(text))]
         }
-        for id in try await client.enqueue(jobs) {
+        for id in try await global.withClient({ try await $0.enqueue(jobs) }) {
             print(id)
         }
     }

@@ -18,9 +18,9 @@ struct GlobalOptions: ParsableArguments {
         try Configuration.load(path: config)
     }
 
-    /// The configuration, its store, and a client applying the configured topic defaults.
-    /// Callers close the client's store when done.
-    func client() async throws -> (Configuration, JobClient) {
+    /// Runs `body` with a client over the configured store that applies the configured topic
+    /// defaults, and closes the store afterwards, whatever `body` does.
+    func withClient<Result>(_ body: (JobClient) async throws -> Result) async throws -> Result {
         let configuration = try loadConfiguration()
         let store = try await configuration.store.open(logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() }))
         let client = JobClient(
@@ -28,6 +28,13 @@ struct GlobalOptions: ParsableArguments {
             policies: Dictionary(configuration.topics.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first }),
             defaultPolicy: configuration.defaults,
             maxPayload: configuration.store.maxPayload)
-        return (configuration, client)
+        do {
+            let result = try await body(client)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }

@@ -28,8 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, client) = try await global.client()
-        let report = Self.report(try await client.status())
+        let report = Self.report(try await global.withClient { try await $0.status() })
         if json {
             try JSONOutput.print(report)
         } else {

@@ -55,7 +55,7 @@ final class HostRuntime: Sendable {
         signals.cancel()
         await executor.generation?.retire()
         await store.close()
-        if let failure = worker.failure { throw failure }
+        if let failure = worker.failure { throw HostFailure(underlying: failure) }
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.
