@@ -4,16 +4,14 @@ import Foundation
 /// inspect, and manage dead letters. Cheap to copy; share one store between clients and workers.
 public struct JobClient: Sendable {
     public let store: any JobStore
-    /// Defaults per topic; topics not listed use `defaultPolicy`.
-    public var policies: [String: TopicPolicy]
-    public var defaultPolicy: TopicPolicy
+    /// The defaults applied to jobs enqueued without their own priority or retry limit.
+    public var policies: TopicPolicies
     /// Largest payload accepted, in bytes.
     public var maxPayload: Int
 
-    public init(store: any JobStore, policies: [String: TopicPolicy] = [:], defaultPolicy: TopicPolicy = .default, maxPayload: Int = 1 << 20) {
+    public init(store: any JobStore, policies: TopicPolicies = TopicPolicies(), maxPayload: Int = 1 << 20) {
         self.store = store
         self.policies = policies
-        self.defaultPolicy = defaultPolicy
         self.maxPayload = maxPayload
     }
 
@@ -39,7 +37,7 @@ public struct JobClient: Sendable {
             if let problem = job.validationError(maxPayload: maxPayload) {
                 throw StoreError.invalidJob(jobs.count == 1 ? problem : "job \(index + 1): \(problem)")
             }
-            resolved.append(job.withDefaults(from: policies[job.topic] ?? defaultPolicy))
+            resolved.append(job.withDefaults(from: policies[job.topic]))
         }
         return try await store.enqueue(resolved)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import Testing
 
 /// `jobqueue run` end to end: the real host, fork server and plugin `.so` files.
@@ -102,6 +103,22 @@ import Testing
         }
         #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: reports)).count == count)
+    }
+
+    /// A follow-up job for a topic this host does not serve takes the configured `defaults:`,
+    /// not the library's built-in ones (priority 100, 3 retries).
+    @Test func followUpsOfAnUnservedTopicTakeTheConfiguredDefaults() async throws {
+        let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")])
+            .replacingOccurrences(of: "defaults: {", with: "defaults: { priority: 7, max_retries: 9,"))
+        defer { cli.cleanUp() }
+        #expect(try cli.run("enqueue", "q", "fault", #""followup-plain:q:elsewhere""#).status == 0)
+        let run = try cli.run("run", "--drain")
+        #expect(run.status == 0, "\(run.stderr)")
+        let store = try SQLiteJobStore(.init(path: cli.folder + "/queue.db"))
+        let followUps = try await store.lease(queue: QueueKey(queueID: "q", topic: "elsewhere"), limit: 10, duration: .seconds(1), owner: "test", now: .now)
+        #expect(followUps.map(\.priority) == [7])
+        #expect(followUps.map(\.maxRetries) == [9])
+        await store.close()
     }
 
     @Test func sighupForcesAReload() throws {

@@ -94,13 +94,13 @@ import Testing
         let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "w", now: .now)
         let policy = TopicPolicy(backoff: BackoffPolicy(base: .seconds(10), max: .seconds(15), jitter: 0))
         let now = Timestamp.now
-        let settlement = worker.settlement(for: jobs[0], JobCompletion(.error("x")), policies: ["t": policy], now: now)
+        let settlement = worker.settlement(for: jobs[0], JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now)
         #expect(settlement.action == .retry(at: now + .seconds(10), error: "x"))
         var third = jobs[0]
         third.attempt = 3
-        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: ["t": policy], now: now).action == .retry(at: now + .seconds(15), error: "x"))
+        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action == .retry(at: now + .seconds(15), error: "x"))
         third.attempt = 6
-        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: ["t": policy], now: now).action == .bury(.failed, reason: "x"))
+        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action == .bury(.failed, reason: "x"))
     }
 
     @Test func followUpsAreEnqueuedOnlyWhenTheJobSucceeds() async throws {

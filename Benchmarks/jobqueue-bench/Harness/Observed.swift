@@ -29,7 +29,7 @@ final class ObservedExecutor: JobExecutor {
         self.track = track
     }
 
-    var topics: [String: TopicPolicy] { inner.topics }
+    var policies: TopicPolicies { inner.policies }
 
     var processed: Int { state.withLock { $0.processed } }
 

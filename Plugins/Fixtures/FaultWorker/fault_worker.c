@@ -18,6 +18,7 @@
  *   garbage               writes junk into the host's result pipe (descriptor 3), then JQ_OK
  *   exit0                 calls exit(0)
  *   followup:QUEUE:TOPIC  enqueues a follow-up (priority 7, delay 1500 ms, max_retries 2), JQ_OK
+ *   followup-plain:QUEUE:TOPIC  enqueues a follow-up with no options (the host's defaults), JQ_OK
  *   log:TEXT              logs TEXT at warning level, then JQ_OK
  *   meta                  JQ_OK with result "topic|queue_id|item_id|attempt"
  *   config                JQ_OK with result = the config JSON jq_init received
@@ -173,7 +174,8 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         if (write(3, junk, sizeof junk) < 0) return JQ_ERROR;
         return JQ_OK;
     }
-    if ((arg = argument(command, "followup"))) {
+    int plain = argument(command, "followup-plain") != NULL;
+    if ((arg = argument(command, plain ? "followup-plain" : "followup"))) {
         char queue[256];
         const char *colon = strchr(arg, ':');
         if (!colon || (size_t)(colon - arg) >= sizeof queue) {
@@ -185,7 +187,7 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         char payload[64];
         snprintf(payload, sizeof payload, "after %" PRIu64, job->item_id);
         jq_enqueue_options options = JQ_ENQUEUE_OPTIONS_INIT;
-        options.set = JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES;
+        options.set = plain ? 0 : JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES;
         options.priority = 7;
         options.delay_ms = 1500;
         options.max_retries = 2;

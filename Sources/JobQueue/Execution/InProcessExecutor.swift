@@ -16,8 +16,12 @@ public final class InProcessExecutor: JobExecutor {
     }
 
     private let registrations = Mutex<[String: Registration]>([:])
+    /// The policy of topics not registered here (follow-up jobs for topics served elsewhere).
+    public let defaults: TopicPolicy
 
-    public init() {}
+    public init(defaults: TopicPolicy = .default) {
+        self.defaults = defaults
+    }
 
     /// Serves `topic` with `handler`. A thrown error counts as `.error` with its description.
     public func register(_ topic: String, policy: TopicPolicy = .default, handler: @escaping Handler) {
@@ -29,8 +33,8 @@ public final class InProcessExecutor: JobExecutor {
         _ = registrations.withLock { $0.removeValue(forKey: topic) }
     }
 
-    public var topics: [String: TopicPolicy] {
-        registrations.withLock { $0.mapValues(\.policy) }
+    public var policies: TopicPolicies {
+        TopicPolicies(registrations.withLock { $0.mapValues(\.policy) }, defaults: defaults)
     }
 
     public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {

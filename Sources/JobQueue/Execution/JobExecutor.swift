@@ -4,9 +4,10 @@
 /// The pipeline hands over one batch at a time per consumer and learns each job's completion as
 /// soon as the executor has it, so a runner that dies mid-batch costs only the job it was running.
 public protocol JobExecutor: Sendable {
-    /// The topics this executor can run right now, with their policies. Read before every scan, so
-    /// an executor whose topics change (a reloaded configuration) is followed at once.
-    var topics: [String: TopicPolicy] { get }
+    /// The topics this executor can run right now (`policies.topics`) with their policies, and the
+    /// defaults for other topics (follow-up jobs for topics served elsewhere). Read before every
+    /// scan, so an executor whose topics change (a reloaded configuration) is followed at once.
+    var policies: TopicPolicies { get }
 
     /// Runs `batch` in order, calling `report` with each job's completion as soon as it is known.
     ///
@@ -14,4 +15,9 @@ public protocol JobExecutor: Sendable {
     /// (the runner died before reaching them, or the worker is shutting down). Task cancellation
     /// means the shutdown grace period is over: stop as soon as possible.
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async
+}
+
+extension JobExecutor {
+    /// The topics this executor can run right now.
+    public var servedTopics: Set<String> { Set(policies.topics.keys) }
 }

@@ -34,7 +34,7 @@ extension JobWorker {
         let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
         let settlements = SettlementBuffer { await self.apply($0) }
         let reported = Mutex<Set<JobID>>([])
-        let policies = executor.topics
+        let policies = executor.policies
 
         await executor.run(batch) { id, completion in
             guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }

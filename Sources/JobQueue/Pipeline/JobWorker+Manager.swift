@@ -22,7 +22,7 @@ extension JobWorker {
     /// its size, or returns nil once the worker is stopping.
     private func nextBatches(count: Int) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
-            let topics = Set(executor.topics.keys)
+            let topics = executor.servedTopics
             let limits = sizer.withLock { sizer in
                 BatchLimits(batchSize: settings.batchSize, perTopic: Dictionary(uniqueKeysWithValues: topics.map { ($0, sizer.size(for: $0)) }))
             }

@@ -1,16 +1,17 @@
 extension JobWorker {
     /// Turns a run's outcome into what the store should do, applying the topic's retry policy.
-    /// Follow-up jobs are kept only when the run succeeded.
+    /// Follow-up jobs are kept only when the run succeeded; their unset priority and retry limit
+    /// come from their own topic's policy.
     func settlement(
-        for job: LeasedJob, _ completion: JobCompletion, policies: [String: TopicPolicy], now: Timestamp = .now
+        for job: LeasedJob, _ completion: JobCompletion, policies: TopicPolicies, now: Timestamp = .now
     ) -> Settlement {
-        let policy = policies[job.topic] ?? .default
+        let policy = policies[job.topic]
         let action: Settlement.Action
         var followUps: [NewJob] = []
         switch completion.outcome {
         case .ok:
             action = .complete
-            followUps = completion.followUps.map { $0.withDefaults(from: policies[$0.topic] ?? .default) }
+            followUps = completion.followUps.map { $0.withDefaults(from: policies[$0.topic]) }
         case let .error(message):
             action = job.isLastAttempt
                 ? .bury(.failed, reason: message)

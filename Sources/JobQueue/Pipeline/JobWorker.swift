@@ -154,7 +154,7 @@ public final class JobWorker: Sendable {
                 }
                 let host = HostRecord(
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
-                    topics: executor.topics.keys.sorted(), startedAt: startedAt, seenAt: now, note: note.withLock { $0 })
+                    topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note.withLock { $0 })
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 logger.error("lease extension failed: \(error)")

@@ -52,6 +52,12 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// The topic called `name`, if the file configures it.
+    /// Every topic's policy (its settings over `defaults:`), and `defaults:` for other topics: the
+    /// one value the host and the CLI hand to the pipeline and the client.
+    public var policies: TopicPolicies {
+        TopicPolicies(Dictionary(topics.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first }), defaults: defaults)
+    }
+
     public func topic(named name: String) -> TopicConfiguration? {
         topics.first { $0.name == name }
     }

@@ -11,14 +11,16 @@ public final class PluginExecutor: JobExecutor {
     public let server: ForkServer
     /// The plugins loaded in `server`.
     public let plugins: [PluginSpec]
-    public let topics: [String: TopicPolicy]
+    public let policies: TopicPolicies
     let logger: Logger
 
-    /// An executor over a server in which `plugins` are already loaded.
-    public init(server: ForkServer, plugins: [PluginSpec], logger: Logger = Logger(label: "jobqueue.plugins")) {
+    /// An executor over a server in which `plugins` are already loaded; topics without a plugin
+    /// here (follow-up jobs for topics served elsewhere) take `defaults`.
+    public init(server: ForkServer, plugins: [PluginSpec], defaults: TopicPolicy = .default, logger: Logger = Logger(label: "jobqueue.plugins")) {
         self.server = server
         self.plugins = plugins
-        self.topics = Dictionary(plugins.map { ($0.topic, $0.policy) }, uniquingKeysWith: { _, last in last })
+        self.policies = TopicPolicies(
+            Dictionary(plugins.map { ($0.topic, $0.policy) }, uniquingKeysWith: { _, last in last }), defaults: defaults)
         self.logger = logger
     }
 
@@ -27,7 +29,7 @@ public final class PluginExecutor: JobExecutor {
     /// - Throws: ``PluginLoadError`` listing every plugin that failed (the server is shut down
     ///   then), or ``ForkServerError`` if the server cannot be started.
     public static func start(
-        plugins: [PluginSpec], configuration: ForkServer.Configuration = ForkServer.Configuration(),
+        plugins: [PluginSpec], defaults: TopicPolicy = .default, configuration: ForkServer.Configuration = ForkServer.Configuration(),
         logger: Logger = Logger(label: "jobqueue.plugins")
     ) async throws -> PluginExecutor {
         let server = try ForkServer(configuration: configuration, logger: logger)
@@ -37,7 +39,7 @@ public final class PluginExecutor: JobExecutor {
             await server.shutdown()
             throw PluginLoadError(failures: failures)
         }
-        return PluginExecutor(server: server, plugins: plugins, logger: logger)
+        return PluginExecutor(server: server, plugins: plugins, defaults: defaults, logger: logger)
     }
 
     public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
@@ -46,7 +48,7 @@ public final class PluginExecutor: JobExecutor {
         while start < batch.endIndex, !Task.isCancelled {
             let topic = batch[start].topic
             let end = batch[start...].firstIndex { $0.topic != topic } ?? batch.endIndex
-            guard let policy = topics[topic] else {
+            guard let policy = policies.topics[topic] else {
                 logger.error("no plugin is loaded for this topic; jobs go back to the queue", metadata: ["topic": "\(topic)"])
                 return
             }

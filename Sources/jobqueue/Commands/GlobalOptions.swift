@@ -25,8 +25,7 @@ struct GlobalOptions: ParsableArguments {
         let store = try await configuration.store.open(logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() }))
         let client = JobClient(
             store: store,
-            policies: Dictionary(configuration.topics.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first }),
-            defaultPolicy: configuration.defaults,
+            policies: configuration.policies,
             maxPayload: configuration.store.maxPayload)
         do {
             let result = try await body(client)

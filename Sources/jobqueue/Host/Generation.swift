@@ -22,7 +22,8 @@ final class Generation: Sendable {
     /// does not load: a generation serves all of its topics or none.
     static func start(number: Int, configuration: Configuration, logger: Logger) async throws -> Generation {
         let executor = try await PluginExecutor.start(
-            plugins: configuration.pluginSpecs, configuration: configuration.forkServerConfiguration, logger: logger)
+            plugins: configuration.pluginSpecs, defaults: configuration.defaults, configuration: configuration.forkServerConfiguration,
+            logger: logger)
         return Generation(number: number, configuration: configuration, executor: executor)
     }
 

@@ -24,7 +24,7 @@ final class ReloadingExecutor: JobExecutor {
         }
     }
 
-    var topics: [String: TopicPolicy] { generation?.executor.topics ?? [:] }
+    var policies: TopicPolicies { generation?.executor.policies ?? TopicPolicies() }
 
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
         guard let generation else { return }
