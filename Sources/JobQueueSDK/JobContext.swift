@@ -14,8 +14,9 @@ public struct JobContext {
         message.withCString { raw.pointee.log?(raw, level.cValue, $0) }
     }
 
-    /// Asks for a follow-up job, stored in the same transaction as this job's completion: it
-    /// exists if and only if this run's outcome is recorded.
+    /// Asks for a follow-up job, stored in the same transaction as this job's success: it exists
+    /// if and only if this run returns `.ok` and that is recorded (after an error, a snooze, a
+    /// discard or a crash it is dropped).
     ///
     /// - Parameters:
     ///   - priority: lower runs first; nil takes the topic's default.

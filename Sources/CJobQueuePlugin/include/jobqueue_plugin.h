@@ -127,8 +127,8 @@ typedef struct jq_job {
 #define JQ_ENQUEUE_MAX_RETRIES (1u << 2)
 
 /**
- * Optional settings of a follow-up job. A field whose bit is not in `set` takes the topic's
- * default. Start from JQ_ENQUEUE_OPTIONS_INIT:
+ * Optional settings of a follow-up job. A field whose bit is not in `set` takes the follow-up's
+ * topic's setting in the host's config (or the config's `defaults:`). Start from JQ_ENQUEUE_OPTIONS_INIT:
  *     jq_enqueue_options o = JQ_ENQUEUE_OPTIONS_INIT;
  *     o.set |= JQ_ENQUEUE_DELAY; o.delay_ms = 5000;
  */
@@ -182,8 +182,9 @@ struct jq_context {
 
     /**
      * Asks for a follow-up job. It is stored in the same transaction that records this job's
-     * completion: it exists if and only if this run's outcome is recorded (whatever the outcome).
-     * A crash loses it along with the run. `options` may be NULL for all defaults.
+     * success: it exists if and only if this run returns JQ_OK and that is recorded. After an
+     * error, a snooze, a discard or a crash it is dropped, and a retry may ask for it again.
+     * `options` may be NULL for all defaults.
      */
     int (*enqueue)(jq_context *ctx, const char *queue_id, const char *topic,
                    const uint8_t *payload, size_t payload_len, const jq_enqueue_options *options);
