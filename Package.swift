@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "jobqueue",
             dependencies: [
-                "JobQueue", "JobQueueConfig", "JobQueueHost",
+                "JobQueue", "JobQueueConfig", "JobQueuePlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "jobqueue-bench",
             dependencies: [
-                "JobQueue", "JobQueueHost",
+                "JobQueue", "JobQueuePlugins",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -95,7 +95,7 @@ let workerPlugins = [
     workerPlugin("NoopWorker", path: "NoopWorker"),
     workerPlugin("WordCountWorker", path: "WordCountWorker"),
     workerPlugin("EmailWorker", path: "EmailWorker", swift: true),
-    // Test fixtures (JobQueueHostTests).
+    // Test fixtures (JobQueuePluginsTests).
     workerPlugin("FaultWorker", path: "Fixtures/FaultWorker"),
     workerPlugin("TrapWorker", path: "Fixtures/TrapWorker", swift: true),
     workerPlugin("BadAbiWorker", path: "Fixtures/BadAbiWorker"),
@@ -118,9 +118,9 @@ package.targets += [
     .executableTarget(name: "jobqueue-forkserver", dependencies: ["CJobQueuePlugin"]),
     // The host's side: ForkServer, PluginExecutor, PluginChecker.
     .target(
-        name: "JobQueueHost",
+        name: "JobQueuePlugins",
         dependencies: ["JobQueue", .product(name: "Logging", package: "swift-log")]
     ),
     // Needs `swift build` first: it runs the plugins and the fork server built next to it.
-    .testTarget(name: "JobQueueHostTests", dependencies: ["JobQueueHost"]),
+    .testTarget(name: "JobQueuePluginsTests", dependencies: ["JobQueuePlugins"]),
 ] + workerPlugins.map(\.1)

@@ -1,6 +1,6 @@
 /*
  * protocol.h — the messages between the host and the fork server (the C half; the Swift half is
- * Sources/JobQueueHost/Wire/WireProtocol.swift and must say the same).
+ * Sources/JobQueuePlugins/Wire/WireProtocol.swift and must say the same).
  *
  * Transport: the host spawns the server with stdin = command pipe (host → server) and
  * stdout = event pipe (server → host); stderr is the host's stderr.

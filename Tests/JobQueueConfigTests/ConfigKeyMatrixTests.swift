@@ -32,7 +32,7 @@ import Testing
     /// Every scalar setting of the file. Sections themselves (`backoff`, `limits`) are listed too.
     static let settings: [Setting] =
         keys(["store"], StoreConfiguration.ConfigKey.self)
-        + keys(["consumer"], WorkerSettings.ConfigKey.self)
+        + keys(["consumer"], ConsumerSettings.ConfigKey.self)
         + keys(["defaults"], TopicPolicy.ConfigKey.self)
         + keys(["defaults", "backoff"], BackoffPolicy.ConfigKey.self)
         + keys(["children"], ChildConfiguration.ConfigKey.self)

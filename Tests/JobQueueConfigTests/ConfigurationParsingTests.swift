@@ -26,7 +26,7 @@ struct ConfigurationParsingTests {
         let expected = Configuration(
             file: "config.yaml",
             store: StoreConfiguration(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5), maxPayload: 1_048_576),
-            consumer: WorkerSettings(
+            consumer: ConsumerSettings(
                 concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
             ),
             defaults: TopicPolicy(priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)),
@@ -57,7 +57,7 @@ struct ConfigurationParsingTests {
         #expect(configuration.store.sync == .full)
         #expect(configuration.store.busyTimeout == .seconds(5))
         #expect(configuration.store.maxPayload == 1 << 20)
-        #expect(configuration.consumer == WorkerSettings(
+        #expect(configuration.consumer == ConsumerSettings(
             concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
         ))
         #expect(configuration.defaults == TopicPolicy(priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)))
@@ -68,7 +68,7 @@ struct ConfigurationParsingTests {
 
     @Test func missingKeysKeepTheirDefaultsWithinASection() throws {
         let configuration = try parseConfig("consumer:\n  concurrency: 16\n")
-        #expect(configuration.consumer == WorkerSettings(concurrency: 16))
+        #expect(configuration.consumer == ConsumerSettings(concurrency: 16))
     }
 
     @Test func topicsInheritEachMissingPolicyFieldFromDefaults() throws {
@@ -146,7 +146,7 @@ struct ConfigurationParsingTests {
 
             """)
         #expect(configuration.store == StoreConfiguration(path: "/srv/jobqueue/jobqueue.db", sync: .normal, busyTimeout: .zero, maxPayload: 256 << 20))
-        #expect(configuration.consumer == WorkerSettings(
+        #expect(configuration.consumer == ConsumerSettings(
             concurrency: 1024, batchSize: 10_000, lease: .milliseconds(10), poll: .seconds(3600), grace: .zero, scanWidth: 1000
         ))
         #expect(configuration.defaults == TopicPolicy(priority: -1_000_000, maxRetries: 1000, backoff: BackoffPolicy(base: .seconds(86_400), max: .seconds(86_400), jitter: 1), timeout: .seconds(86_400)))

@@ -75,8 +75,8 @@ import Testing
     }
 
     func drain(_ executor: InProcessExecutor, concurrency: Int, batchSize: Int = 10) async {
-        let settings = WorkerSettings(concurrency: concurrency, batchSize: batchSize, poll: .milliseconds(20), grace: .seconds(1), drain: true)
-        let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .quiet)
+        let settings = ConsumerSettings(concurrency: concurrency, batchSize: batchSize, poll: .milliseconds(20), grace: .seconds(1), drain: true)
+        let worker = JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet)
         await worker.run()
     }
 

@@ -11,13 +11,13 @@ import Testing
     init() throws { fixture = try StoreFixture() }
 
     /// Fast settings: short leases, polls and graces, so tests take milliseconds.
-    static func settings(concurrency: Int = 2, batchSize: Int = 10, lease: Duration = .seconds(5), drain: Bool = true) -> WorkerSettings {
-        WorkerSettings(concurrency: concurrency, batchSize: batchSize, lease: lease, poll: .milliseconds(20), grace: .milliseconds(500), drain: drain)
+    static func settings(concurrency: Int = 2, batchSize: Int = 10, lease: Duration = .seconds(5), drain: Bool = true) -> ConsumerSettings {
+        ConsumerSettings(concurrency: concurrency, batchSize: batchSize, lease: lease, poll: .milliseconds(20), grace: .milliseconds(500), drain: drain)
     }
 
     /// Runs a worker until it drains (or `timeout`), returning when it has stopped.
-    func drain(_ executor: InProcessExecutor, settings: WorkerSettings = settings(), timeout: Duration = .seconds(20)) async {
-        let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .quiet)
+    func drain(_ executor: InProcessExecutor, settings: ConsumerSettings = settings(), timeout: Duration = .seconds(20)) async {
+        let worker = JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet)
         let run = Task { await worker.run() }
         let watchdog = Task {
             try await Task.sleep(for: timeout)
@@ -90,7 +90,7 @@ import Testing
 
     @Test func aFailedRunIsRetriedAfterItsBackoff() async throws {
         _ = try await store.enqueue([.make(maxRetries: 5)])
-        let worker = JobWorker(store: store, executor: InProcessExecutor(), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: InProcessExecutor(), logger: .quiet)
         let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "w", now: .now)
         let policy = TopicPolicy(backoff: BackoffPolicy(base: .seconds(10), max: .seconds(15), jitter: 0))
         let now = Timestamp.now
@@ -127,7 +127,7 @@ import Testing
             calls.withLock { $0 += 1 }
             return .ok()
         }
-        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(200))
         worker.shutdown()
@@ -147,7 +147,7 @@ import Testing
             return .ok()
         }
         // A long poll: only the wake-up can explain a quick start.
-        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(50))
         let enqueued = ContinuousClock.now
@@ -165,7 +165,7 @@ import Testing
             started.offer(())
             return .ok()
         }
-        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(50))
         // A second store instance on the same file stands in for another process.
@@ -187,7 +187,7 @@ import Testing
         _ = try await store.enqueue([.make("q", "slow")])
         // Lease 500 ms, job 1.6 s: only renewal (every 167 ms) keeps the second worker away.
         let settings = Self.settings(lease: .milliseconds(500))
-        let workers = (0..<2).map { _ in JobWorker(store: store, executor: executor, settings: settings, logger: .quiet) }
+        let workers = (0..<2).map { _ in JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers { group.addTask { await worker.run() } }
         }
@@ -209,7 +209,7 @@ import Testing
         }
         _ = try await store.enqueue((0..<300).map { .make("q\($0 % 5)", payload: "job-\($0)") })
         let settings = Self.settings(concurrency: 3, batchSize: 7)
-        let workers = (0..<2).map { _ in JobWorker(store: store, executor: executor, settings: settings, logger: .quiet) }
+        let workers = (0..<2).map { _ in JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet) }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers { group.addTask { await worker.run() } }
         }
@@ -230,7 +230,7 @@ import Testing
         // less contention between hosts: a newcomer then waits a random, not a fixed, few batches.)
         var settings = Self.settings(concurrency: 1, batchSize: 10, drain: true)
         settings.scanWidth = 1
-        let worker = JobWorker(store: store, executor: executor, settings: settings, logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet)
         let run = Task { await worker.run() }
         _ = await eventually { order.withLock { $0.count } >= 20 }
         let before = order.withLock { $0.count }
@@ -250,7 +250,7 @@ import Testing
             return .ok()
         }
         _ = try await store.enqueue((0..<5).map { _ in .make() })
-        let worker = JobWorker(store: store, executor: executor, settings: WorkerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
         // A batch of five (a topic's first batches are smaller: lease it by hand), its first job
         // running when the grace period ends.
         let batch = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 5, duration: .seconds(30), owner: worker.hostID, now: .now)
@@ -277,7 +277,7 @@ import Testing
             return .ok()
         }
         _ = try await store.enqueue([.make()])
-        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(concurrency: 1, drain: false), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(concurrency: 1, drain: false), logger: .quiet)
         let run = Task { await worker.run() }
         await entered.value
         run.cancel()
@@ -311,7 +311,7 @@ import Testing
     @Test func statusShowsServedTopicsWhileAHostRuns() async throws {
         let executor = InProcessExecutor()
         executor.register("served") { _ in .ok() }
-        let worker = JobWorker(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
+        let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), logger: .quiet)
         let run = Task { await worker.run() }
         #expect(try await eventually { try await store.status(now: .now).servedTopics == ["served"] })
         worker.shutdown()

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import JobQueue
-import JobQueueHost
+import JobQueuePlugins
 import Logging
 import Synchronization
 

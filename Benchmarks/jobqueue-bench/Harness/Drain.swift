@@ -1,11 +1,11 @@
 import JobQueue
 import Logging
 
-/// Drains a store with a real `JobWorker` until `expected` jobs are processed, and returns the
+/// Drains a store with a real `JobPipeline` until `expected` jobs are processed, and returns the
 /// rate: from the worker's start to its return (the last settlement committed, the worker
 /// stopped), so the figure includes everything `jobqueue run` would do.
 func drainRate(
-    _ bench: Bench, store: SQLiteJobStore, executor: any JobExecutor, settings: WorkerSettings, expected: Int, what: String
+    _ bench: Bench, store: SQLiteJobStore, executor: any JobExecutor, settings: ConsumerSettings, expected: Int, what: String
 ) async throws -> Drained {
     let observed = ObservedExecutor(executor)
     return try await drainRate(bench, store: store, observed: observed, settings: settings, expected: expected, what: what)
@@ -13,9 +13,9 @@ func drainRate(
 
 /// `drainRate` through an executor the caller observes (to track jobs of its own).
 func drainRate(
-    _ bench: Bench, store: SQLiteJobStore, observed: ObservedExecutor, settings: WorkerSettings, expected: Int, what: String
+    _ bench: Bench, store: SQLiteJobStore, observed: ObservedExecutor, settings: ConsumerSettings, expected: Int, what: String
 ) async throws -> Drained {
-    let worker = JobWorker(store: store, executor: observed, settings: settings, logger: bench.quiet)
+    let worker = JobPipeline(store: store, executor: observed, settings: settings, logger: bench.quiet)
     observed.whenProcessed(expected) { worker.shutdown() }
     let start = Monotonic.nanos()
     await worker.run()
@@ -40,10 +40,10 @@ struct Drained {
     var utilisation: Double
 }
 
-extension WorkerSettings {
+extension ConsumerSettings {
     /// The settings of the figures: the defaults (lease 30 s, poll 100 ms, scan width 10) with the
     /// given batch size and concurrency, and a short grace (every job has finished when we stop).
-    static func bench(batchSize: Int = 10, concurrency: Int = 4) -> WorkerSettings {
-        WorkerSettings(concurrency: concurrency, batchSize: batchSize, grace: .seconds(5))
+    static func bench(batchSize: Int = 10, concurrency: Int = 4) -> ConsumerSettings {
+        ConsumerSettings(concurrency: concurrency, batchSize: batchSize, grace: .seconds(5))
     }
 }

@@ -18,7 +18,7 @@ enum FairnessScenario {
         try await fill(store, count: sizes.backlog, progress: bench.progress) { _ in "big" }
 
         let observed = ObservedExecutor(plugins, track: { $0.hasPrefix("new-") })
-        let worker = JobWorker(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
+        let worker = JobPipeline(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
         let host = Task { await worker.run() }
         defer { worker.shutdown() }
         // Let the host get into its stride on the backlog.

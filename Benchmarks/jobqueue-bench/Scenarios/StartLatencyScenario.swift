@@ -6,7 +6,7 @@ import Synchronization
 /// the host is idle (its manager asleep, only the change check running) each time, and we time
 /// from just before that process's enqueue call to the job starting in the host.
 ///
-/// The host is a real `JobWorker` with the default settings. With the plugin executor the handler
+/// The host is a real `JobPipeline` with the default settings. With the plugin executor the handler
 /// runs in a forked child, so what the host can see is the outcome coming back: that time is an
 /// upper bound of the handler's start (it adds the child's run and the event's trip back). With
 /// the in-process executor the handler's first instruction is timed exactly. A third figure spawns
@@ -56,7 +56,7 @@ enum StartLatencyScenario {
         defer { bench.removeStore(path) }
         let store = try SQLiteJobStore(.init(path: path, sync: .full))
         let observed = ObservedExecutor(executor, track: { $0.hasPrefix("lat-") })
-        let worker = JobWorker(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
+        let worker = JobPipeline(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
         let host = Task { await worker.run() }
         defer { worker.shutdown() }
 

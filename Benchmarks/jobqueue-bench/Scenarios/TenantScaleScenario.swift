@@ -12,7 +12,7 @@ enum TenantScaleScenario {
     static func run(_ bench: Bench) async throws -> [Row] {
         let sizes = bench.sizes
         let plugins = try await bench.plugins()
-        let settings = WorkerSettings.bench()
+        let settings = ConsumerSettings.bench()
         var rows: [Row] = []
 
         bench.progress.step("tenants: building a store with \(format(Double(sizes.idleQueues), decimals: 0)) idle queues")
@@ -48,7 +48,7 @@ enum TenantScaleScenario {
     }
 
     /// Copies the idle store, adds the jobs (job i to queue i mod `queues`) and drains them.
-    static func drainCopy(_ bench: Bench, base: String, queues: Int, settings: WorkerSettings) async throws -> Drained {
+    static func drainCopy(_ bench: Bench, base: String, queues: Int, settings: ConsumerSettings) async throws -> Drained {
         let jobs = bench.sizes.tenantJobs
         let path = bench.newStorePath("tenants")
         defer { bench.removeStore(path) }

@@ -1,6 +1,6 @@
 import JobQueue
 
-/// End to end: a queue full of no-op jobs drained to empty by a real `JobWorker`, through the
+/// End to end: a queue full of no-op jobs drained to empty by a real `JobPipeline`, through the
 /// plugin executor (fork server, a forked child per batch, the C NoopWorker — what `jobqueue run`
 /// does) and through the in-process executor on the same work; the ratio is the cost of isolation.
 enum ThroughputScenario {
@@ -14,7 +14,7 @@ enum ThroughputScenario {
         for batchSize in batchSizes {
             for concurrency in concurrencies where bench.options.cells?.contains("\(batchSize)x\(concurrency)") ?? true {
                 let jobs = batchSize == 1 ? bench.sizes.drainJobsBatch1 : bench.sizes.drainJobs
-                let settings = WorkerSettings.bench(batchSize: batchSize, concurrency: concurrency)
+                let settings = ConsumerSettings.bench(batchSize: batchSize, concurrency: concurrency)
                 let cell = "batch \(batchSize) × concurrency \(concurrency)"
 
                 let key = "b\(batchSize).c\(concurrency)"
@@ -48,7 +48,7 @@ enum ThroughputScenario {
     }
 
     /// Fills a fresh store (sync full) with `jobs` jobs in one queue and drains it.
-    static func drainFreshStore(_ bench: Bench, jobs: Int, executor: any JobExecutor, settings: WorkerSettings, what: String) async throws -> Drained {
+    static func drainFreshStore(_ bench: Bench, jobs: Int, executor: any JobExecutor, settings: ConsumerSettings, what: String) async throws -> Drained {
         let path = bench.newStorePath("e2e")
         defer { bench.removeStore(path) }
         let store = try SQLiteJobStore(.init(path: path, sync: .full))

@@ -1,6 +1,6 @@
 import Foundation
 import JobQueue
-import JobQueueHost
+import JobQueuePlugins
 
 /// Jobs that take time, as real jobs do (an email, an HTTP call), through the plugin executor at
 /// the defaults (batch 10 × concurrency 4): the C FaultWorker fixture sleeps for `sleep:MS`.
@@ -101,7 +101,7 @@ enum TimedJobsScenario {
         _ = try await store.enqueue((0..<backlog).map { sleepJob(Int.random(in: 100...300), queue: "backlog-\($0 % 4)") })
 
         let observed = ObservedExecutor(executor) { $0.hasPrefix("probe-") }
-        let worker = JobWorker(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
+        let worker = JobPipeline(store: store, executor: observed, settings: .bench(), logger: bench.quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(300))  // every consumer busy
         var milliseconds: [Double] = []

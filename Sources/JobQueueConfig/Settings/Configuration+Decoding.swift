@@ -25,7 +25,7 @@ extension Configuration {
             file: file,
             store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory,
                 environment: environment),
-            consumer: try WorkerSettings(reading: sections.section(ConfigKey.consumer, of: WorkerSettings.ConfigKey.self)),
+            consumer: try ConsumerSettings(reading: sections.section(ConfigKey.consumer, of: ConsumerSettings.ConfigKey.self)),
             defaults: defaults,
             children: try ChildConfiguration(reading: sections.section(ConfigKey.children, of: ChildConfiguration.ConfigKey.self)),
             log: try LogConfiguration(reading: sections.section(ConfigKey.log, of: LogConfiguration.ConfigKey.self)),

@@ -25,7 +25,7 @@ public struct Configuration: Sendable, Equatable {
     /// The config file's absolute path; `"<string>"` when parsed from text without one.
     public var file: String
     public var store: StoreConfiguration
-    public var consumer: WorkerSettings
+    public var consumer: ConsumerSettings
     /// The policy of topics that do not set their own values, field by field.
     public var defaults: TopicPolicy
     public var children: ChildConfiguration
@@ -36,7 +36,7 @@ public struct Configuration: Sendable, Equatable {
     public init(
         file: String = "<string>",
         store: StoreConfiguration = StoreConfiguration(),
-        consumer: WorkerSettings = WorkerSettings(),
+        consumer: ConsumerSettings = ConsumerSettings(),
         defaults: TopicPolicy = .default,
         children: ChildConfiguration = ChildConfiguration(),
         log: LogConfiguration = LogConfiguration(),

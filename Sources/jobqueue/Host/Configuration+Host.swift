@@ -1,11 +1,11 @@
 import Glibc
 import JobQueue
 import JobQueueConfig
-import JobQueueHost
+import JobQueuePlugins
 
 /// How the configuration file maps onto the engine's and the fork server's settings.
 extension Configuration {
-    func workerSettings(drain: Bool) -> WorkerSettings {
+    func consumerSettings(drain: Bool) -> ConsumerSettings {
         var settings = consumer
         settings.drain = drain
         return settings

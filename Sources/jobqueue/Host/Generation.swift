@@ -1,6 +1,6 @@
 import JobQueue
 import JobQueueConfig
-import JobQueueHost
+import JobQueuePlugins
 import Logging
 import Synchronization
 

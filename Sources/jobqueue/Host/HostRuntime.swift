@@ -36,7 +36,7 @@ final class HostRuntime: Sendable {
         let store = try await initial.store.open(logger: logger)
         let first = try await Generation.start(number: generations.add(1, ordering: .relaxed).newValue, configuration: initial, logger: logger)
         _ = executor.install(first)
-        let worker = JobWorker(store: store, executor: executor, settings: initial.workerSettings(drain: drain), logger: logger)
+        let worker = JobPipeline(store: store, executor: executor, settings: initial.consumerSettings(drain: drain), logger: logger)
         logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)")
 
         let signals = SignalEvents([
@@ -59,7 +59,7 @@ final class HostRuntime: Sendable {
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.
-    private func reloadLoop(worker: JobWorker, watcher: FileWatcher?) async {
+    private func reloadLoop(worker: JobPipeline, watcher: FileWatcher?) async {
         while !Task.isCancelled {
             await reloads.wait(upTo: .seconds(3600))
             guard !Task.isCancelled else { return }
@@ -69,7 +69,7 @@ final class HostRuntime: Sendable {
         }
     }
 
-    private func reload(worker: JobWorker, watcher: FileWatcher?) async {
+    private func reload(worker: JobPipeline, watcher: FileWatcher?) async {
         guard let previous = executor.generation else { return }
         let configuration: Configuration
         do {
@@ -98,7 +98,7 @@ final class HostRuntime: Sendable {
         await old?.retire()
     }
 
-    private func refuse(_ reason: String, worker: JobWorker) {
+    private func refuse(_ reason: String, worker: JobPipeline) {
         logger.error("reload refused; the previous plugins keep serving: \(reason)")
         worker.setNote("reload refused: \(reason)")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// The fork server process itself: threads, descriptors, limits, lifecycle.
 @Suite struct ForkServerTests {

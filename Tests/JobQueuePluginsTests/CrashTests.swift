@@ -3,7 +3,7 @@ import Glibc
 #endif
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// A child that dies mid-batch: the running job is charged, the later ones go back uncharged.
 @Suite struct CrashTests {

@@ -1,6 +1,6 @@
 import Foundation
 
-extension JobWorker {
+extension JobPipeline {
     /// Serves consumers' requests, so a host scans with one task however many consumers it runs.
     /// Every consumer waiting when a scan starts is served by that scan, in one transaction.
     /// Consumers get nil once the manager ends, also when its task is cancelled.

@@ -1,5 +1,5 @@
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// The Swift half of the wire protocol and the small value types, without processes.
 @Suite struct WireTests {

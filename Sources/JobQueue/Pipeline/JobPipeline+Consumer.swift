@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-extension JobWorker {
+extension JobPipeline {
     /// Takes batches from the manager and runs them until the manager says stop, telling the
     /// batch sizer how long each took.
     ///

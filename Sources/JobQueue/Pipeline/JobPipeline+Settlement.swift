@@ -1,4 +1,4 @@
-extension JobWorker {
+extension JobPipeline {
     /// Turns a run's outcome into what the store should do, applying the topic's retry policy.
     /// Follow-up jobs are kept only when the run succeeded; their unset priority and retry limit
     /// come from their own topic's policy.

@@ -1,5 +1,5 @@
 /// How a worker takes and runs jobs. Defaults follow QuiCK / Bedrock Job Queue.
-public struct WorkerSettings: Sendable, Equatable {
+public struct ConsumerSettings: Sendable, Equatable {
     /// Batches running at once; each runs its jobs one after another.
     public var concurrency: Int
     /// The most jobs in one batch (one take for one consumer, one child).

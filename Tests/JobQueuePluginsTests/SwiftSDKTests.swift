@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// Swift plugins built with JobQueueSDK, through the real fork server.
 @Suite struct SwiftSDKTests {

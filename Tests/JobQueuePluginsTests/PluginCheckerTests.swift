@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// `jobqueue check`: one clear line per broken plugin.
 @Suite struct PluginCheckerTests {

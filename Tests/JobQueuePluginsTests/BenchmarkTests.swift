@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// Cost of a batch through the fork server, and the server's memory. Opt-in, since timings are
 /// meaningless in a debug build or on a busy machine:

@@ -13,12 +13,12 @@ import Synchronization
 /// `run()` returns after a graceful stop: `shutdown()` (or cancelling the task that runs it) stops
 /// new takes, lets running batches finish within `grace`, then stops them; jobs that did not get
 /// to run go back to their queues uncharged.
-public final class JobWorker: Sendable {
+public final class JobPipeline: Sendable {
     public let store: any JobStore
     /// The store, when it can fill several batches in one transaction.
     let batchLeasing: (any BatchLeasing)?
     public let executor: any JobExecutor
-    public let settings: WorkerSettings
+    public let settings: ConsumerSettings
     /// Identifies this worker's leases and its host record.
     public let hostID: String
     let logger: Logger
@@ -37,8 +37,8 @@ public final class JobWorker: Sendable {
     private let heartbeatNow = Doorbell()
 
     public init(
-        store: any JobStore, executor: any JobExecutor, settings: WorkerSettings = WorkerSettings(),
-        hostID: String = JobWorker.makeHostID(), logger: Logger = Logger(label: "jobqueue")
+        store: any JobStore, executor: any JobExecutor, settings: ConsumerSettings = ConsumerSettings(),
+        hostID: String = JobPipeline.makeHostID(), logger: Logger = Logger(label: "jobqueue")
     ) {
         self.store = store
         self.batchLeasing = store as? any BatchLeasing

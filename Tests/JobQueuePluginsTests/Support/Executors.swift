@@ -1,6 +1,6 @@
 import JobQueue
 import Logging
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// A logger that drops everything: tests that look at the log pass a `LogCapture` logger.
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

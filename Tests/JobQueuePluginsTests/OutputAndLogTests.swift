@@ -1,6 +1,6 @@
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// What plugins print and log ends up in the host's log, tagged with the job.
 @Suite struct OutputAndLogTests {

@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
-@testable import JobQueueHost
+@testable import JobQueuePlugins
 
 /// A plugin built outside SwiftPM with nothing but the header and `cc`, as Plugins/README.md
 /// tells third parties to.

@@ -1,6 +1,6 @@
 import JobQueue
 
-extension WorkerSettings {
+extension ConsumerSettings {
     enum ConfigKey: String, CaseIterable {
         case concurrency
         case batchSize = "batch_size"
