@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func metadataReachesTheHandler() async throws {
-        let seen = Mutex<[JobMetadata]>([])
+        let seen = Mutex<[LeasedJob.Metadata]>([])
         let executor = InProcessExecutor()
         executor.register("email:send", policy: Self.quick) { job in
             seen.withLock { $0.append(job.metadata) }
@@ -68,8 +68,8 @@ import Testing
         let id = try await JobClient(store: store).enqueue(queue: "tenant-1", topic: "email:send", payload: Array("{}".utf8))
         await drain(executor)
         #expect(seen.withLock { $0 } == [
-            JobMetadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 1),
-            JobMetadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 2),
+            LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 1),
+            LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 2),
         ])
     }
 

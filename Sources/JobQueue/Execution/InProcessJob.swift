@@ -5,7 +5,7 @@ import Synchronization
 /// follow-up jobs that are stored only if this run succeeds, atomically with its completion.
 public final class InProcessJob: Sendable {
     public let payload: [UInt8]
-    public let metadata: JobMetadata
+    public let metadata: LeasedJob.Metadata
     private let pending = Mutex<[NewJob]>([])
 
     init(_ job: LeasedJob) {

@@ -27,10 +27,6 @@ public struct LeasedJob: Sendable, Equatable {
         self.lease = lease
     }
 
-    public var metadata: JobMetadata {
-        JobMetadata(topic: topic, queueID: queueID, itemID: id, attempt: attempt)
-    }
-
     /// True when this run is the last one `maxRetries` allows.
     public var isLastAttempt: Bool { attempt > maxRetries }
 }
