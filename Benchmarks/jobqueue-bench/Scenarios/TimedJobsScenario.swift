@@ -19,9 +19,19 @@ enum TimedJobsScenario {
                 PluginSpec(topic: "noop", path: bench.noopPlugin),
                 PluginSpec(topic: "timed", path: bench.buildFolder + "/libFaultWorker.so"),
             ], logger: bench.quiet)
-        defer { Task { await executor.shutdown() } }
         let sizes = bench.sizes
         var rows: [Row] = []
+        do {
+            try await measure(bench, executor, sizes, into: &rows)
+        } catch {
+            await executor.shutdown()
+            throw error
+        }
+        await executor.shutdown()
+        return rows
+    }
+
+    private static func measure(_ bench: Bench, _ executor: PluginExecutor, _ sizes: Sizes, into rows: inout [Row]) async throws {
 
         for (milliseconds, jobs) in [(1, sizes.timedJobs1ms), (20, sizes.timedJobs20ms), (200, sizes.timedJobs200ms)] {
             bench.progress.step("timed: \(jobs) jobs of \(milliseconds) ms in one queue")
@@ -71,7 +81,6 @@ enum TimedJobsScenario {
             rows.append(Row(.timed, "timed.busy.latency.p\(Int(p))", "new no-op job while jobs of 100–300 ms keep all consumers busy: p\(Int(p))",
                             latencies.percentile(p), "ms", note: p == 50 ? "\(latencies.count) samples" : nil))
         }
-        return rows
     }
 
     static func sleepJob(_ milliseconds: Int, queue: String) -> NewJob {
