@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -156,9 +157,23 @@ static void drop_privileges(void) {
     unsetenv("JOBQUEUE_RUN_AS");
 }
 
+/* This process ends with its host, also while a plugin's jq_init hangs (then the command pipe's
+ * end of file is never read). The host spawns it from a thread that lives as long as this
+ * process, since the parent-death signal follows the spawning thread. Set after dropping
+ * privileges, which clears it. */
+static void follow_host(void) {
+    const char *host = getenv("JOBQUEUE_HOST_PID");
+    if (!host) return;
+    pid_t expected = (pid_t)strtol(host, NULL, 10);
+    unsetenv("JOBQUEUE_HOST_PID");
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("cannot follow the host (prctl)");
+    if (getppid() != expected) exit(0); /* the host is already gone */
+}
+
 int main(void) {
     tidy_descriptors();
     drop_privileges();
+    follow_host();
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;
     sigemptyset(&chld);

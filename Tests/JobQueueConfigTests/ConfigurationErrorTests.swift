@@ -53,6 +53,7 @@ struct ConfigurationErrorTests {
         ("defaults:\n  backoff: 5s", "config.yaml:2:12: defaults.backoff must be a mapping, got '5s'"),
         // children
         ("children:\n  backtrace: maybe", "config.yaml:2:14: children.backtrace must be true or false, got 'maybe'"),
+        ("children:\n  init_timeout: 10ms", "config.yaml:2:17: children.init_timeout must be between 100ms and 1h, got 10ms"),
         ("children:\n  limits: {address_space: 1MiB}", "config.yaml:2:27: children.limits.address_space must be at least 16MiB or none, got 1MiB"),
         ("children:\n  limits: {address_space: huge}", "config.yaml:2:27: children.limits.address_space must be a size like 1MiB, 512KB or 1048576, or none, got 'huge'"),
         ("children:\n  limits: {cpu_time: 500ms}", "config.yaml:2:22: children.limits.cpu_time must be at least 1s or none, got 500ms"),

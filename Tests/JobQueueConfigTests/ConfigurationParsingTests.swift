@@ -8,7 +8,7 @@ struct ConfigurationParsingTests {
         store:    { path: jobqueue.db, sync: full, busy_timeout: 5s, max_payload: 1MiB }
         consumer: { concurrency: 4, batch_size: 10, lease: 30s, poll: 100ms, grace: 30s, scan_width: 10 }
         defaults: { priority: 100, max_retries: 3, timeout: 30s, backoff: { base: 1s, max: 1h, jitter: 0.1 } }
-        children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
+        children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 }, init_timeout: 2s }
         log:      { level: info, format: text }
         topics:
           email:send:
@@ -32,7 +32,8 @@ struct ConfigurationParsingTests {
             defaults: TopicPolicy(priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)),
             children: ChildConfiguration(
                 backtrace: false,
-                limits: .init(addressSpace: 4_294_967_296, cpuTime: .seconds(600), openFiles: 256)
+                limits: .init(addressSpace: 4_294_967_296, cpuTime: .seconds(600), openFiles: 256),
+                initTimeout: .seconds(2)
             ),
             log: LogConfiguration(level: "info", format: .text),
             topics: [

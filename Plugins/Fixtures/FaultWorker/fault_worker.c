@@ -33,6 +33,7 @@
  * Config: any JSON. Recognised (by plain text search, this is a fixture):
  *   "thread": true            jq_init leaves a thread running (which the fork server must refuse)
  *   "init_crash": true        jq_init writes through a null pointer (killing the fork server)
+ *   "init_hang": true         jq_init never returns
  *   "shutdown_file": "PATH"   jq_shutdown creates the file PATH
  */
 #define _POSIX_C_SOURCE 200809L
@@ -58,17 +59,27 @@ static void *idle(void *unused) {
     return NULL;
 }
 
+/* True if config_json sets `key` to true, with or without a space after the colon (the host
+ * renders YAML config as compact JSON; tests write it by hand). */
+static int flag(const char *config_json, const char *key) {
+    char spaced[64], compact[64];
+    snprintf(spaced, sizeof spaced, "\"%s\": true", key);
+    snprintf(compact, sizeof compact, "\"%s\":true", key);
+    return strstr(config_json, spaced) || strstr(config_json, compact);
+}
+
 int jq_init(const char *config_json, char *error, size_t error_size) {
     config_text = strdup(config_json);
     if (!config_text) {
         snprintf(error, error_size, "out of memory");
         return 1;
     }
-    if (strstr(config_json, "\"thread\": true")) {
+    if (flag(config_json, "thread")) {
         pthread_t thread;
         pthread_create(&thread, NULL, idle, NULL);
     }
-    if (strstr(config_json, "\"init_crash\": true")) *(volatile int *)(uintptr_t)0 = 1;
+    if (flag(config_json, "init_crash")) *(volatile int *)(uintptr_t)0 = 1;
+    if (flag(config_json, "init_hang")) for (;;) pause();
     return 0;
 }
 

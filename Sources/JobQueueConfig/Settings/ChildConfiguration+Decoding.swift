@@ -1,6 +1,7 @@
 extension ChildConfiguration {
     enum ConfigKey: String, CaseIterable {
         case backtrace, limits, user
+        case initTimeout = "init_timeout"
     }
 
     /// Reads `children:`.
@@ -10,5 +11,6 @@ extension ChildConfiguration {
         backtrace = try section[Key.backtrace]?.bool() ?? backtrace
         limits = try ResourceLimits(reading: section.section(Key.limits, of: ResourceLimits.ConfigKey.self))
         user = try section[Key.user]?.text()
+        initTimeout = try section[Key.initTimeout]?.duration(.between(.milliseconds(100), .seconds(3600))) ?? initTimeout
     }
 }

@@ -1,17 +1,34 @@
 import Foundation
 import Logging
+import Synchronization
 
-/// The one thread that reads the fork server's event pipe with blocking reads, decodes frames and
-/// hands them to the router. At end of file it reaps the server and ends the router.
+/// The one thread that starts the fork server, then reads its event pipe with blocking reads,
+/// decodes frames and hands them to the router. At end of file it reaps the server and ends the
+/// router.
 enum EventReader {
-    static func start(descriptor: Int32, serverPID: pid_t, router: EventRouter, logger: Logger) {
+    typealias Spawned = (pid: pid_t, commandFD: Int32, eventFD: Int32)
+
+    /// Runs `spawn` on a new thread, which then reads the new server's events until it ends.
+    /// Returns the server's pid and command descriptor once spawned.
+    static func start(
+        router: EventRouter, logger: Logger, spawn: @escaping @Sendable () throws(ForkServerError) -> Spawned
+    ) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32) {
+        let outcome = Mutex<Result<Spawned, ForkServerError>?>(nil)
+        let spawned = DispatchSemaphore(value: 0)
         let thread = Thread {
-            readUntilEnd(descriptor: descriptor, serverPID: serverPID, router: router, logger: logger)
-            close(descriptor)
-            router.end(exitStatus: reap(serverPID))
+            let result = Result { () throws(ForkServerError) in try spawn() }
+            outcome.withLock { $0 = result }
+            spawned.signal()
+            guard case .success(let server) = result else { return }
+            readUntilEnd(descriptor: server.eventFD, serverPID: server.pid, router: router, logger: logger)
+            close(server.eventFD)
+            router.end(exitStatus: reap(server.pid))
         }
         thread.name = "jobqueue-forkserver-events"
         thread.start()
+        spawned.wait()
+        let server = try outcome.withLock { $0! }.get()
+        return (server.pid, server.commandFD)
     }
 
     private static func readUntilEnd(descriptor: Int32, serverPID: pid_t, router: EventRouter, logger: Logger) {

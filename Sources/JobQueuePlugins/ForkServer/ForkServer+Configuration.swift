@@ -12,12 +12,19 @@ extension ForkServer {
         /// The user the fork server switches to before loading any plugin (the host must run as
         /// root). Nil: it keeps the host's user.
         public var runAs: UserIdentity?
+        /// How long loading one plugin (`dlopen` and its `jq_init`) may take; past it the fork
+        /// server is killed and the plugin refused. Nil: no limit.
+        public var initTimeout: Duration?
 
-        public init(executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false, runAs: UserIdentity? = nil) {
+        public init(
+            executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false, runAs: UserIdentity? = nil,
+            initTimeout: Duration? = .seconds(10)
+        ) {
             self.executablePath = executablePath
             self.limits = limits
             self.swiftBacktraces = swiftBacktraces
             self.runAs = runAs
+            self.initTimeout = initTimeout
         }
     }
 

@@ -81,6 +81,7 @@ extension ForkServer {
         }
 
         if let runAs { environment.append("JOBQUEUE_RUN_AS=\(runAs.uid):\(runAs.gid)") }
+        environment.append("JOBQUEUE_HOST_PID=\(getpid())")
 
         var pid: pid_t = 0
         let result = withCStrings([executable]) { argv in

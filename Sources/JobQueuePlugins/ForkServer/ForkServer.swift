@@ -25,33 +25,76 @@ public final class ForkServer: Sendable {
     /// Starts a fork server. It has no plugins until ``load(plugins:)``.
     public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "jobqueue.forkserver")) throws(ForkServerError) {
         let executable = try Self.locateExecutable(configuration.executablePath)
-        let (pid, commandFD, eventFD) = try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces, runAs: configuration.runAs)
+        let router = EventRouter()
+        // Spawned by the thread that reads its events, which lives as long as the server: the
+        // server's parent-death signal follows that thread (see the fork server's follow_host).
+        let (pid, commandFD) = try EventReader.start(router: router, logger: logger) { () throws(ForkServerError) in
+            try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces, runAs: configuration.runAs)
+        }
         self.pid = pid
         self.executablePath = executable
         self.configuration = configuration
         self.channel = CommandChannel(descriptor: commandFD)
-        self.router = EventRouter()
-        EventReader.start(descriptor: eventFD, serverPID: pid, router: router, logger: logger)
+        self.router = router
     }
 
     deinit {
         channel.close()
     }
 
-    /// Loads plugins: dlopen, ABI check, `jq_init`, single-thread check. Returns one result per
-    /// plugin, in order; a failed plugin's result says why in one line. The configured resource
-    /// limits apply to every batch started afterwards.
+    /// Loads plugins one after another: dlopen, ABI check, `jq_init`, single-thread check.
+    /// Returns one result per plugin, in order; a failed plugin's result says why in one line. The
+    /// configured resource limits apply to every batch started afterwards.
+    ///
+    /// A plugin still loading after `configuration.initTimeout` (its `jq_init` hangs) gets the
+    /// server killed: its result says so, and it is the last result (no later plugin is tried).
+    /// Cancelling the calling task kills the server too.
     ///
     /// - Throws: ``ForkServerError/notRunning`` after ``shutdown()``, ``ForkServerError/exited(_:)``
     ///   if the server ended before answering (a plugin's `jq_init` crashed it).
     public func load(plugins: [PluginSpec]) async throws -> [PluginLoadResult] {
-        let frame = ServerCommand.load(plugins, limits: configuration.limits, swiftBacktraces: configuration.swiftBacktraces).frame
-        return try await withCheckedThrowingContinuation { continuation in
-            do {
-                try channel.send(frame) { router.expectLoad(continuation) }
-            } catch {
-                continuation.resume(throwing: error)
+        var results: [PluginLoadResult] = []
+        for plugin in plugins {
+            guard let result = try await load(plugin) else {
+                let limit = configuration.initTimeout?.brief ?? "its deadline"
+                results.append(PluginLoadResult(
+                    topic: plugin.topic, failure: "jq_init did not return within \(limit) (children.init_timeout); the process loading it was stopped"))
+                break
             }
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Loads one plugin; nil when it ran past `initTimeout` and the server was killed.
+    private func load(_ plugin: PluginSpec) async throws -> PluginLoadResult? {
+        let frame = ServerCommand.load([plugin], limits: configuration.limits, swiftBacktraces: configuration.swiftBacktraces).frame
+        // True when it fired: the server was killed for running past the deadline.
+        let deadline = configuration.initTimeout.map { timeout in
+            Task { [pid] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return false }
+                Glibc.kill(pid, SIGKILL)
+                return true
+            }
+        }
+        do {
+            let results = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    do {
+                        try channel.send(frame) { router.expectLoad(continuation) }
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            } onCancel: { [pid] in
+                Glibc.kill(pid, SIGKILL)
+            }
+            deadline?.cancel()
+            return results.first ?? PluginLoadResult(topic: plugin.topic, failure: "the fork server gave no answer")
+        } catch {
+            deadline?.cancel()
+            if case ForkServerError.exited = error, await deadline?.value == true { return nil }
+            throw error
         }
     }
 

@@ -26,7 +26,8 @@ extension Configuration {
                 cpuSeconds: UInt64(limits.cpuTime.map { max($0.components.seconds, 1) } ?? 0),
                 openFiles: UInt64(limits.openFiles ?? 0)),
             swiftBacktraces: children.backtrace,
-            runAs: children.user.flatMap(Self.identity(of:)))
+            runAs: children.user.flatMap(Self.identity(of:)),
+            initTimeout: children.initTimeout)
     }
 
     /// The uid and primary gid of a user name or numeric uid; nil if there is no such user.
