@@ -50,18 +50,10 @@ extension PostgresJobStore {
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
-                var batch: [LeasedJob] = []
-                var fill = BatchFill(limits)
-                for queue in queues {
-                    if fill.isFull { break }
-                    let room = fill.room(for: queue)
-                    if room == 0 { continue }
+                batches.append(try await BatchFill.batch(from: queues, limits: limits) { queue, room in
                     served.insert(queue)
-                    let leased = try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
-                    fill.add(leased.count, of: queue.topic)
-                    batch += leased
-                }
-                batches.append(batch)
+                    return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
+                })
             }
             try await refreshPointers(served, servedAt: now, now: now, in: transaction)
             return batches

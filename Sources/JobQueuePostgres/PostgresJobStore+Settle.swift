@@ -6,13 +6,12 @@ extension PostgresJobStore {
     public func settle(_ settlements: [Settlement]) async throws -> [Bool] {
         guard !settlements.isEmpty else { return [] }
         let now = Timestamp.now
+        let plan = SettlementPlan(settlements)
         return try await transaction { [self] transaction in
             var touched: Set<QueueKey> = []
             var applied = [Bool](repeating: false, count: settlements.count)
-            // Completions, the common case, go in one DELETE. Only when every settlement names a
-            // different job: otherwise their order matters, and they go one by one.
-            let distinct = Set(settlements.map(\.job)).count == settlements.count
-            let completions = distinct ? settlements.indices.filter { settlements[$0].action == .complete } : []
+            // All batched completions go in one DELETE, whatever their lease tokens.
+            let completions = plan.completionsByLease.values.flatMap { $0 }
             if !completions.isEmpty {
                 let rows = try await transaction.rows(CompleteJobs(completions.map { (settlements[$0].job, settlements[$0].lease) }))
                 let deleted = Dictionary(rows, uniquingKeysWith: { first, _ in first })
@@ -22,14 +21,13 @@ extension PostgresJobStore {
                     applied[index] = true
                 }
             }
-            for (index, settlement) in settlements.enumerated() where !(distinct && settlement.action == .complete) {
-                guard let key = try await apply(settlement, now: now, in: transaction) else { continue }
+            for index in plan.oneByOne {
+                guard let key = try await apply(settlements[index], now: now, in: transaction) else { continue }
                 touched.insert(key)
                 applied[index] = true
             }
-            // Follow-ups exist iff their job's settlement applied; stored in settlement order.
             // Every pointer about to change is locked first, in one order.
-            let followUps = settlements.indices.filter { applied[$0] }.flatMap { settlements[$0].followUps }
+            let followUps = plan.followUps(applied: applied)
             try await lockPointers(Array(touched) + followUps.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }, in: transaction)
             if !followUps.isEmpty {
                 _ = try await insert(followUps, in: transaction, now: now)

@@ -45,7 +45,8 @@ extension PostgresJobStore {
                     topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
                 """)
             // Forget hosts that stopped heart-beating long ago.
-            try await transaction.run("DELETE FROM \(unescaped: tables).hosts WHERE seen_at < \(host.seenAt.rawValue - 3_600_000)")
+            let forgotten = host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds
+            try await transaction.run("DELETE FROM \(unescaped: tables).hosts WHERE seen_at < \(forgotten)")
         }
     }
 

@@ -12,7 +12,7 @@ import PostgresNIO
 /// The statements of every job's path (take, lease, extend, settle, enqueue) are prepared once
 /// per pooled connection, so the server parses them once and can reuse a generic plan instead of
 /// planning each call; the rest are plain queries.
-public final class PostgresJobStore: JobStore, BatchLeasing {
+public final class PostgresJobStore: JobStore {
     public let settings: PostgresStoreSettings
     let client: PostgresClient
     let logger: Logger

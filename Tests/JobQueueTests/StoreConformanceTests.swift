@@ -217,7 +217,6 @@ import Testing
     func concurrentTakesNeverLeaseAJobTwice(backend: StoreBackend) async throws {
         try await withStore(backend) { (store: any JobStore) async throws in
             _ = try await store.enqueue((0..<400).map { .make("q\($0 % 16)", payload: "\($0)") })
-            let batchLeasing = try #require(store as? any BatchLeasing)
             // Eight takers at once, as if on eight hosts, through both ways of leasing, until
             // nothing is ready.
             let leased = try await withThrowingTaskGroup(of: [JobID].self) { group in
@@ -225,7 +224,7 @@ import Testing
                     group.addTask {
                         var mine: [JobID] = []
                         while true {
-                            let batches = try await batchLeasing.take(
+                            let batches = try await store.take(
                                 topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
                                 limits: BatchLimits(batchSize: 7), duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
                             let ready = try await store.readyQueues(topics: ["t"], now: .now, limit: 4)
@@ -253,12 +252,11 @@ import Testing
             _ = try await store.enqueue((0..<3).map { .make("slow-q", "slow", payload: "s\($0)") })
             _ = try await store.enqueue((0..<4).map { .make("fast-q", "fast", payload: "f\($0)") })
             _ = try await store.enqueue((0..<4).map { .make("fast-r", "fast", payload: "r\($0)") })
-            let batchLeasing = try #require(store as? any BatchLeasing)
             let limits = BatchLimits(batchSize: 5, perTopic: ["slow": 1])
             let slow = QueueKey(queueID: "slow-q", topic: "slow")
             let fast = QueueKey(queueID: "fast-q", topic: "fast")
             let fastToo = QueueKey(queueID: "fast-r", topic: "fast")
-            let batches = try #require(try await batchLeasing.take(
+            let batches = try #require(try await store.take(
                 topics: ["slow", "fast"], scan: 10,
                 plan: { _ in [[slow, fast, fastToo], [fast, slow, fastToo], [slow, fast]] },
                 limits: limits, duration: .seconds(30), owner: "test", now: .now))

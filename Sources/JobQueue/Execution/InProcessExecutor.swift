@@ -41,50 +41,25 @@ public final class InProcessExecutor: JobExecutor {
         for job in batch {
             guard !Task.isCancelled, let registration = registrations.withLock({ $0[job.topic] }) else { return }
             let context = InProcessJob(job)
-            guard let outcome = await Self.outcome(of: registration.handler, context, timeout: registration.policy.timeout) else {
-                return  // cancelled: shutdown grace is over
-            }
+            guard let outcome = await Self.outcome(of: registration.handler, context, timeout: registration.policy.timeout) else { return }
             await report(job.id, JobCompletion(outcome, followUps: context.followUps))
         }
     }
 
-    private enum RunEnd: Sendable {
-        case finished(JobOutcome)
-        case timedOut(Duration)
-        case cancelled
-    }
-
     /// The handler's outcome; a timeout outcome if it runs too long; nil if this task is cancelled.
     private static func outcome(of handler: @escaping Handler, _ job: InProcessJob, timeout: Duration?) async -> JobOutcome? {
-        let end = OneShot<RunEnd>()
-        let run = Task {
-            do {
-                end.offer(.finished(try await handler(job)))
-            } catch {
-                end.offer(.finished(.error(String(describing: error))))
+        do {
+            return try await withDeadline(timeout) {
+                do {
+                    return try await handler(job)
+                } catch {
+                    return .error(String(describing: error))
+                }
             }
-        }
-        let timer = timeout.map { limit in
-            Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { end.offer(.timedOut(limit)) }
-            }
-        }
-        let result = await withTaskCancellationHandler {
-            await end.value
-        } onCancel: {
-            end.offer(.cancelled)
-        }
-        timer?.cancel()
-        switch result {
-        case let .finished(outcome):
-            return outcome
-        case let .timedOut(limit):
-            run.cancel()
-            return .error("timed out after \(limit)")
-        case .cancelled:
-            run.cancel()
-            return nil
+        } catch let exceeded as DeadlineExceeded {
+            return .error("timed out after \(exceeded.timeout)")
+        } catch {
+            return nil  // cancelled: shutdown grace is over
         }
     }
 }

@@ -32,3 +32,11 @@ public struct NewJob: Sendable, Equatable {
         return nil
     }
 }
+
+extension NewJob {
+    /// The priority stored: the job's, else the library default (`JobClient` fills in the
+    /// configured topic policy before a job gets here).
+    public var storedPriority: Int { priority ?? TopicPolicy.default.priority }
+    /// The retry limit stored: the job's, else the library default.
+    public var storedMaxRetries: Int { maxRetries ?? TopicPolicy.default.maxRetries }
+}

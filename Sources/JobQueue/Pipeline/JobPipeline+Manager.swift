@@ -66,17 +66,7 @@ extension JobPipeline {
                 return index == 0 ? [group[group.startIndex]] + group.dropFirst().shuffled() : group.shuffled()
             }
         }
-        if let batchLeasing {
-            return try await batchLeasing.take(
-                topics: topics, scan: width * count, plan: plan, limits: limits, duration: settings.lease, owner: hostID, now: now)
-        }
-        let ready = try await store.readyQueues(topics: topics, now: now, limit: width * count)
-        if ready.isEmpty { return nil }
-        var batches: [[LeasedJob]] = []
-        for queues in plan(ready) {
-            let queue = queues[0]
-            batches.append(try await store.lease(queue: queue, limit: limits.limit(for: queue.topic), duration: settings.lease, owner: hostID, now: now))
-        }
-        return batches
+        return try await store.take(
+            topics: topics, scan: width * count, plan: plan, limits: limits, duration: settings.lease, owner: hostID, now: now)
     }
 }

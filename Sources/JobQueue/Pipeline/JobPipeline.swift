@@ -15,8 +15,6 @@ import Synchronization
 /// to run go back to their queues uncharged.
 public final class JobPipeline: Sendable {
     public let store: any JobStore
-    /// The store, when it can fill several batches in one transaction.
-    let batchLeasing: (any BatchLeasing)?
     public let executor: any JobExecutor
     public let settings: ConsumerSettings
     /// Identifies this worker's leases and its host record.
@@ -41,7 +39,6 @@ public final class JobPipeline: Sendable {
         hostID: String = JobPipeline.makeHostID(), logger: Logger = Logger(label: "jobqueue")
     ) {
         self.store = store
-        self.batchLeasing = store as? any BatchLeasing
         self.executor = executor
         self.settings = settings
         self.sizer = Mutex(BatchSizer(target: settings.batchTarget, maximum: settings.batchSize))

@@ -27,9 +27,9 @@ extension SQLiteJobStore {
             statement.bind(1, job.queueID)
             statement.bind(2, job.topic)
             statement.bind(3, blob: job.payload)
-            statement.bind(4, job.priority ?? TopicPolicy.default.priority)
+            statement.bind(4, job.storedPriority)
             statement.bind(5, visibleAt)
-            statement.bind(6, job.maxRetries ?? TopicPolicy.default.maxRetries)
+            statement.bind(6, job.storedMaxRetries)
             statement.bind(7, now)
             try statement.run()
             ids.append(JobID(rawValue: db.lastInsertedRowID))
@@ -48,10 +48,8 @@ extension SQLiteJobStore {
             earliest[key] = min(earliest[key] ?? .max, run.visibleAt)
         }
         for (key, visibleAt) in earliest {
-            // Work visible at once is pointed to a millisecond early: a queue served during this
-            // millisecond has its pointer at this millisecond, and must not win the tie against a
-            // newcomer (it would, again and again, while its batches take under a millisecond).
-            try lowerPointer(db, key, to: visibleAt <= now ? visibleAt - 1 : visibleAt)
+            let pointer = StoreRules.pointerTime(forJobVisibleAt: Timestamp(rawValue: visibleAt), now: Timestamp(rawValue: now))
+            try lowerPointer(db, key, to: pointer.rawValue)
         }
         return ids
     }

@@ -77,19 +77,11 @@ extension SQLiteJobStore {
         }
     }
 
-    /// One batch from `queues`, taken in that order within `limits`.
+    /// One batch from `queues` (see `BatchFill`), under one lease token.
     private static func fill(_ db: Database, _ queues: [QueueKey], limits: BatchLimits, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
-        var batch: [LeasedJob] = []
-        var fill = BatchFill(limits)
-        for queue in queues {
-            if fill.isFull { break }
-            let room = fill.room(for: queue)
-            if room == 0 { continue }
-            let leased = try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
-            fill.add(leased.count, of: queue.topic)
-            batch += leased
+        try BatchFill.batch(from: queues, limits: limits) { queue, room in
+            try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
         }
-        return batch
     }
 
     /// Leases up to `limit` visible jobs of `queue`, in order, and refreshes its pointer.
@@ -119,7 +111,7 @@ extension SQLiteJobStore {
                 priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
         }
         for job in abandoned {
-            try bury(db, job.id, kind: .failed, reason: "lease expired during attempt \(job.attempt) (runner vanished)", now: now)
+            try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), now: now)
         }
         // One statement for the whole batch (the ids are bound, in chunks SQLite's limits allow).
         var start = 0
@@ -159,5 +151,3 @@ extension SQLiteJobStore {
         }
     }
 }
-
-extension SQLiteJobStore: BatchLeasing {}

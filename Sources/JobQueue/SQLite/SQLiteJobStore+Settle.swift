@@ -5,24 +5,18 @@ extension SQLiteJobStore {
     public func settle(_ settlements: [Settlement]) async throws -> [Bool] {
         guard !settlements.isEmpty else { return [] }
         let now = Timestamp.now.rawValue
+        let plan = SettlementPlan(settlements)
         return try await writer.write { db in
             var touched: Set<QueueKey> = []
             var applied = [Bool](repeating: false, count: settlements.count)
-            // Completions, the common case, go in one DELETE per lease token. Only when every
-            // settlement names a different job: otherwise their order matters, and they go one by one.
-            let distinct = Set(settlements.map(\.job)).count == settlements.count
-            var completions: [LeaseToken: [Int]] = [:]
-            for (index, settlement) in settlements.enumerated() {
-                if distinct, case .complete = settlement.action {
-                    completions[settlement.lease, default: []].append(index)
-                    continue
-                }
+            for index in plan.oneByOne {
+                let settlement = settlements[index]
                 guard let key = try Self.heldQueue(db, settlement.job, settlement.lease) else { continue }
                 touched.insert(key)
                 try Self.apply(db, settlement, now: now)
                 applied[index] = true
             }
-            for (lease, indices) in completions {
+            for (lease, indices) in plan.completionsByLease {
                 let deleted = try Self.complete(db, indices.map { settlements[$0].job }, lease: lease)
                 for index in indices {
                     guard let key = deleted[settlements[index].job] else { continue }
@@ -30,9 +24,9 @@ extension SQLiteJobStore {
                     applied[index] = true
                 }
             }
-            // Follow-ups exist iff their job completed; stored in the order of the settlements.
-            for (index, settlement) in settlements.enumerated() where applied[index] && !settlement.followUps.isEmpty {
-                _ = try Self.insert(db, settlement.followUps, now: now)
+            let followUps = plan.followUps(applied: applied)
+            if !followUps.isEmpty {
+                _ = try Self.insert(db, followUps, now: now)
             }
             for key in touched {
                 try Self.refreshPointer(db, key, servedAt: nil, now: now)

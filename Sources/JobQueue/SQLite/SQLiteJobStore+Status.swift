@@ -44,7 +44,7 @@ extension SQLiteJobStore {
                     host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note,
                 ])
             // Forget hosts that stopped heart-beating long ago.
-            try db.execute(sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - 3_600_000])
+            try db.execute(sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds])
         }
     }
 

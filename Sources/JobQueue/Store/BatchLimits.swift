@@ -52,3 +52,39 @@ public struct BatchFill: Sendable {
         self.topic = topic
     }
 }
+
+extension BatchFill {
+    /// One batch from `queues`, taken in that order within `limits`: `lease(queue, room)` leases
+    /// up to `room` jobs of a queue that has room; queues of another topic than the batch's are
+    /// skipped untouched, and filling stops once the batch is full.
+    public static func batch(
+        from queues: [QueueKey], limits: BatchLimits, lease: (QueueKey, Int) throws -> [LeasedJob]
+    ) rethrows -> [LeasedJob] {
+        var fill = BatchFill(limits)
+        var batch: [LeasedJob] = []
+        for queue in queues where !fill.isFull {
+            let room = fill.room(for: queue)
+            if room == 0 { continue }
+            let leased = try lease(queue, room)
+            fill.add(leased.count, of: queue.topic)
+            batch += leased
+        }
+        return batch
+    }
+
+    /// `batch(from:limits:lease:)` for a store whose statements are asynchronous.
+    public static func batch(
+        from queues: [QueueKey], limits: BatchLimits, lease: (QueueKey, Int) async throws -> [LeasedJob]
+    ) async rethrows -> [LeasedJob] {
+        var fill = BatchFill(limits)
+        var batch: [LeasedJob] = []
+        for queue in queues where !fill.isFull {
+            let room = fill.room(for: queue)
+            if room == 0 { continue }
+            let leased = try await lease(queue, room)
+            fill.add(leased.count, of: queue.topic)
+            batch += leased
+        }
+        return batch
+    }
+}

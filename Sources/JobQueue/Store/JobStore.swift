@@ -19,6 +19,16 @@ public protocol JobStore: Sendable {
     /// last allowed attempt are dead-lettered instead of run again.
     func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob]
 
+    /// The pipeline's take, in one transaction: scans up to `scan` ready queues of `topics`, least
+    /// recently served first, and fills one batch within `limits` per list of queues `plan` makes
+    /// of them (see `BatchFill`), taking the queues of a list in order and skipping those whose
+    /// topic has no room left. Each batch gets its own lease token; every served queue counts as
+    /// served now. Nil when no queue is ready (nothing is written then).
+    func take(
+        topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
+        limits: BatchLimits, duration: Duration, owner: String, now: Timestamp
+    ) async throws -> [[LeasedJob]]?
+
     /// Pushes the lease expiry of jobs still held under the given tokens to `until`.
     /// Returns how many leases were still held.
     @discardableResult

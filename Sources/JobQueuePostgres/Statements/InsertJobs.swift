@@ -12,21 +12,20 @@ struct InsertJobs: PostgresPreparedStatement {
 
     /// The statement with every table name prefixed by `tables`: "" or "schema.".
     ///
-    /// Pointers are upserted in key order, so concurrent enqueues lock them in one order. Work
-    /// visible at once is pointed to a millisecond early: a queue served during this millisecond
-    /// has its pointer at this millisecond and must not win the tie against a newcomer.
+    /// Pointers are upserted in key order, so concurrent enqueues lock them in one order, each to
+    /// the earliest pointer time of its jobs (`StoreRules.pointerTime`).
     static func sql(tables: String) -> String {
         """
         WITH input AS (
-            SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[], $5::bigint[], $6::bigint[])
-                WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, n)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[], $5::bigint[], $6::bigint[], $9::bigint[])
+                WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, pointer_at, n)
         ), inserted AS (
             INSERT INTO \(tables)jobs (queue_id, topic, payload, priority, visible_at, max_retries, created_at)
             SELECT queue_id, topic, payload, priority, visible_at, max_retries, $7::bigint FROM input ORDER BY n
             RETURNING id
         ), pointers AS (
             INSERT INTO \(tables)queue_pointers (queue_id, topic, vesting_at)
-            SELECT queue_id, topic, min(CASE WHEN visible_at <= $7::bigint THEN visible_at - 1 ELSE visible_at END)
+            SELECT queue_id, topic, min(pointer_at)
             FROM input GROUP BY queue_id, topic ORDER BY queue_id, topic
             ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
         ), notified AS (
@@ -42,16 +41,17 @@ struct InsertJobs: PostgresPreparedStatement {
     var channel: String
 
     func makeBindings() -> PostgresBindings {
-        let defaults = TopicPolicy.default
-        var bindings = PostgresBindings(capacity: 8)
+        let visibleAt = jobs.map { $0.visibleAt ?? now }
+        var bindings = PostgresBindings(capacity: 9)
         bindings.append(jobs.map(\.queueID))
         bindings.append(jobs.map(\.topic))
         bindings.append(jobs.map { ByteBuffer(bytes: $0.payload) })
-        bindings.append(jobs.map { $0.priority ?? defaults.priority })
-        bindings.append(jobs.map { $0.visibleAt?.rawValue ?? now.rawValue })
-        bindings.append(jobs.map { $0.maxRetries ?? defaults.maxRetries })
+        bindings.append(jobs.map(\.storedPriority))
+        bindings.append(visibleAt.map(\.rawValue))
+        bindings.append(jobs.map(\.storedMaxRetries))
         bindings.append(now.rawValue)
         bindings.append(channel)
+        bindings.append(visibleAt.map { StoreRules.pointerTime(forJobVisibleAt: $0, now: now).rawValue })
         return bindings
     }
 

@@ -5,7 +5,7 @@ import PostgresNIO
 /// enqueue order), under `token` until `expiry`. Rows other transactions hold are skipped
 /// (`SKIP LOCKED`), so a take never waits for another host's. A candidate whose runner vanished
 /// during its last allowed attempt (still leased, no retries left) is moved to the dead letters
-/// instead, in the same statement.
+/// instead, in the same statement, with `StoreRules.runnerVanishedReasonFormat`.
 ///
 /// The caller must hold the queue's pointer row (see `PostgresJobStore+Pointers.swift`).
 /// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
@@ -20,7 +20,7 @@ struct LeaseJobs: PostgresPreparedStatement {
             INSERT INTO dead_letters
                 (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
             SELECT j.id, j.queue_id, j.topic, j.payload, j.priority, j.max_retries, j.attempt, $7::text,
-                'lease expired during attempt ' || j.attempt || ' (runner vanished)', j.created_at, $3::bigint
+                format($8::text, j.attempt), j.created_at, $3::bigint
             FROM jobs j JOIN candidates c ON c.id = j.id WHERE c.abandoned
             RETURNING id
         ), removed AS (
@@ -42,7 +42,7 @@ struct LeaseJobs: PostgresPreparedStatement {
     var now: Timestamp
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 8)
         bindings.append(queue.queueID)
         bindings.append(queue.topic)
         bindings.append(now.rawValue)
@@ -50,6 +50,7 @@ struct LeaseJobs: PostgresPreparedStatement {
         bindings.append(token.rawValue)
         bindings.append(expiry.rawValue)
         bindings.append(DeadLetter.Kind.failed.rawValue)
+        bindings.append(StoreRules.runnerVanishedReasonFormat)
         return bindings
     }
 

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// A value that is set once: the first `offer` wins and wakes the waiter; later offers are
-/// ignored. Used to race a run against its timeout and against cancellation.
-final class OneShot<Value: Sendable>: Sendable {
+/// ignored. Used to race work against its deadline and against cancellation (`withDeadline`).
+package final class OneShot<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var waiter: CheckedContinuation<Value, Never>?
@@ -10,9 +10,9 @@ final class OneShot<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    package init() {}
 
-    func offer(_ value: Value) {
+    package func offer(_ value: Value) {
         let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
             guard state.value == nil else { return nil }
             state.value = value
@@ -23,7 +23,7 @@ final class OneShot<Value: Sendable>: Sendable {
     }
 
     /// Waits for the first offer. Only one task may wait.
-    var value: Value {
+    package var value: Value {
         get async {
             await withCheckedContinuation { continuation in
                 let ready = state.withLock { state -> Value? in

@@ -1,0 +1,24 @@
+/// Rules every store applies the same way, stated once: a backend only turns them into statements.
+public enum StoreRules {
+    /// The pointer time a newly stored job gives its queue: its visible time, but a millisecond
+    /// early when it is visible at once. A queue served during this millisecond has its pointer at
+    /// this millisecond, and must not win the tie against a newcomer (it would, again and again,
+    /// while its batches take under a millisecond).
+    public static func pointerTime(forJobVisibleAt visibleAt: Timestamp, now: Timestamp) -> Timestamp {
+        visibleAt <= now ? Timestamp(rawValue: visibleAt.rawValue - 1) : visibleAt
+    }
+
+    /// The dead-letter reason of a job whose runner vanished during its last allowed attempt (its
+    /// lease expired while it ran, and it has no retries left), with `%s` standing for the attempt:
+    /// such a job is dead-lettered (kind `failed`) when next leased instead of run again.
+    public static let runnerVanishedReasonFormat = "lease expired during attempt %s (runner vanished)"
+
+    /// ``runnerVanishedReasonFormat`` for `attempt`.
+    public static func runnerVanishedReason(attempt: Int) -> String {
+        runnerVanishedReasonFormat.replacing("%s", with: "\(attempt)")
+    }
+
+    /// How long the record of a host that stopped heart-beating is kept (status shows it as gone)
+    /// before a heartbeat of another host deletes it.
+    public static let hostRecordRetention: Duration = .seconds(3600)
+}
