@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "jobqueue", targets: ["jobqueue"]),
         .library(name: "JobQueue", targets: ["JobQueue"]),
         .library(name: "JobQueueConfig", targets: ["JobQueueConfig"]),
+        // The store contract as a suite a new backend runs against itself.
+        .library(name: "JobQueueTestKit", targets: ["JobQueueTestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,6 +39,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // StoreConformance: the JobStore contract's checks, for every backend's tests.
+        .target(name: "JobQueueTestKit", dependencies: ["JobQueue"]),
 
         // config.yaml: libyaml events → located nodes → typed settings (and the store they name).
         .target(
@@ -68,7 +73,7 @@ let package = Package(
 
         .testTarget(
             name: "JobQueueTests",
-            dependencies: ["JobQueue", "JobQueuePostgres", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["JobQueue", "JobQueuePostgres", "JobQueueTestKit", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(name: "JobQueueConfigTests", dependencies: ["JobQueueConfig"]),
         .testTarget(name: "CLITests", dependencies: ["JobQueue"]),
