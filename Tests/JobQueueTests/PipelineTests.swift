@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import JobQueue
+import JobQueueTestKit
 
 /// The manager → consumer → lease-extender pipeline with the in-process executor, on real files.
 @Suite struct PipelineTests {
@@ -176,22 +177,68 @@ import Testing
         await run.value
     }
 
+    /// Advances `clock` in steps, each once every host is asleep on it again (`sleepers` tasks: per
+    /// host its lease extender and grace keeper, and its manager while a consumer is idle), then
+    /// waits until every host has heart-beaten at the new time (extending its leases just before).
+    func advance(_ clock: ManualJobClock, by step: Duration, times: Int, hosts: Int, sleepers: Int) async throws {
+        for _ in 0..<times {
+            try #require(await eventually { clock.sleepers == sleepers })
+            clock.advance(by: step)
+            let now = clock.now
+            try #require(try await eventually { try await store.status(now: now).hosts.filter { $0.seenAt == now }.count == hosts })
+        }
+    }
+
     @Test func leaseExtensionKeepsALongJobFromRunningTwice() async throws {
         let runs = Mutex(0)
+        let finish = OneShot<Void>()
         let executor = InProcessExecutor()
         executor.register("slow") { _ in
             runs.withLock { $0 += 1 }
-            try await Task.sleep(for: .milliseconds(1600))
+            await finish.value
             return .ok()
         }
         _ = try await store.enqueue([.make("q", "slow")])
-        // Lease 500 ms, job 1.6 s: only renewal (every 167 ms) keeps the second worker away.
-        let settings = Self.settings(lease: .milliseconds(500))
-        let workers = (0..<2).map { _ in JobPipeline(store: store, executor: executor, settings: settings, logger: .quiet) }
-        await withTaskGroup(of: Void.self) { group in
-            for worker in workers { group.addTask { await worker.run() } }
-        }
+        let clock = ManualJobClock()
+        // Lease 30 s; the job runs for ten leases of clock time: only renewal (every 10 s) keeps
+        // the second host away.
+        let settings = ConsumerSettings(concurrency: 1, lease: .seconds(30), poll: .seconds(1), grace: .seconds(1))
+        let workers = (0..<2).map { _ in JobPipeline(store: store, executor: executor, settings: settings, clock: clock, logger: .quiet) }
+        let running = workers.map { worker in Task { await worker.run() } }
+        #expect(await eventually { runs.withLock { $0 } == 1 })
+        // Five sleepers: the busy host's manager waits for an idle consumer, not on the clock.
+        try await advance(clock, by: .seconds(10), times: 30, hosts: 2, sleepers: 5)
         #expect(runs.withLock { $0 } == 1)
+        finish.offer(())
+        #expect(try await eventually { try await store.status(now: clock.now).queues.isEmpty })
+        for worker in workers { worker.shutdown() }
+        for run in running { await run.value }
+        #expect(runs.withLock { $0 } == 1)
+    }
+
+    @Test func aFailedRunIsRetriedWhenItsBackoffHasPassedOnTheClock() async throws {
+        let runs = Mutex(0)
+        let executor = InProcessExecutor()
+        executor.register("t", policy: TopicPolicy(backoff: BackoffPolicy(base: .seconds(60), max: .seconds(60), jitter: 0))) { _ in
+            let run = runs.withLock { runs in
+                runs += 1
+                return runs
+            }
+            return run == 1 ? .error("first run fails") : .ok()
+        }
+        _ = try await store.enqueue([.make()])
+        let clock = ManualJobClock()
+        let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), clock: clock, logger: .quiet)
+        let running = Task { await worker.run() }
+        #expect(await eventually { runs.withLock { $0 } == 1 })
+        try await advance(clock, by: .seconds(59), times: 1, hosts: 1, sleepers: 3)
+        #expect(runs.withLock { $0 } == 1)  // 59 s after the failure: still waiting
+        #expect(await eventually { clock.sleepers == 3 })
+        clock.advance(by: .seconds(1))
+        #expect(await eventually { runs.withLock { $0 } == 2 })
+        #expect(try await eventually { try await store.status(now: clock.now).queues.isEmpty })
+        worker.shutdown()
+        await running.value
     }
 
     @Test func twoWorkersNeverRunTheSameJobAtOnce() async throws {

@@ -24,8 +24,9 @@ public final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns on a ring, after `timeout`, or when the task is cancelled, whichever comes first.
-    public func wait(upTo timeout: Duration) async {
+    /// Returns on a ring, after `timeout` of `clock`'s time, or when the task is cancelled,
+    /// whichever comes first.
+    public func wait(upTo timeout: Duration, on clock: any JobClock = SystemJobClock()) async {
         let alreadyRung = state.withLock { state in
             defer { state.rung = false }
             return state.rung
@@ -33,7 +34,7 @@ public final class Doorbell: Sendable {
         if alreadyRung { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForRing() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }

@@ -39,7 +39,7 @@ extension JobPipeline {
         await executor.run(batch) { id, completion in
             guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
             self.leases.remove(id)
-            let settlement = self.settlement(for: job, completion, policies: policies)
+            let settlement = self.settlement(for: job, completion, policies: policies, now: self.clock.now)
             self.log(job, completion.outcome)
             settlements.add(settlement)
         }

@@ -28,7 +28,7 @@ extension JobPipeline {
             }
             var sleep = settings.poll
             do {
-                let now = Timestamp.now
+                let now = clock.now
                 let width = max(settings.scanWidth, 1)
                 if let taken = try await take(count, topics: topics, width: width, limits: limits, now: now) {
                     let leased = taken.filter { !$0.isEmpty }
@@ -42,11 +42,11 @@ extension JobPipeline {
                     shutdown()
                     return nil
                 }
-                if let next { sleep = min(sleep, max(next - Timestamp.now, .milliseconds(1))) }
+                if let next { sleep = min(sleep, max(next - clock.now, .milliseconds(1))) }
             } catch {
                 logger.error("scan failed: \(error)")
             }
-            await doorbell.wait(upTo: sleep)
+            await doorbell.wait(upTo: sleep, on: clock)
         }
         return nil
     }

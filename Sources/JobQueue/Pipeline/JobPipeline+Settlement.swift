@@ -3,7 +3,7 @@ extension JobPipeline {
     /// Follow-up jobs are kept only when the run succeeded; their unset priority and retry limit
     /// come from their own topic's policy.
     func settlement(
-        for job: LeasedJob, _ completion: JobCompletion, policies: TopicPolicies, now: Timestamp = .now
+        for job: LeasedJob, _ completion: JobCompletion, policies: TopicPolicies, now: Timestamp
     ) -> Settlement {
         let policy = policies[job.topic]
         let action: Settlement.Action

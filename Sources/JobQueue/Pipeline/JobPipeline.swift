@@ -19,6 +19,8 @@ public final class JobPipeline: Sendable {
     public let settings: ConsumerSettings
     /// Identifies this worker's leases and its host record.
     public let hostID: String
+    /// What the pipeline reads the time from and sleeps on.
+    public let clock: any JobClock
     let logger: Logger
 
     let doorbell = Doorbell()
@@ -36,8 +38,9 @@ public final class JobPipeline: Sendable {
 
     public init(
         store: any JobStore, executor: any JobExecutor, settings: ConsumerSettings = ConsumerSettings(),
-        hostID: String = JobPipeline.makeHostID(), logger: Logger = Logger(label: "jobqueue")
+        hostID: String = JobPipeline.makeHostID(), clock: any JobClock = SystemJobClock(), logger: Logger = Logger(label: "jobqueue")
     ) {
+        self.clock = clock
         self.store = store
         self.executor = executor
         self.settings = settings
@@ -86,7 +89,7 @@ public final class JobPipeline: Sendable {
     }
 
     private func runPipeline() async {
-        let startedAt = Timestamp.now
+        let startedAt = clock.now
         let requests = BatchRequests()
         await withTaskGroup(of: Void.self) { support in
             support.addTask { await self.watchForChanges() }
@@ -102,10 +105,10 @@ public final class JobPipeline: Sendable {
             }
             let graceKeeper = Task {
                 while !isStopping && !Task.isCancelled {
-                    await stopSignal.wait(upTo: .seconds(3600))
+                    await stopSignal.wait(upTo: .seconds(3600), on: clock)
                 }
                 guard !Task.isCancelled else { return }
-                try? await Task.sleep(for: settings.grace)
+                try? await clock.sleep(for: settings.grace)
                 if !Task.isCancelled {
                     logger.warning("grace period over: stopping running batches")
                     consumers.cancel()
@@ -135,7 +138,7 @@ public final class JobPipeline: Sendable {
     private func extendLeases(startedAt: Timestamp) async {
         let interval = settings.lease / 3
         while !Task.isCancelled {
-            let now = Timestamp.now
+            let now = clock.now
             do {
                 try await store.checkHealth()
             } catch {
@@ -156,7 +159,7 @@ public final class JobPipeline: Sendable {
             } catch {
                 logger.error("lease extension failed: \(error)")
             }
-            await heartbeatNow.wait(upTo: interval)
+            await heartbeatNow.wait(upTo: interval, on: clock)
         }
     }
 }
