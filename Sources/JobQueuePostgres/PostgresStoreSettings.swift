@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import PostgresNIO
 
 /// Where a PostgreSQL store lives and how to reach it: parsed from a libpq-style URL,
@@ -72,6 +73,9 @@ public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertibl
         let place = socketFolder.map { "/\(database)?host=\($0)" } ?? "\(host):\(port)/\(database)"
         return "postgres://\(user)@\(place)"
     }
+
+    /// The store's `url`, password masked, for `StoreError`s.
+    public var location: StoreLocation { .url(description) }
 
     /// The socket a server listening on `port` creates in `folder` (libpq's naming).
     static func socketPath(_ folder: String, _ port: Int) -> String { "\(folder)/.s.PGSQL.\(port)" }

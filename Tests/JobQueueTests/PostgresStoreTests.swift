@@ -96,7 +96,7 @@ struct PostgresStoreTests {
         try await withApplicationConnection { connection in
             try await connection.query("INSERT INTO \(unescaped: settings.schema).schema_migrations (identifier) VALUES ('v99: from the future')", logger: .quiet)
         }
-        await #expect(throws: StoreError.newerSchema(path: settings.description, found: "v99: from the future")) {
+        await #expect(throws: StoreError.newerSchema(store: settings.location, found: "v99: from the future")) {
             try await PostgresJobStore(settings, logger: .quiet)
         }
     }
@@ -147,7 +147,7 @@ struct PostgresStoreTests {
             Issue.record("opened a store on a closed port")
         } catch {
             let message = "\(error)"
-            #expect(message.hasPrefix("cannot open store postgres://app:***@127.0.0.1:1/jobs: "))
+            #expect(message.hasPrefix("cannot open store url: postgres://app:***@127.0.0.1:1/jobs: "))
             #expect(!message.contains("hunter2"))
             #expect(!message.contains("\n"))
         }
