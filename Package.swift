@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "jobqueue", targets: ["jobqueue"]),
         .library(name: "JobQueue", targets: ["JobQueue"]),
+        .library(name: "JobQueuePostgres", targets: ["JobQueuePostgres"]),
         .library(name: "JobQueueConfig", targets: ["JobQueueConfig"]),
     ],
     dependencies: [
@@ -38,17 +39,15 @@ let package = Package(
             ]
         ),
 
-        // config.yaml: libyaml events → located nodes → typed settings (and the store they name).
-        .target(
-            name: "JobQueueConfig",
-            dependencies: ["CYAML", "JobQueue", "JobQueuePostgres", .product(name: "Logging", package: "swift-log")]
-        ),
+        // config.yaml: libyaml events → located nodes → typed settings, plain values only: it
+        // describes the store and opens none, so it depends on no store backend.
+        .target(name: "JobQueueConfig", dependencies: ["CYAML", "JobQueue"]),
 
-        // The `jobqueue` command line.
+        // The `jobqueue` command line; it opens the configured store (Store/StoreConfiguration+Open.swift).
         .executableTarget(
             name: "jobqueue",
             dependencies: [
-                "JobQueue", "JobQueueConfig", "JobQueuePlugins",
+                "JobQueue", "JobQueuePostgres", "JobQueueConfig", "JobQueuePlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
