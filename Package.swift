@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "jobqueue", targets: ["jobqueue"]),
         .library(name: "JobQueue", targets: ["JobQueue"]),
+        .library(name: "JobQueuePostgres", targets: ["JobQueuePostgres"]),
         .library(name: "JobQueueConfig", targets: ["JobQueueConfig"]),
         // The store contract as a suite a new backend runs against itself.
         .library(name: "JobQueueTestKit", targets: ["JobQueueTestKit"]),
@@ -43,17 +44,15 @@ let package = Package(
         // StoreConformance: the JobStore contract's checks, for every backend's tests.
         .target(name: "JobQueueTestKit", dependencies: ["JobQueue"]),
 
-        // config.yaml: libyaml events → located nodes → typed settings (and the store they name).
-        .target(
-            name: "JobQueueConfig",
-            dependencies: ["CYAML", "JobQueue", "JobQueuePostgres", .product(name: "Logging", package: "swift-log")]
-        ),
+        // config.yaml: libyaml events → located nodes → typed settings, plain values only: it
+        // describes the store and opens none, so it depends on no store backend.
+        .target(name: "JobQueueConfig", dependencies: ["CYAML", "JobQueue"]),
 
-        // The `jobqueue` command line.
+        // The `jobqueue` command line; it opens the configured store (Store/StoreConfiguration+Open.swift).
         .executableTarget(
             name: "jobqueue",
             dependencies: [
-                "JobQueue", "JobQueueConfig", "JobQueuePlugins",
+                "JobQueue", "JobQueuePostgres", "JobQueueConfig", "JobQueuePlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -23,7 +23,7 @@ extension PostgresJobStore {
             let rows = try await PostgresTransaction(connection: connection, logger: logger).rows(insert.query(schema: settings.schema))
             return try rows.map(insert.decodeRow)
         } catch {
-            throw Self.storeError(error, store: settings.description)
+            throw Self.storeError(error, store: settings.location)
         }
     }
 

@@ -37,16 +37,16 @@ public final class PostgresJobStore: JobStore {
         do {
             connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 0, logger: logger)
         } catch {
-            throw StoreError.cannotOpen(path: settings.description, reason: Self.reason(error))
+            throw StoreError.cannotOpen(store: settings.location, reason: Self.reason(error))
         }
         do {
             try await Self.inTransaction(connection, logger: logger) { transaction in
-                try await PostgresSchema.migrate(in: transaction, schema: settings.schema, store: settings.description, logger: logger)
+                try await PostgresSchema.migrate(in: transaction, schema: settings.schema, store: settings.location, logger: logger)
             }
             try? await connection.close()
         } catch {
             try? await connection.close()
-            throw Self.storeError(error, store: settings.description)
+            throw Self.storeError(error, store: settings.location)
         }
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         self.client = client
@@ -57,7 +57,7 @@ public final class PostgresJobStore: JobStore {
             let found = try await autocommit { try await $0.first("SELECT current_schema()", as: String?.self) } ?? nil
             guard found == settings.schema else {
                 throw StoreError.cannotOpen(
-                    path: settings.description,
+                    store: settings.location,
                     reason: "pooled connections have search_path \(found ?? "(none)"), not the schema \(settings.schema)")
             }
         } catch {
@@ -97,11 +97,11 @@ public final class PostgresJobStore: JobStore {
                 try await client.withConnection { connection in try await body(connection, logger) }
             }
         } catch is DeadlineExceeded {
-            throw StoreError.outcomeUnknown(path: settings.description, reason: "no answer from the server within \(settings.operationTimeout)")
+            throw StoreError.outcomeUnknown(store: settings.location, reason: "no answer from the server within \(settings.operationTimeout)")
         } catch let error as CommitOutcomeUnknown {
-            throw StoreError.outcomeUnknown(path: settings.description, reason: "connection lost during COMMIT: \(Self.reason(error.error))")
+            throw StoreError.outcomeUnknown(store: settings.location, reason: "connection lost during COMMIT: \(Self.reason(error.error))")
         } catch {
-            throw Self.storeError(error, store: settings.description)
+            throw Self.storeError(error, store: settings.location)
         }
     }
 

@@ -78,7 +78,7 @@ enum PostgresSchema {
     ]
 
     /// Creates or upgrades the schema. Safe to run from several processes at once.
-    static func migrate(in transaction: PostgresTransaction, schema: String, store: String, logger: Logger) async throws {
+    static func migrate(in transaction: PostgresTransaction, schema: String, store: StoreLocation, logger: Logger) async throws {
         let lockName = "jobqueue schema \(schema)"
         try await transaction.run("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))")
         try await transaction.run("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)")
@@ -93,7 +93,7 @@ enum PostgresSchema {
 
         let known = migrations.map(\.identifier)
         let unknown = applied.filter { !known.contains($0) }
-        if !unknown.isEmpty { throw StoreError.newerSchema(path: store, found: unknown.joined(separator: ", ")) }
+        if !unknown.isEmpty { throw StoreError.newerSchema(store: store, found: unknown.joined(separator: ", ")) }
         for migration in migrations where !applied.contains(migration.identifier) {
             for statement in migration.statements {
                 try await transaction.run("\(unescaped: statement.replacingOccurrences(of: "$schema", with: schema))")

@@ -3,9 +3,9 @@ import PostgresNIO
 
 extension PostgresJobStore {
     /// A `StoreError` for what went wrong talking to the server; store errors pass through.
-    static func storeError(_ error: any Error, store: String) -> any Error {
+    static func storeError(_ error: any Error, store: StoreLocation) -> any Error {
         if error is StoreError || error is CancellationError { return error }
-        return StoreError.cannotWrite(path: store, reason: reason(error))
+        return StoreError.cannotWrite(store: store, reason: reason(error))
     }
 
     /// One line saying what the server or the connection reported, without credentials.

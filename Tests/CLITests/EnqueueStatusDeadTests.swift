@@ -67,7 +67,22 @@ import Testing
         try cli.write("notes.txt", String(repeating: "plain text, not a queue\n", count: 200))
         let result = try cli.run("status")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("notes.txt is not a JobQueue store"))
+        #expect(result.stderr.contains("path: \(cli.folder)/notes.txt is not a JobQueue store"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// A PostgreSQL store that cannot be reached is named by its `url` (password masked), never
+    /// as a `path`. Port 1 refuses at once: no server needed.
+    @Test func anUnreachablePostgreSQLStoreIsNamedByItsURL() throws {
+        let cli = try CLI(config: "store: { url: \"postgres://nobody:hunter2@127.0.0.1:1/x?sslmode=disable\", timeout: 1s }\n")
+        defer { cli.cleanUp() }
+        for arguments in [["status"], ["enqueue", "q", "t", "{}"]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("Error: cannot open store url: postgres://nobody:***@127.0.0.1:1/x: "), "\(result.stderr)")
+            #expect(!result.stderr.contains("path"), "\(result.stderr)")
+            #expect(!result.stderr.contains("hunter2"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
     }
 }

@@ -19,7 +19,7 @@ struct ConfigurationLoadTests {
 
         let configuration = try Configuration.load(path: directory.path + "/etc/./../etc/config.yaml")
         #expect(configuration.file == file)
-        #expect(configuration.store.path == directory.path + "/var/queue.db")
+        #expect(configuration.store.location == .path(directory.path + "/var/queue.db"))
         #expect(configuration.topic(named: "email:send")?.plugin == directory.path + "/etc/plugins/libEmailWorker.so")
         #expect(configuration.topic(named: "email:send")?.pluginConfigJSON == #"{"outbox":"outbox/"}"#)
     }
@@ -85,6 +85,6 @@ struct ConfigurationLoadTests {
         defer { directory.remove() }
         let file = try directory.write("config.yaml", "")
         let configuration = try Configuration.load(path: file)
-        #expect(configuration == Configuration(file: file, store: StoreConfiguration(path: directory.path + "/jobqueue.db")))
+        #expect(configuration == Configuration(file: file, store: StoreConfiguration(.sqlite(.init(path: directory.path + "/jobqueue.db")))))
     }
 }

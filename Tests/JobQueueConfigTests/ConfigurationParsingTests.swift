@@ -25,7 +25,7 @@ struct ConfigurationParsingTests {
         let configuration = try parseConfig(Self.fullExample)
         let expected = Configuration(
             file: "config.yaml",
-            store: StoreConfiguration(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5), maxPayload: 1_048_576),
+            store: StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5))), maxPayload: 1_048_576),
             consumer: ConsumerSettings(
                 concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
             ),
@@ -54,9 +54,8 @@ struct ConfigurationParsingTests {
     @Test(arguments: ["", "# nothing configured yet\n", "---\n", "store:\nconsumer: ~\ntopics:\n"])
     func missingSectionsTakeTheirDefaults(yaml: String) throws {
         let configuration = try parseConfig(yaml)
-        #expect(configuration == Configuration(file: "config.yaml", store: StoreConfiguration(path: "/srv/jobqueue/jobqueue.db")))
-        #expect(configuration.store.sync == .full)
-        #expect(configuration.store.busyTimeout == .seconds(5))
+        #expect(configuration == Configuration(file: "config.yaml", store: StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db")))))
+        #expect(configuration.store.backend == .sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5))))
         #expect(configuration.store.maxPayload == 1 << 20)
         #expect(configuration.consumer == ConsumerSettings(
             concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
@@ -112,7 +111,7 @@ struct ConfigurationParsingTests {
               c: { plugin: ./libC.so }
 
             """)
-        #expect(configuration.store.path == "/srv/data/queue.db")
+        #expect(configuration.store.location == .path("/srv/data/queue.db"))
         #expect(configuration.topics.map(\.plugin) == ["/srv/jobqueue/plugins/libA.so", "/opt/plugins/libB.so", "/srv/jobqueue/libC.so"])
     }
 
@@ -120,7 +119,7 @@ struct ConfigurationParsingTests {
         let configuration = try Configuration.parse(yaml: "log: { level: debug, format: json }", baseDirectory: "/tmp")
         #expect(configuration.file == "<string>")
         #expect(configuration.log == LogConfiguration(level: "debug", format: .json))
-        #expect(configuration.store.path == "/tmp/jobqueue.db")
+        #expect(configuration.store.location == .path("/tmp/jobqueue.db"))
     }
 
     @Test func noneLiftsLimitsAndTimeouts() throws {
@@ -146,7 +145,7 @@ struct ConfigurationParsingTests {
             children: { limits: { address_space: 16MiB, cpu_time: 1s, open_files: 1048576 } }
 
             """)
-        #expect(configuration.store == StoreConfiguration(path: "/srv/jobqueue/jobqueue.db", sync: .normal, busyTimeout: .zero, maxPayload: 256 << 20))
+        #expect(configuration.store == StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .normal, busyTimeout: .zero)), maxPayload: 256 << 20))
         #expect(configuration.consumer == ConsumerSettings(
             concurrency: 1024, batchSize: 10_000, lease: .milliseconds(10), poll: .seconds(3600), grace: .zero, scanWidth: 1000
         ))

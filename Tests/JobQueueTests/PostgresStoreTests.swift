@@ -96,7 +96,7 @@ struct PostgresStoreTests {
         try await withApplicationConnection { connection in
             try await connection.query("INSERT INTO \(unescaped: settings.schema).schema_migrations (identifier) VALUES ('v99: from the future')", logger: .quiet)
         }
-        await #expect(throws: StoreError.newerSchema(path: settings.description, found: "v99: from the future")) {
+        await #expect(throws: StoreError.newerSchema(store: settings.location, found: "v99: from the future")) {
             try await PostgresJobStore(settings, logger: .quiet)
         }
     }
@@ -147,7 +147,7 @@ struct PostgresStoreTests {
             Issue.record("opened a store on a closed port")
         } catch {
             let message = "\(error)"
-            #expect(message.hasPrefix("cannot open store postgres://app:***@127.0.0.1:1/jobs: "))
+            #expect(message.hasPrefix("cannot open store url: postgres://app:***@127.0.0.1:1/jobs: "))
             #expect(!message.contains("hunter2"))
             #expect(!message.contains("\n"))
         }
@@ -171,20 +171,28 @@ struct PostgresStoreTests {
     }
 
     @Test(arguments: [
-        ("mysql://app@db/jobs", "unsupported scheme 'mysql': expected postgres://"),
-        ("postgres://app@db/jobs?sslmode=verify-full", "sslmode 'verify-full' is not one of disable, prefer, require"),
-        ("postgres://app@db/jobs?timeout=3", "unknown URL parameter 'timeout' (known: sslmode, host)"),
-        ("db.internal:5432", "unsupported scheme 'db.internal': expected postgres://"),
-        ("", "not a URL: expected postgres://user@host:port/database"),
-    ])
-    func refusesWhatItCannotUse(url: String, message: String) {
-        #expect(throws: PostgresSettingsError(message)) { try PostgresStoreSettings(url: url) }
+        ("mysql://app@db/jobs", PostgresSettingsError.unsupportedScheme("mysql"), "unsupported scheme 'mysql': expected postgres://"),
+        ("postgres://app@db/jobs?sslmode=verify-full", .unknownSSLMode("verify-full"), "sslmode 'verify-full' is not one of disable, prefer, require"),
+        ("postgres://app@db/jobs?timeout=3", .unknownParameter("timeout"), "unknown URL parameter 'timeout' (known: sslmode, host)"),
+        ("db.internal:5432", .unsupportedScheme("db.internal"), "unsupported scheme 'db.internal': expected postgres://"),
+        ("", .notAURL, "not a URL: expected postgres://user@host:port/database"),
+    ] as [(String, PostgresSettingsError, String)])
+    func refusesWhatItCannotUse(url: String, error: PostgresSettingsError, message: String) {
+        #expect(throws: error) { try PostgresStoreSettings(url: url) }
+        #expect(error.key == .url)
+        #expect(error.description == message)
     }
 
     @Test func refusesSchemaNamesThatAreNotPlainIdentifiers() {
         for schema in ["Public", "1st", "a-b", "a b", "x;drop", String(repeating: "a", count: 64), ""] {
-            #expect(throws: PostgresSettingsError.self) { try PostgresStoreSettings(url: "postgres://a@b/c", schema: schema) }
+            #expect(throws: PostgresSettingsError.invalidSchema(schema)) { try PostgresStoreSettings(url: "postgres://a@b/c", schema: schema) }
         }
+        #expect(PostgresSettingsError.invalidSchema("A").key == .schema)
+    }
+
+    @Test func refusesFewerThanOneConnection() {
+        #expect(throws: PostgresSettingsError.tooFewConnections(0)) { try PostgresStoreSettings(url: "postgres://a@b/c", maxConnections: 0) }
+        #expect(PostgresSettingsError.tooFewConnections(0).key == .maxConnections)
     }
 }
 

@@ -52,7 +52,7 @@ import Testing
         try await store.pool.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99: from the future')")
         }
-        #expect(throws: StoreError.newerSchema(path: fixture.path, found: "v99: from the future")) {
+        #expect(throws: StoreError.newerSchema(store: .path(fixture.path), found: "v99: from the future")) {
             try SQLiteJobStore(.init(path: fixture.path))
         }
     }
@@ -68,7 +68,7 @@ import Testing
         let other = folder.file("other.db")
         let queue = try DatabaseQueue(path: other)
         try queue.write { db in try db.execute(sql: "CREATE TABLE customers(id INTEGER)") }
-        #expect(throws: StoreError.notAJobQueueStore(path: other, reason: "it holds another application's tables")) {
+        #expect(throws: StoreError.notAJobQueueStore(store: .path(other), reason: "it holds another application's tables")) {
             try SQLiteJobStore(.init(path: other))
         }
         #expect(throws: StoreError.self) { try SQLiteJobStore(.init(path: folder.file("missing/dir/q.db"))) }

@@ -53,9 +53,9 @@ public final class SQLiteJobStore: JobStore {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
-            throw StoreError.notAJobQueueStore(path: path, reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
+            throw StoreError.notAJobQueueStore(store: .path(path), reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+            throw StoreError.cannotOpen(store: .path(path), reason: error.message ?? "\(error.resultCode)")
         }
         writer = GroupCommitWriter(pool: pool, sync: settings.sync)
         fileIdentity = FileIdentity(path: path)
@@ -65,7 +65,7 @@ public final class SQLiteJobStore: JobStore {
     /// go to a deleted file that no other process sees.
     public func checkHealth() async throws {
         guard let fileIdentity, FileIdentity(path: settings.path) == fileIdentity else {
-            throw StoreError.fileReplaced(path: settings.path)
+            throw StoreError.fileReplaced(store: .path(settings.path))
         }
     }
 
@@ -75,9 +75,9 @@ public final class SQLiteJobStore: JobStore {
         if fd >= 0 {
             Glibc.close(fd)
         } else if errno != EEXIST {
-            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw StoreError.cannotOpen(store: .path(path), reason: String(cString: strerror(errno)))
         } else if access(path, R_OK | W_OK) != 0 {
-            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            throw StoreError.cannotOpen(store: .path(path), reason: String(cString: strerror(errno)))
         }
     }
 
@@ -92,19 +92,19 @@ public final class SQLiteJobStore: JobStore {
             let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
             if tableCount == 0 && applicationID == 0 { return true }
             if applicationID != SQLiteSchema.applicationID && tableCount > 0 {
-                throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
+                throw StoreError.notAJobQueueStore(store: .path(path), reason: "it holds another application's tables")
             }
             if tableCount == 0 { return true }  // claimed, then killed before the schema was created
             let migrator = SQLiteSchema.migrator
             if try migrator.hasBeenSuperseded(db) {
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                throw StoreError.newerSchema(path: path, found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
+                throw StoreError.newerSchema(store: .path(path), found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
             }
             if try migrator.hasCompletedMigrations(db) { return false }
             // About to upgrade an existing store (rare): make sure it is sound before writing to it.
             let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(1)")
             if problems != ["ok"] {
-                throw StoreError.notAJobQueueStore(path: path, reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
+                throw StoreError.notAJobQueueStore(store: .path(path), reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
             }
             return true
         }
@@ -120,7 +120,7 @@ public final class SQLiteJobStore: JobStore {
                 if applicationID == 0 && tableCount == 0 {
                     try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)")
                 } else if applicationID != SQLiteSchema.applicationID {
-                    throw StoreError.notAJobQueueStore(path: path, reason: "it holds another application's tables")
+                    throw StoreError.notAJobQueueStore(store: .path(path), reason: "it holds another application's tables")
                 }
                 return .commit
             }

@@ -1,6 +1,4 @@
-import Foundation
 import JobQueue
-import JobQueuePostgres
 
 extension StoreConfiguration {
     enum ConfigKey: String, CaseIterable {
@@ -20,8 +18,7 @@ extension StoreConfiguration {
     /// `password_env` (default PGPASSWORD) one holding the password when the URL has none.
     init(reading section: ConfigSection, baseDirectory: String, environment: [String: String]) throws(ConfigError) {
         typealias Key = ConfigKey
-        self.init()
-        maxPayload = try section[Key.maxPayload]?.byteCount(.between(1, 256 << 20)) ?? maxPayload
+        let maxPayload = try section[Key.maxPayload]?.byteCount(.between(1, 256 << 20)) ?? StoreConfiguration().maxPayload
         if section[Key.url] != nil, let urlEnv = section[Key.urlEnv] {
             throw urlEnv.error("\(urlEnv.field): set either store.url or store.url_env, not both")
         }
@@ -29,15 +26,31 @@ extension StoreConfiguration {
             for key in [Key.schema, .maxConnections, .passwordEnv, .timeout] {
                 if let value = section[key] { throw value.error("\(value.field) applies to PostgreSQL only: set store.url (or store.url_env) too") }
             }
-            path = try section[Key.path]?.text() ?? path
-            path = path.resolvedPath(against: baseDirectory)
-            sync = try section[Key.sync]?.choice(of: SyncMode.self) ?? sync
-            busyTimeout = try section[Key.busyTimeout]?.duration(.between(.zero, .seconds(600))) ?? busyTimeout
+            self.init(.sqlite(try Self.sqlite(reading: section, baseDirectory: baseDirectory)), maxPayload: maxPayload)
             return
         }
         for key in [Key.path, .sync, .busyTimeout] {
             if let value = section[key] { throw value.error("\(value.field) applies to SQLite only: remove it, or remove store.url to use SQLite") }
         }
+        self.init(.postgres(try Self.postgres(reading: section, url: urlValue, environment: environment)), maxPayload: maxPayload)
+    }
+
+    /// The SQLite keys: `path`, `sync`, `busy_timeout`.
+    private static func sqlite(reading section: ConfigSection, baseDirectory: String) throws(ConfigError) -> SQLiteJobStore.Settings {
+        typealias Key = ConfigKey
+        var settings = SQLiteJobStore.Settings(path: try section[Key.path]?.text() ?? "jobqueue.db")
+        settings.path = settings.path.resolvedPath(against: baseDirectory)
+        settings.sync = try section[Key.sync]?.choice(of: SyncMode.self) ?? settings.sync
+        settings.busyTimeout = try section[Key.busyTimeout]?.duration(.between(.zero, .seconds(600))) ?? settings.busyTimeout
+        return settings
+    }
+
+    /// The PostgreSQL keys. `urlValue` is `url:`, or `url_env:` naming the variable that holds
+    /// the URL. A setting the URL parser refuses is reported at the line of the key it names.
+    private static func postgres(
+        reading section: ConfigSection, url urlValue: ConfigValue, environment: [String: String]
+    ) throws(ConfigError) -> PostgresStoreSettings {
+        typealias Key = ConfigKey
         var url = try urlValue.text()
         if section[Key.urlEnv] != nil {
             guard let value = environment[url], !value.isEmpty else {
@@ -45,22 +58,19 @@ extension StoreConfiguration {
             }
             url = value
         }
-        let passwordVariable = try section[Key.passwordEnv]?.text() ?? "PGPASSWORD"
-        do {
-            postgres = try PostgresStoreSettings(
-                url: url, password: environment[passwordVariable],
-                schema: try section[Key.schema]?.text() ?? "jobqueue",
-                maxConnections: try section[Key.maxConnections]?.integer(.between(1, 1000)) ?? 10)
-            if let timeout = try section[Key.timeout]?.duration(.between(.milliseconds(100), .seconds(3600))) {
-                postgres?.operationTimeout = timeout
-            }
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as PostgresSettingsError {
-            let value = error.description.hasPrefix("schema") ? section[Key.schema] ?? urlValue : urlValue
-            throw value.error("\(value.field): \(error.description)")
+        let password = environment[try section[Key.passwordEnv]?.text() ?? "PGPASSWORD"]
+        let schema = try section[Key.schema]?.text() ?? "jobqueue"
+        let maxConnections = try section[Key.maxConnections]?.integer(.between(1, 1000)) ?? 10
+        var settings: PostgresStoreSettings
+        do throws(PostgresSettingsError) {
+            settings = try PostgresStoreSettings(url: url, password: password, schema: schema, maxConnections: maxConnections)
         } catch {
-            throw urlValue.error("\(urlValue.field): \(error)")
+            let value = Key(rawValue: error.key.rawValue).flatMap { section[$0] } ?? urlValue
+            throw value.error("\(value.field): \(error)")
         }
+        if let timeout = try section[Key.timeout]?.duration(.between(.milliseconds(100), .seconds(3600))) {
+            settings.operationTimeout = timeout
+        }
+        return settings
     }
 }

@@ -1,39 +1,37 @@
 import JobQueue
-import JobQueuePostgres
-import Logging
 
-/// The `store:` section: which store holds the jobs and how it writes. A SQLite file by default;
+/// The `store:` section: which store holds the jobs, as plain settings. A SQLite file by default;
 /// PostgreSQL when `url:` (or `url_env:`) is set, for several hosts on one queue.
+///
+/// This module only describes the store; the program opens it (`jobqueue` does so in
+/// `Store/StoreConfiguration+Open.swift`), so reading a config never needs a store backend.
 public struct StoreConfiguration: Sendable, Equatable {
-    /// The SQLite database file. The loader resolves a relative `path:` against the config file's
-    /// folder, so this is absolute for a loaded configuration. Default `jobqueue.db`.
-    public var path: String
-    /// `full` (the default) survives power loss; `normal` only a crash of the process.
-    public var sync: SyncMode
-    /// How long a write waits for another process's transaction. 0…10m, default 5s.
-    public var busyTimeout: Duration
-    /// The largest job payload accepted, in bytes. 1 byte…256MiB, default 1MiB.
-    public var maxPayload: Int
-    /// Set when the jobs live in PostgreSQL (`path`, `sync` and `busy_timeout` then do not apply).
-    public var postgres: PostgresStoreSettings?
-
-    public init(
-        path: String = "jobqueue.db", sync: SyncMode = .full, busyTimeout: Duration = .seconds(5), maxPayload: Int = 1 << 20,
-        postgres: PostgresStoreSettings? = nil
-    ) {
-        self.path = path
-        self.sync = sync
-        self.busyTimeout = busyTimeout
-        self.maxPayload = maxPayload
-        self.postgres = postgres
+    /// Which store, with the settings that apply to it only.
+    public enum Backend: Sendable, Equatable {
+        /// A SQLite file: `path`, `sync`, `busy_timeout`. The loader resolves a relative `path:`
+        /// against the config file's folder, so the path is absolute for a loaded configuration.
+        case sqlite(SQLiteJobStore.Settings)
+        /// A PostgreSQL schema: `url` (or `url_env`), `password_env`, `schema`, `max_connections`,
+        /// `timeout`.
+        case postgres(PostgresStoreSettings)
     }
 
-    /// Where the jobs are, for messages: the file, or the URL without its password.
-    public var location: String { postgres?.description ?? path }
+    /// The store the jobs live in. Default: the SQLite file `jobqueue.db`, `sync: full`,
+    /// `busy_timeout: 5s`.
+    public var backend: Backend
+    /// The largest job payload accepted, in bytes, whatever the backend. 1 byte…256MiB, default 1MiB.
+    public var maxPayload: Int
 
-    /// Opens the configured store (for PostgreSQL: connects and upgrades its schema).
-    public func open(logger: Logger) async throws -> any JobStore {
-        if let postgres { return try await PostgresJobStore(postgres, logger: logger) }
-        return try SQLiteJobStore(.init(path: path, sync: sync, busyTimeout: busyTimeout))
+    public init(_ backend: Backend = .sqlite(.init(path: "jobqueue.db")), maxPayload: Int = 1 << 20) {
+        self.backend = backend
+        self.maxPayload = maxPayload
+    }
+
+    /// Where the jobs are, for messages: `path: <file>`, or `url: <URL without its password>`.
+    public var location: StoreLocation {
+        switch backend {
+        case let .sqlite(settings): .path(settings.path)
+        case let .postgres(settings): settings.location
+        }
     }
 }

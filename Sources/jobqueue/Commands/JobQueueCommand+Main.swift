@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import JobQueue
 import JobQueueConfig
 
 extension JobQueueCommand {
-    /// Runs the command, turning store errors into their one-line operator form. Exit status:
-    /// 0 success, 1 an error, 64 a malformed command line, 70 a host that stopped by itself.
+    /// Runs the command, turning store errors into their one-line operator form
+    /// (`StoreConfiguration.operatorError`: only a SQLite store's raw errors are mapped).
+    /// Exit status: 0 success, 1 an error, 64 a malformed command line, 70 a host that stopped by itself.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -18,8 +18,8 @@ extension JobQueueCommand {
             FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
             Foundation.exit(HostFailure.exitStatus)
         } catch {
-            let path = (try? Configuration.load(path: GlobalOptions.configPath(in: CommandLine.arguments)).store.location) ?? "file"
-            exit(withError: StoreError(sqlite: error, path: path) ?? error)
+            let store = try? Configuration.load(path: GlobalOptions.configPath(in: CommandLine.arguments)).store
+            exit(withError: store?.operatorError(error) ?? error)
         }
     }
 }
