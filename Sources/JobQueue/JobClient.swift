@@ -3,12 +3,16 @@ import Foundation
 /// The producer's and operator's side of a queue: enqueue with topic defaults and limits applied,
 /// inspect, and manage dead letters. Cheap to copy; share one store between clients and workers.
 public struct JobClient: Sendable {
+    /// The store jobs go into.
     public let store: any JobStore
     /// The defaults applied to jobs enqueued without their own priority or retry limit.
     public var policies: TopicPolicies
     /// Largest payload accepted, in bytes.
     public var maxPayload: Int
 
+    /// A client of `store`. `policies` should be the ones the workers use (for an
+    /// ``InProcessExecutor``, its ``InProcessExecutor/policies``), so both agree on each topic's
+    /// defaults.
     public init(store: any JobStore, policies: TopicPolicies = TopicPolicies(), maxPayload: Int = 1 << 20) {
         self.store = store
         self.policies = policies
@@ -42,19 +46,24 @@ public struct JobClient: Sendable {
         return try await store.enqueue(resolved)
     }
 
+    /// Job counts per queue and topic, and the hosts currently alive.
     public func status() async throws -> StoreStatus {
         try await store.status(now: .now)
     }
 
+    /// Dead letters matching `selector`, oldest first, at most `limit` of them.
     public func deadLetters(matching selector: DeadLetterSelector = .all, limit: Int? = nil) async throws -> [DeadLetter] {
         try await store.deadLetters(matching: selector, limit: limit)
     }
 
+    /// Moves matching dead letters back into their queues, visible now, starting again from
+    /// attempt 1 in their original enqueue order. Returns how many were moved.
     @discardableResult
     public func retryDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await store.retryDeadLetters(matching: selector, now: .now)
     }
 
+    /// Deletes matching dead letters for good. Returns how many were deleted.
     @discardableResult
     public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await store.purgeDeadLetters(matching: selector)

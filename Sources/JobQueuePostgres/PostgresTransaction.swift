@@ -8,6 +8,7 @@ import PostgresNIO
 /// pooled connections: their SQL names tables without a schema, which the pool's `search_path`
 /// supplies. On a caller's connection, only schema-qualified `PostgresQuery`s.
 public struct PostgresTransaction: Sendable {
+    /// The connection, with a transaction begun on it.
     public let connection: PostgresConnection
     let logger: Logger
 

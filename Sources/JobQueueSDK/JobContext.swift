@@ -19,6 +19,9 @@ public struct JobContext {
     /// discard or a crash it is dropped).
     ///
     /// - Parameters:
+    ///   - queueID: the tenant queue of the new job, usually this job's ``JobMetadata/queueID``.
+    ///   - topic: the new job's topic; it may be served by this host or another.
+    ///   - payload: the new job's payload bytes (at most 1 MiB).
     ///   - priority: lower runs first; nil takes the topic's default.
     ///   - delay: how long after the completion the job becomes visible; nil means at once.
     ///   - maxRetries: retries after its first run; nil takes the topic's default.
@@ -78,6 +81,7 @@ public struct JobContext {
 /// Thrown by ``JobContext/enqueue(queueID:topic:payload:priority:delay:maxRetries:)`` when the
 /// follow-up cannot be accepted.
 public struct EnqueueRefused: Error, CustomStringConvertible {
+    /// What was refused and why, in one line.
     public let description: String
 
     init(_ description: String) { self.description = description }

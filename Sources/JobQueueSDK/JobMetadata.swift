@@ -9,6 +9,7 @@ public struct JobMetadata: Sendable, Equatable {
     /// Which run this is, 1-based.
     public var attempt: Int
 
+    /// Metadata as the SDK builds it from the `jq_job` the host hands to `jq_perform`.
     public init(topic: String, queueID: String, itemID: UInt64, attempt: Int) {
         self.topic = topic
         self.queueID = queueID

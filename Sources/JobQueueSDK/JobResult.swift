@@ -10,14 +10,20 @@
 public struct JobResult: Sendable, Equatable {
     /// The cases, for inspecting a result.
     public enum Kind: Sendable, Equatable {
+        /// Done, with the result bytes the host logs, if any.
         case ok(result: [UInt8]?)
+        /// Failed with a message; retried after backoff.
         case error(String)
+        /// Run again after this many milliseconds.
         case snooze(milliseconds: UInt64)
+        /// Given up, with a reason; dead-lettered at once.
         case discard(String)
     }
 
+    /// Which outcome this is, with its details.
     public let kind: Kind
 
+    /// A result of the given kind; the static members (`.ok`, `.error(_:)`, …) read better.
     public init(_ kind: Kind) { self.kind = kind }
 
     /// Done; the job is deleted.

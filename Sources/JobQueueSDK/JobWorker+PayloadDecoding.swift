@@ -28,8 +28,10 @@ extension JobWorker where Payload == [UInt8] {
 
 /// Why a payload could not be turned into the worker's `Payload`.
 public enum PayloadDecodingError: Error, CustomStringConvertible {
+    /// A `String` payload whose bytes are not valid UTF-8.
     case invalidUTF8
 
+    /// The reason, as the discarded job's dead letter shows it.
     public var description: String {
         switch self {
         case .invalidUTF8: "payload is not valid UTF-8 text"

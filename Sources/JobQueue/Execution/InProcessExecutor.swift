@@ -8,6 +8,7 @@ import Synchronization
 /// abandoned (its task is cancelled, and it is reported as timed out), not killed. For isolation,
 /// run plugins through the host instead.
 public final class InProcessExecutor: JobExecutor {
+    /// Runs one job and says how it went; a thrown error counts as ``JobOutcome/error(_:)``.
     public typealias Handler = @Sendable (InProcessJob) async throws -> JobOutcome
 
     private struct Registration: Sendable {
@@ -19,6 +20,7 @@ public final class InProcessExecutor: JobExecutor {
     /// The policy of topics not registered here (follow-up jobs for topics served elsewhere).
     public let defaults: TopicPolicy
 
+    /// An executor serving no topic yet; `defaults` is the policy of topics not registered.
     public init(defaults: TopicPolicy = .default) {
         self.defaults = defaults
     }
@@ -33,10 +35,13 @@ public final class InProcessExecutor: JobExecutor {
         _ = registrations.withLock { $0.removeValue(forKey: topic) }
     }
 
+    /// The registered topics with their policies, and ``defaults`` for the others.
     public var policies: TopicPolicies {
         TopicPolicies(registrations.withLock { $0.mapValues(\.policy) }, defaults: defaults)
     }
 
+    /// Runs `batch` in order with the registered handlers. It stops at the first job whose topic
+    /// is no longer registered, or when cancelled; the jobs it did not report go back uncharged.
     public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
         for job in batch {
             guard !Task.isCancelled, let registration = registrations.withLock({ $0[job.topic] }) else { return }

@@ -4,7 +4,9 @@ import Synchronization
 /// What an in-process handler receives: the payload, the run's metadata, and a way to enqueue
 /// follow-up jobs that are stored only if this run succeeds, atomically with its completion.
 public final class InProcessJob: Sendable {
+    /// The job's payload bytes.
     public let payload: [UInt8]
+    /// The job's topic, queue, id and attempt.
     public let metadata: LeasedJob.Metadata
     private let pending = Mutex<[NewJob]>([])
 

@@ -1,7 +1,9 @@
 /// Exponential backoff with jitter: `base × 2^(attempt−1)`, capped at `max`, then scaled by a
 /// random factor in `1 ± jitter`.
 public struct BackoffPolicy: Sendable, Equatable {
+    /// The delay after the first failed run.
     public var base: Duration
+    /// The longest delay, before jitter.
     public var max: Duration
     /// Fraction of the delay, 0 ≤ jitter ≤ 1.
     public var jitter: Double
@@ -12,6 +14,7 @@ public struct BackoffPolicy: Sendable, Equatable {
         self.jitter = jitter
     }
 
+    /// 1 s, doubling up to 1 h, ±10 %.
     public static let `default` = BackoffPolicy()
 
     /// The delay before the run that follows failed run number `attempt` (1-based).

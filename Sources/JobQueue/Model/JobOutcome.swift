@@ -13,9 +13,12 @@ public enum JobOutcome: Sendable, Equatable {
 /// A finished run as the executor reports it: the outcome plus the jobs the run asked to enqueue,
 /// which are stored if and only if the completion is.
 public struct JobCompletion: Sendable, Equatable {
+    /// How the run ended.
     public var outcome: JobOutcome
+    /// Jobs the run asked to enqueue, kept only when `outcome` is ``JobOutcome/ok(result:)``.
     public var followUps: [NewJob]
 
+    /// A completion with `outcome` and the run's follow-up jobs.
     public init(_ outcome: JobOutcome, followUps: [NewJob] = []) {
         self.outcome = outcome
         self.followUps = followUps

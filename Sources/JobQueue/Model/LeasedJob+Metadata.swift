@@ -17,6 +17,7 @@ extension LeasedJob {
         }
     }
 
+    /// The run's metadata, as handlers receive it.
     public var metadata: Metadata {
         Metadata(topic: topic, queueID: queueID, itemID: id, attempt: attempt)
     }

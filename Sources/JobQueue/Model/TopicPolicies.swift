@@ -13,6 +13,7 @@ public struct TopicPolicies: Sendable, Equatable {
         self.defaults = defaults
     }
 
+    /// The policy of `topic`: its own if listed, ``defaults`` otherwise.
     public subscript(topic: String) -> TopicPolicy {
         topics[topic] ?? defaults
     }

@@ -4,6 +4,7 @@ public struct TopicPolicy: Sendable, Equatable {
     public var priority: Int
     /// Retries after the first run for jobs enqueued without their own value.
     public var maxRetries: Int
+    /// How long to wait before each retry.
     public var backoff: BackoffPolicy
     /// Longest a single run may take; the runner is stopped past it. Nil: no limit.
     public var timeout: Duration?
@@ -15,5 +16,6 @@ public struct TopicPolicy: Sendable, Equatable {
         self.timeout = timeout
     }
 
+    /// Priority 100, 3 retries, the default backoff, a 30 s timeout.
     public static let `default` = TopicPolicy()
 }

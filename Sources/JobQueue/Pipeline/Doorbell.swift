@@ -12,6 +12,7 @@ public final class Doorbell: Sendable {
 
     public init() {}
 
+    /// Wakes the waiter, or the next one to wait if nobody waits now.
     public func ring() {
         let waiter = state.withLock { state in
             guard let waiter = state.waiter else {

@@ -14,8 +14,11 @@ import Synchronization
 /// new takes, lets running batches finish within `grace`, then stops them; jobs that did not get
 /// to run go back to their queues uncharged.
 public final class JobPipeline: Sendable {
+    /// The store the pipeline takes jobs from and settles them in.
     public let store: any JobStore
+    /// Runs the leased batches; its ``JobExecutor/policies`` say which topics are served.
     public let executor: any JobExecutor
+    /// How the pipeline takes and runs jobs.
     public let settings: ConsumerSettings
     /// Identifies this worker's leases and its host record.
     public let hostID: String
@@ -36,6 +39,8 @@ public final class JobPipeline: Sendable {
     /// Wakes the lease extender to publish the host record at once.
     private let heartbeatNow = Doorbell()
 
+    /// A pipeline from `store` to `executor`; nothing runs until ``run()``. `hostID` identifies its
+    /// leases and its host record; `logger` receives its reports.
     public init(
         store: any JobStore, executor: any JobExecutor, settings: ConsumerSettings = ConsumerSettings(),
         hostID: String = JobPipeline.makeHostID(), clock: any JobClock = SystemJobClock(), logger: Logger = Logger(label: "jobqueue")
@@ -55,6 +60,7 @@ public final class JobPipeline: Sendable {
         return "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(String(random, radix: 36))"
     }
 
+    /// True once a stop has begun (``shutdown()``, cancellation, or a failure of the store).
     public var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     /// Why the worker stopped by itself, if it did because the store became unusable.
@@ -80,6 +86,9 @@ public final class JobPipeline: Sendable {
         heartbeatNow.ring()
     }
 
+    /// Works the queue until a graceful stop completes: after ``shutdown()``, the cancellation of
+    /// the calling task, a drained queue with ``ConsumerSettings/drain`` set, or a store that became
+    /// unusable (then ``failure`` says why). Call it once.
     public func run() async {
         await withTaskCancellationHandler {
             await runPipeline()

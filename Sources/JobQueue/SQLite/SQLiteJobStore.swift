@@ -7,8 +7,11 @@ import GRDB
 /// All writes of this process go through a group-commit writer; reads run concurrently on a pool
 /// of reader connections and never block writes.
 public final class SQLiteJobStore: JobStore {
+    /// Where the file is and how it is written.
     public struct Settings: Sendable, Equatable {
+        /// The store's file, created when missing.
         public var path: String
+        /// How hard each commit waits for the disk.
         public var sync: SyncMode
         /// How long a write waits for another process's transaction before failing.
         public var busyTimeout: Duration
@@ -20,6 +23,7 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
+    /// The settings the store was opened with.
     public let settings: Settings
     let pool: DatabasePool
     let writer: GroupCommitWriter

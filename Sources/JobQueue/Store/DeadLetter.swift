@@ -1,5 +1,6 @@
 /// A job that will not run again unless an operator retries it.
 public struct DeadLetter: Sendable, Equatable, Codable {
+    /// Why a job became a dead letter.
     public enum Kind: String, Sendable, Codable {
         /// Its retries were spent.
         case failed
@@ -15,9 +16,13 @@ public struct DeadLetter: Sendable, Equatable, Codable {
     public var maxRetries: Int
     /// Runs made before it died.
     public var attempts: Int
+    /// Whether its retries were spent or it was discarded.
     public var kind: Kind
+    /// The last error message, or the discard reason.
     public var reason: String
+    /// When it was first enqueued.
     public var createdAt: Timestamp
+    /// When it became a dead letter.
     public var diedAt: Timestamp
 
     public init(
@@ -41,8 +46,11 @@ public struct DeadLetter: Sendable, Equatable, Codable {
 /// Which dead letters an operation applies to: explicit ids, or everything matching the optional
 /// queue and topic filters.
 public struct DeadLetterSelector: Sendable, Equatable {
+    /// Only these jobs, when set.
     public var ids: [JobID]?
+    /// Only dead letters of this queue, when set.
     public var queueID: String?
+    /// Only dead letters of this topic, when set.
     public var topic: String?
 
     public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil) {
@@ -51,5 +59,6 @@ public struct DeadLetterSelector: Sendable, Equatable {
         self.topic = topic
     }
 
+    /// Every dead letter.
     public static let all = DeadLetterSelector()
 }

@@ -8,17 +8,25 @@ import Foundation
 /// the PostgreSQL client: `PostgresJobStore` (module `JobQueuePostgres`) builds its connections
 /// from it. The password never appears in `description` or in any error message.
 public struct PostgresStoreSettings: Sendable, Equatable, CustomStringConvertible {
+    /// The URL's `sslmode`: `disable` never uses TLS, `prefer` uses it when the server offers it
+    /// (the default over TCP), `require` refuses a connection without it.
     public enum TLSMode: String, Sendable, CaseIterable {
         case disable, prefer, require
     }
 
+    /// The server's host name or address.
     public var host: String
+    /// The server's port, 5432 unless the URL says otherwise.
     public var port: Int
     /// A Unix socket folder; when set, `host` is ignored.
     public var socketFolder: String?
+    /// The user name; `$USER` when the URL has none.
     public var username: String
+    /// The password from the URL, or the one passed to the initializer when the URL has none.
     public var password: String?
+    /// The database name; the user name when the URL has none.
     public var database: String
+    /// Whether connections use TLS.
     public var tls: TLSMode
     /// The PostgreSQL schema holding the store's tables (created when missing). Several stores
     /// can share one database under different schemas.

@@ -22,6 +22,7 @@ public struct QueueCounts: Sendable, Equatable, Codable {
     public var scheduled: Int
     /// Leased by a runner whose lease has not expired.
     public var running: Int
+    /// In the dead-letter store.
     public var dead: Int
 
     public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, running: Int = 0, dead: Int = 0) {

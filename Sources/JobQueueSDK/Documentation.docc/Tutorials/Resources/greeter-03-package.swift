@@ -1,0 +1,15 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Greeter",
+    products: [
+        .library(name: "Greeter", type: .dynamic, targets: ["Greeter"]),
+    ],
+    dependencies: [
+        .package(path: "../jobqueue"),
+    ],
+    targets: [
+        .target(name: "Greeter", dependencies: [.product(name: "JobQueueSDK", package: "jobqueue")]),
+    ]
+)
