@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // `swift package generate-documentation` (scripts/docs.sh); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -50,11 +51,24 @@ let package = Package(
         // describes the store and opens none, so it depends on no store backend.
         .target(name: "JobQueueConfig", dependencies: ["CYAML", "JobQueue"]),
 
-        // The `jobqueue` command line; it opens the configured store (Store/StoreConfiguration+Open.swift).
+        // The host runtime: HostService (a swift-service-lifecycle Service), plugin generations and
+        // hot reload, file trust; and the one place a configured store is opened.
+        .target(
+            name: "JobQueueHost",
+            dependencies: [
+                "JobQueue", "JobQueuePostgres", "JobQueueConfig", "JobQueuePlugins",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The `jobqueue` command line.
         .executableTarget(
             name: "jobqueue",
             dependencies: [
-                "JobQueue", "JobQueuePostgres", "JobQueueConfig", "JobQueuePlugins",
+                "JobQueue", "JobQueueConfig", "JobQueueHost", "JobQueuePlugins",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,6 +92,14 @@ let package = Package(
         ),
         .testTarget(name: "JobQueueConfigTests", dependencies: ["JobQueueConfig"]),
         .testTarget(name: "CLITests", dependencies: ["JobQueue"]),
+        // Needs `swift build` first: the host runs the plugins built next to it.
+        .testTarget(
+            name: "JobQueueHostTests",
+            dependencies: [
+                "JobQueueHost", "JobQueueTestKit",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,10 +31,12 @@ public final class JobPipeline: Sendable {
     /// How many jobs of each topic a batch may hold.
     let sizer: Mutex<BatchSizer>
     private let stopping = Atomic<Bool>(false)
+    /// Rung by cancellation: running batches are stopped without (the rest of) their grace period.
+    private let stopNow = Doorbell()
     let stopSignal = Doorbell()
     /// Batches currently in the hands of the executor.
     let batchesRunning = Atomic<Int>(0)
-    private let note = Mutex<String?>(nil)
+    private let noteText = Mutex<String?>(nil)
     private let stopReason = Mutex<(any Error)?>(nil)
     /// Wakes the lease extender to publish the host record at once.
     private let heartbeatNow = Doorbell()
@@ -81,19 +83,24 @@ public final class JobPipeline: Sendable {
     }
 
     /// Publishes (or clears) a problem in this host's record, for `jobqueue status` to show.
+    /// What the host record's note says now.
+    public var note: String? { noteText.withLock { $0 } }
+
     public func setNote(_ text: String?) {
-        note.withLock { $0 = text }
+        noteText.withLock { $0 = text }
         heartbeatNow.ring()
     }
 
-    /// Works the queue until a graceful stop completes: after ``shutdown()``, the cancellation of
-    /// the calling task, a drained queue with ``ConsumerSettings/drain`` set, or a store that became
-    /// unusable (then ``failure`` says why). Call it once.
+    /// Works the queue until a stop completes: a graceful one after ``shutdown()``, a drained
+    /// queue with ``ConsumerSettings/drain`` set, or a store that became unusable (then ``failure``
+    /// says why); an immediate one when the calling task is cancelled (running batches are
+    /// stopped at once, and jobs that did not finish go back uncharged). Call it once.
     public func run() async {
         await withTaskCancellationHandler {
             await runPipeline()
         } onCancel: {
             shutdown()
+            stopNow.ring()
         }
     }
 
@@ -117,7 +124,7 @@ public final class JobPipeline: Sendable {
                     await stopSignal.wait(upTo: .seconds(3600), on: clock)
                 }
                 guard !Task.isCancelled else { return }
-                try? await clock.sleep(for: settings.grace)
+                await stopNow.wait(upTo: settings.grace, on: clock)
                 if !Task.isCancelled {
                     logger.warning("grace period over: stopping running batches")
                     consumers.cancel()
@@ -163,7 +170,7 @@ public final class JobPipeline: Sendable {
                 }
                 let host = HostRecord(
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
-                    topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note.withLock { $0 })
+                    topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note)
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 logger.error("lease extension failed: \(error)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobQueue
 import JobQueueConfig
+import JobQueueHost
 import JobQueuePlugins
 
 struct CheckCommand: AsyncParsableCommand {

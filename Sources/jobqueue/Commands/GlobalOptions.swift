@@ -1,6 +1,7 @@
 import ArgumentParser
 import JobQueue
 import JobQueueConfig
+import JobQueueHost
 import Logging
 
 /// Options every command takes, and what they give access to.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobQueueConfig
+import JobQueueHost
 
 extension JobQueueCommand {
     /// Runs the command, turning store errors into their one-line operator form

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import JobQueue
 import JobQueueConfig
+import JobQueueHost
 import Logging
+import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,9 +27,14 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         if let problem = configuration.hostProblem(trustingFiles: allowInsecureFiles) { throw InputError(problem) }
         LogSetup.bootstrap(configuration.log)
-        let runtime = HostRuntime(
-            configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles,
-            logger: Logger(label: "jobqueue"))
-        try await runtime.run()
+        let logger = Logger(label: "jobqueue")
+        let host = HostService(
+            configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, logger: logger)
+        // SIGTERM and SIGINT: graceful shutdown. The group ends when the host does (drained,
+        // stopped, or failed: its error is rethrown).
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        try await services.run()
     }
 }

@@ -12,13 +12,13 @@ extension Configuration {
     }
 
     /// Topics that name a plugin, as the fork server loads them.
-    var pluginSpecs: [PluginSpec] {
+    public var pluginSpecs: [PluginSpec] {
         topics.compactMap { topic in
             topic.plugin.map { PluginSpec(topic: topic.name, path: $0, configJSON: topic.pluginConfigJSON, policy: topic.policy) }
         }
     }
 
-    var forkServerConfiguration: ForkServer.Configuration {
+    public var forkServerConfiguration: ForkServer.Configuration {
         let limits = children.limits
         return ForkServer.Configuration(
             limits: ForkServer.ResourceLimits(
@@ -38,11 +38,11 @@ extension Configuration {
     }
 
     /// Files whose change triggers a reload: this file and every plugin.
-    var watchedFiles: [String] { [file] + pluginSpecs.map(\.path) }
+    public var watchedFiles: [String] { [file] + pluginSpecs.map(\.path) }
 
     /// Why this configuration cannot run a host, if it cannot: a one-line error naming the place.
     /// Unless `trustingFiles`, the config file and every plugin must pass `FileTrust`.
-    func hostProblem(trustingFiles: Bool) -> String? {
+    public func hostProblem(trustingFiles: Bool) -> String? {
         if topics.isEmpty { return "\(file): no topics to serve (add a `topics:` section)" }
         if let topic = topics.first(where: { $0.plugin == nil }) {
             return "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' has no plugin"

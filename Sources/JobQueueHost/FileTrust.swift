@@ -5,9 +5,9 @@ import Glibc
 /// like sshd's StrictModes: the file and every folder above it must be owned by root or by the
 /// user running the host, and writable by nobody else. A root-owned folder with the sticky bit
 /// (such as /tmp) is an acceptable parent, since others cannot replace what is in it.
-enum FileTrust {
+public enum FileTrust {
     /// Why `path` cannot be trusted, in one line; nil when it can.
-    static func problem(with path: String) -> String? {
+    public static func problem(with path: String) -> String? {
         guard let resolved = realpath(path, nil) else {
             return "\(path): \(String(cString: strerror(errno)))"
         }

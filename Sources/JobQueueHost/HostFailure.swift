@@ -1,10 +1,10 @@
 /// The host stopped by itself after it had started, because it could no longer work safely (its
 /// store became unusable): `jobqueue run` exits with status 70 (EX_SOFTWARE), so that a service
 /// manager can tell it from a refusal to start (status 1).
-struct HostFailure: Error, CustomStringConvertible {
-    let underlying: any Error
+public struct HostFailure: Error, CustomStringConvertible {
+    public let underlying: any Error
 
-    var description: String { "the host stopped: \(underlying)" }
+    public var description: String { "the host stopped: \(underlying)" }
 
-    static let exitStatus: Int32 = 70
+    public static let exitStatus: Int32 = 70
 }

@@ -1,0 +1,146 @@
+import Foundation
+import JobQueue
+import JobQueueConfig
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The host (`jobqueue run`) as a swift-service-lifecycle `Service`: the pipeline over the
+/// configured store, executing batches through plugin generations, reloading when the
+/// configuration or a plugin file changes, on SIGHUP, or on ``reload()``.
+///
+/// Run it in a `ServiceGroup`, which turns SIGTERM and SIGINT into a graceful shutdown: no new
+/// work, running batches get `grace` to finish. Cancelling the task that runs it stops at once:
+/// running batches are stopped and their unfinished jobs go back to the queue uncharged.
+///
+/// `run()` returns when stopped, or by itself once the queue is drained (`drain`). It throws a
+/// ``HostFailure`` when the store became unusable after the host started, and the store's or a
+/// plugin's error when the host cannot start.
+public final class HostService: Service, Sendable {
+    public let configPath: String
+    public let initial: Configuration
+    public let drain: Bool
+    /// Skip the ownership and permission checks of config and plugin files on reload.
+    public let trustingFiles: Bool
+    let logger: Logger
+
+    private let reloads = Doorbell()
+    private let executor: ReloadingExecutor
+    private let generations = Atomic<Int>(0)
+    private let pipeline = Mutex<JobPipeline?>(nil)
+
+    /// A host for `configuration`, loaded from `configPath` (which reloads read again).
+    public init(configPath: String, configuration: Configuration, drain: Bool = false, trustingFiles: Bool = false, logger: Logger) {
+        self.configPath = configPath
+        self.initial = configuration
+        self.drain = drain
+        self.trustingFiles = trustingFiles
+        self.logger = logger
+        executor = ReloadingExecutor { [reloads, logger] in
+            logger.error("the fork server died; starting a new generation")
+            reloads.ring()
+        }
+    }
+
+    /// Asks for a reload, as SIGHUP and file changes do; it happens after a short quiet period.
+    public func reload() {
+        reloads.ring()
+    }
+
+    /// The number of the generation serving now (1 at start, one more per reload); 0 before start.
+    public var generation: Int { executor.generation?.number ?? 0 }
+
+    /// The topics the current generation serves.
+    public var servedTopics: [String] { executor.generation?.configuration.topics.map(\.name) ?? [] }
+
+    /// Why the last reload was refused, until one succeeds (also shown by `jobqueue status`).
+    public var note: String? { pipeline.withLock { $0?.note } }
+
+    public func run() async throws {
+        let store = try await initial.store.open(logger: logger)
+        let first: Generation
+        do {
+            // A plugin still loading at a graceful shutdown (its `jq_init` hangs) is given up.
+            let number = generations.add(1, ordering: .relaxed).newValue
+            first = try await cancelWhenGracefulShutdown { [initial, logger] in
+                try await Generation.start(number: number, configuration: initial, logger: logger)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        _ = executor.install(first)
+        let worker = JobPipeline(store: store, executor: executor, settings: initial.consumerSettings(drain: drain), logger: logger)
+        pipeline.withLock { $0 = worker }
+        logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)")
+
+        let watcher = FileWatcher { [reloads] _ in reloads.ring() }
+        watcher?.watch(initial.watchedFiles)
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.reloadLoop(worker: worker, watcher: watcher) }
+                group.addTask { await self.reloadOnSIGHUP() }
+                await worker.run()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            worker.shutdown()
+        }
+        watcher?.stop()
+        await executor.generation?.retire()
+        await store.close()
+        if let failure = worker.failure { throw HostFailure(underlying: failure) }
+    }
+
+    private func reloadOnSIGHUP() async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            reloads.ring()
+        }
+    }
+
+    /// Waits for change signals; after a short quiet period (installers write in steps), reloads.
+    private func reloadLoop(worker: JobPipeline, watcher: FileWatcher?) async {
+        while !Task.isCancelled {
+            await reloads.wait(upTo: .seconds(3600))
+            guard !Task.isCancelled else { return }
+            try? await Task.sleep(for: .milliseconds(50))
+            guard !Task.isCancelled, !worker.isStopping else { return }
+            await reload(worker: worker, watcher: watcher)
+        }
+    }
+
+    private func reload(worker: JobPipeline, watcher: FileWatcher?) async {
+        guard let previous = executor.generation else { return }
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(path: configPath)
+        } catch {
+            return refuse("\(error)", worker: worker)
+        }
+        if let problem = configuration.hostProblem(trustingFiles: trustingFiles) {
+            return refuse(problem, worker: worker)
+        }
+        if configuration.store != previous.configuration.store || configuration.consumer != previous.configuration.consumer {
+            logger.warning("store: and consumer: changes take effect at the next restart")
+        }
+        let number = generations.add(1, ordering: .relaxed).newValue
+        let next: Generation
+        do {
+            next = try await Generation.start(number: number, configuration: configuration, logger: logger)
+        } catch {
+            return refuse("\(error)", worker: worker)
+        }
+        let old = executor.install(next)
+        watcher?.watch(configuration.watchedFiles)
+        worker.setNote(nil)
+        worker.wake()
+        logger.info("reloaded: generation \(number) serves \(configuration.topics.map(\.name).joined(separator: ", "))")
+        await old?.retire()
+    }
+
+    private func refuse(_ reason: String, worker: JobPipeline) {
+        logger.error("reload refused; the previous plugins keep serving: \(reason)")
+        worker.setNote("reload refused: \(reason)")
+    }
+}
