@@ -58,6 +58,8 @@ public final class HostService: Service, Sendable {
     public var note: String? { pipeline.withLock { $0?.note } }
 
     public func run() async throws {
+        // Trapped first: until then, SIGHUP's default action would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let store = try await initial.store.open(logger: logger)
         let first: Generation
         do {
@@ -80,7 +82,9 @@ public final class HostService: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.reloadLoop(worker: worker, watcher: watcher) }
-                group.addTask { await self.reloadOnSIGHUP() }
+                group.addTask {
+                    for await _ in hangups { self.reload() }
+                }
                 await worker.run()
                 group.cancelAll()
             }
@@ -91,12 +95,6 @@ public final class HostService: Service, Sendable {
         await executor.generation?.retire()
         await store.close()
         if let failure = worker.failure { throw HostFailure(underlying: failure) }
-    }
-
-    private func reloadOnSIGHUP() async {
-        for await _ in await UnixSignalsSequence(trapping: .sighup) {
-            reloads.ring()
-        }
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.

@@ -50,19 +50,87 @@ struct CLI {
         return (process, out, err)
     }
 
-    @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil) throws -> Result {
-        try run(arguments, stdin: stdin)
+    /// Runs `jobqueue ARGS` to completion.
+    /// Starts `jobqueue ARGS` in the test's folder with its standard error going to `errorLog`
+    /// (a file a test can read while the process runs).
+    func start(_ arguments: [String], errorLog: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: errorLog)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    func run(_ arguments: String..., stdin: String? = nil) async throws -> Result {
+        try await run(arguments, stdin: stdin)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
         let (process, out, err) = try start(arguments, stdin: stdin)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        async let stdout = out.readAll()
+        async let stderr = err.readAll()
+        let status = await process.exited()
+        return Result(status: status, stdout: await stdout, stderr: await stderr)
+    }
+
+    /// Waits until `host` (a started `jobqueue run`) has published its host record: its plugins
+    /// are loaded, its signals trapped and its pipeline running. False if that takes over 20 s.
+    func waitUntilServing(_ host: Process) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && host.isRunning {
+            let status = try await run("status", "--json").stdout
+            if let json = try? JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any],
+               let hosts = json["hosts"] as? [[String: Any]],
+               hosts.contains(where: { ($0["pid"] as? Int).map(Int32.init) == host.processIdentifier }) {
+                return true
+            }
+            await pause(10_000)
+        }
+        return false
     }
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
+}
+
+// The CLI tests wait for processes a lot. The suite runs in parallel on a cooperative pool of one
+// thread per core, so no test may block one of its threads: blocking waits run on Dispatch's
+// global queue instead, and pauses are `Task.sleep`s.
+
+/// Runs blocking `work` on a thread of its own, outside Swift concurrency's cooperative pool
+/// (Dispatch's global queues would not do: on Linux the pool is made of their threads).
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
+}
+
+/// Sleeps without holding a thread.
+func pause(_ microseconds: UInt32) async {
+    try? await Task.sleep(for: .microseconds(Int(microseconds)))
+}
+
+extension Process {
+    /// Waits until the process has exited; returns its termination status.
+    @discardableResult
+    func exited() async -> Int32 {
+        await offThePool {
+            self.waitUntilExit()
+            return self.terminationStatus
+        }
+    }
+}
+
+extension Pipe {
+    /// Everything written to the pipe until its write end closes, as text.
+    func readAll() async -> String {
+        let handle = fileHandleForReading
+        return await offThePool { String(decoding: handle.readDataToEndOfFile(), as: UTF8.self) }
+    }
 }

@@ -15,30 +15,30 @@ import Testing
     static let badValues = ["", "bogus", "-99999999999999999999", "1e999"]
 
     /// `--name` of every option of `command` that takes a value, from its usage line.
-    static func valueOptions(_ cli: CLI, _ command: [String]) throws -> [String] {
+    static func valueOptions(_ cli: CLI, _ command: [String]) async throws -> [String] {
         let words = command.prefix { !$0.hasPrefix("-") && !["q", "t", "{}"].contains($0) }
-        let help = try cli.run(Array(words) + ["--help"]).stdout
+        let help = try await cli.run(Array(words) + ["--help"]).stdout
         let usage = try #require(help.split(separator: "\n").first { $0.hasPrefix("USAGE:") })
         let pattern = /\[(--[a-z-]+) <[^>]+>\]/
         return usage.matches(of: pattern).map { String($0.output.1) }
     }
 
     @Test(arguments: commands)
-    func everyTypedOptionRefusesValuesOfTheWrongKind(command: [String]) throws {
+    func everyTypedOptionRefusesValuesOfTheWrongKind(command: [String]) async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.run("enqueue", "existing", "job", "{}")
-        let before = try cli.run("status", "--json").stdout
-        let options = try Self.valueOptions(cli, command)
+        try await cli.run("enqueue", "existing", "job", "{}")
+        let before = try await cli.run("status", "--json").stdout
+        let options = try await Self.valueOptions(cli, command)
         #expect(options.contains("--config"), "usage line not understood: \(options)")
         for option in options where !Self.freeText.contains(option) {
             for value in Self.badValues {
-                let result = try cli.run(command + ["\(option)=\(value)"])
+                let result = try await cli.run(command + ["\(option)=\(value)"])
                 #expect(result.status != 0, "\(command) \(option)=\(value) was accepted")
                 #expect(result.stderr.hasPrefix("Error: "), "\(command) \(option)=\(value): \(result.stderr)")
                 #expect(result.stdout.isEmpty, "\(command) \(option)=\(value) printed \(result.stdout)")
             }
         }
-        #expect(try cli.run("status", "--json").stdout == before)
+        #expect(try await cli.run("status", "--json").stdout == before)
     }
 }

@@ -14,7 +14,7 @@ import Testing
         let runLog: String
     }
 
-    func setUp() throws -> Setup {
+    func setUp() async throws -> Setup {
         let cli = try CLI(config: "")
         let runLog = cli.folder + "/runs.log"
         try cli.write("config.yaml", HostTests.config(
@@ -22,7 +22,7 @@ import Testing
             consumer: "{ concurrency: \(Self.concurrency), batch_size: \(Self.batchSize), lease: 400ms, poll: 20ms, grace: 1s }")
             .replacingOccurrences(of: "defaults: {", with: "defaults: { max_retries: 50,"))
         try cli.write("jobs.jsonl", (0..<Self.jobs).map { #"{"queue": "q\#($0 % 5)", "topic": "chaos", "payload": 1}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
         return Setup(cli: cli, runLog: runLog)
     }
 
@@ -38,70 +38,70 @@ import Testing
     }
 
     /// Kills, in turn, the host, its fork server, or a batch child; then the host.
-    func killRound(_ round: Int, _ host: Process) {
-        usleep(UInt32.random(in: 100_000...350_000))
+    func killRound(_ round: Int, _ host: Process) async {
+        await pause(UInt32.random(in: 100_000...350_000))
         let forkServers = Self.children(of: host.processIdentifier)
         switch round % 3 {
         case 1: forkServers.forEach { kill($0, SIGKILL) }
         case 2: forkServers.flatMap(Self.children(of:)).prefix(1).forEach { kill($0, SIGKILL) }
         default: break
         }
-        if round % 3 != 0 { usleep(UInt32.random(in: 100_000...250_000)) }
+        if round % 3 != 0 { await pause(UInt32.random(in: 100_000...250_000)) }
         kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
+        await host.exited()
     }
 
     /// Checks that every job ran, none is left queued, leased or dead, and returns the duplicates.
-    func verify(_ setup: Setup) throws -> Int {
+    func verify(_ setup: Setup) async throws -> Int {
         let runs = try String(contentsOfFile: setup.runLog, encoding: .utf8).split(separator: "\n")
         let ids = Set(runs.compactMap { $0.split(separator: " ").first.flatMap { Int($0) } })
         #expect(ids == Set(1...Self.jobs), "missing \(Set(1...Self.jobs).subtracting(ids).count) jobs")
-        let status = try JSONSerialization.jsonObject(with: Data(try setup.cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+        let status = try await JSONSerialization.jsonObject(with: Data(try setup.cli.run("status", "--json").stdout.utf8)) as! [String: Any]
         #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
         return runs.count - ids.count
     }
 
-    @Test func killedHostsForkServersAndChildrenLoseNoJob() throws {
-        let setup = try setUp()
+    @Test func killedHostsForkServersAndChildrenLoseNoJob() async throws {
+        let setup = try await setUp()
         defer { setup.cli.cleanUp() }
         for round in 0..<Self.kills {
             let (host, _, _) = try setup.cli.start(["run"])
-            killRound(round, host)
+            await killRound(round, host)
         }
-        let drain = try setup.cli.run("run", "--drain")
+        let drain = try await setup.cli.run("run", "--drain")
         #expect(drain.status == 0, "\(drain.stderr)")
-        let duplicates = try verify(setup)
+        let duplicates = try await verify(setup)
         // A kill can repeat at most the jobs its host had leased: concurrency × batch size.
         #expect(duplicates <= Self.kills * Self.concurrency * Self.batchSize)
         print("chaos: \(Self.jobs) jobs, \(Self.kills) kills survived, 0 lost, \(duplicates) duplicate runs")
     }
 
-    @Test func aKilledForkServerIsReplacedAndTheHostCarriesOn() throws {
-        let setup = try setUp()
+    @Test func aKilledForkServerIsReplacedAndTheHostCarriesOn() async throws {
+        let setup = try await setUp()
         defer { setup.cli.cleanUp() }
         let (host, _, err) = try setup.cli.start(["run", "--drain"])
-        usleep(200_000)
+        await pause(200_000)
         Self.children(of: host.processIdentifier).forEach { kill($0, SIGKILL) }
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        let log = await err.readAll()
+        await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
         #expect(log.contains("the fork server died; starting a new generation"))
         #expect(log.contains("reloaded: generation 2"))
-        _ = try verify(setup)
+        _ = try await verify(setup)
     }
 
-    @Test func oneOfTwoHostsSharingAStoreIsKilledRepeatedly() throws {
-        let setup = try setUp()
+    @Test func oneOfTwoHostsSharingAStoreIsKilledRepeatedly() async throws {
+        let setup = try await setUp()
         defer { setup.cli.cleanUp() }
         let (steady, _, steadyErr) = try setup.cli.start(["run", "--drain"])
         for round in 0..<Self.kills where steady.isRunning {
             let (victim, _, _) = try setup.cli.start(["run"])
-            killRound(round, victim)
+            await killRound(round, victim)
         }
-        let log = String(decoding: steadyErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        steady.waitUntilExit()
+        let log = await steadyErr.readAll()
+        await steady.exited()
         #expect(steady.terminationStatus == 0, "\(log)")
-        let duplicates = try verify(setup)
+        let duplicates = try await verify(setup)
         #expect(duplicates <= Self.kills * Self.concurrency * Self.batchSize)
         print("chaos, two hosts: \(Self.jobs) jobs, 0 lost, \(duplicates) duplicate runs")
     }

@@ -16,15 +16,15 @@ import Testing
 
     static let fragments = ["\"", "{", "}", "[", "]", ":", ",", "\\u0000", "\\ud800", "1e999", "-0", "\u{0}", "\u{FF}", "null", "\"at\": \"x\"", "é"]
 
-    @Test func mutatedInputNeverCrashesTheCLI() throws {
+    @Test func mutatedInputNeverCrashesTheCLI() async throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
         var random = Generator(state: 0x5EED)
         let inputs = Self.regressions.map { Array($0.utf8) } + (0..<Self.iterations).map { _ in Self.mutate(Array(Self.seed.utf8), &random) }
         for bytes in inputs {
             try Data(bytes).write(to: URL(fileURLWithPath: cli.folder + "/jobs.jsonl"))
-            let asFile = try cli.run("enqueue", "--file", "jobs.jsonl")
-            let asPayload = try cli.run("enqueue", "q", "t", String(decoding: bytes, as: UTF8.self))
+            let asFile = try await cli.run("enqueue", "--file", "jobs.jsonl")
+            let asPayload = try await cli.run("enqueue", "q", "t", String(decoding: bytes, as: UTF8.self))
             for result in [asFile, asPayload] {
                 #expect([0, 1, 64].contains(result.status), "status \(result.status) for \(String(decoding: bytes, as: UTF8.self).debugDescription): \(result.stderr)")
                 if result.status != 0 {

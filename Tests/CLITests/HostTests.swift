@@ -28,15 +28,15 @@ import Testing
         return text
     }
 
-    func statusJSON(_ cli: CLI) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+    func statusJSON(_ cli: CLI) async throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
     }
 
-    func totals(_ cli: CLI) throws -> [String: Int] {
-        try statusJSON(cli)["totals"] as! [String: Int]
+    func totals(_ cli: CLI) async throws -> [String: Int] {
+        try await statusJSON(cli)["totals"] as! [String: Int]
     }
 
-    @Test func drainRunsEveryOutcomeThroughPluginsAndRoutesByTopic() throws {
+    @Test func drainRunsEveryOutcomeThroughPluginsAndRoutesByTopic() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let cli = try CLI(config: Self.config([
@@ -51,11 +51,11 @@ import Testing
             {"queue": "a", "topic": "fault", "payload": "segv", "max_retries": 0}
             {"queue": "b", "topic": "count", "payload": "one two three"}
             """)
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
-        let run = try cli.run("run", "--drain")
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 3])
-        let dead = try cli.run("dead", "list", "--json").stdout
+        await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 3])
+        let dead = try await cli.run("dead", "list", "--json").stdout
         #expect(dead.contains("broken"))
         #expect(dead.contains("hopeless"))
         #expect(dead.contains("crashed: SIGSEGV"))
@@ -63,7 +63,7 @@ import Testing
         #expect(written == ["5.txt"])
     }
 
-    @Test func aHostKilledMidBatchLosesNoJob() throws {
+    @Test func aHostKilledMidBatchLosesNoJob() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let cli = try CLI(config: Self.config(
@@ -72,36 +72,36 @@ import Testing
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
         let count = 300
         try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 3)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
 
         for _ in 0..<3 {
             let (host, _, _) = try cli.start(["run"])
-            usleep(UInt32.random(in: 150_000...400_000))
+            await pause(UInt32.random(in: 150_000...400_000))
             kill(host.processIdentifier, SIGKILL)
-            host.waitUntilExit()
+            await host.exited()
         }
-        let run = try cli.run("run", "--drain")
+        let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+        await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
         let written = Set(try FileManager.default.contentsOfDirectory(atPath: reports))
         #expect(written == Set((1...count).map { "\($0).txt" }))
     }
 
-    @Test func twoHostsShareOneStoreFile() throws {
+    @Test func twoHostsShareOneStoreFile() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let cli = try CLI(config: Self.config([("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]))
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
         let count = 400
         try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 7)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
         let hosts = try (0..<2).map { _ in try cli.start(["run", "--drain"]) }
         for (host, _, err) in hosts {
-            let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            host.waitUntilExit()
+            let log = await err.readAll()
+            await host.exited()
             #expect(host.terminationStatus == 0, "\(log)")
         }
-        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+        await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: reports)).count == count)
     }
 
@@ -111,8 +111,8 @@ import Testing
         let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")])
             .replacingOccurrences(of: "defaults: {", with: "defaults: { priority: 7, max_retries: 9,"))
         defer { cli.cleanUp() }
-        #expect(try cli.run("enqueue", "q", "fault", #""followup-plain:q:elsewhere""#).status == 0)
-        let run = try cli.run("run", "--drain")
+        #expect(try await cli.run("enqueue", "q", "fault", #""followup-plain:q:elsewhere""#).status == 0)
+        let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")
         let store = try SQLiteJobStore(.init(path: cli.folder + "/queue.db"))
         let followUps = try await store.lease(queue: QueueKey(queueID: "q", topic: "elsewhere"), limit: 10, duration: .seconds(1), owner: "test", now: .now)
@@ -121,32 +121,36 @@ import Testing
         await store.close()
     }
 
-    @Test func sighupForcesAReload() throws {
+    @Test func sighupForcesAReload() async throws {
         let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")]))
         defer { cli.cleanUp() }
-        let (host, _, err) = try cli.start(["run"])
-        usleep(300_000)
+        let logFile = cli.folder + "/host.log"
+        let host = try cli.start(["run"], errorLog: logFile)
+        #expect(try await cli.waitUntilServing(host))
         kill(host.processIdentifier, SIGHUP)
-        usleep(300_000)
+        var log = ""
+        for _ in 0..<2000 where !log.contains("reloaded: generation 2 serves fault") {
+            await pause(10_000)
+            log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        }
         kill(host.processIdentifier, SIGTERM)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        await host.exited()
         #expect(log.contains("reloaded: generation 2 serves fault"), "\(log)")
         #expect(host.terminationStatus == 0)
     }
 
-    @Test func sigtermStopsGracefullyAndReleasesWhatDidNotRun() throws {
+    @Test func sigtermStopsGracefullyAndReleasesWhatDidNotRun() async throws {
         let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")], consumer: "{ concurrency: 1, batch_size: 20, grace: 5s }"))
         defer { cli.cleanUp() }
         try cli.write("jobs.jsonl", (0..<20).map { _ in #"{"queue": "q", "topic": "fault", "payload": "sleep:50"}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
         let (host, _, err) = try cli.start(["run"])
-        usleep(300_000)
+        #expect(try await cli.waitUntilServing(host))
         kill(host.processIdentifier, SIGTERM)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        let log = await err.readAll()
+        await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
-        let totals = try totals(cli)
+        let totals = try await totals(cli)
         #expect(totals["running"] == 0)
         #expect(totals["dead"] == 0)
         // The batch in flight finished within the grace period; what had not started is ready
@@ -156,7 +160,7 @@ import Testing
         #expect(!log.contains("error"), "\(log)")
     }
 
-    @Test func hotReloadSwapsAPluginUnderLoadWithoutFailingAJob() throws {
+    @Test func hotReloadSwapsAPluginUnderLoadWithoutFailingAJob() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         let cli = try CLI(config: "")
@@ -165,10 +169,10 @@ import Testing
         try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: installed)
         try cli.write("config.yaml", Self.config([("work", installed, "config: { report_dir: \(reports) }")]))
         try cli.write("jobs.jsonl", (0..<200).map { _ in #"{"queue": "q", "topic": "work", "payload": "sleep:5"}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
 
         let (host, _, err) = try cli.start(["run", "--drain"])
-        usleep(300_000)
+        #expect(try await cli.waitUntilServing(host))
         // Install version 2 as installers do: write a new file, rename it over the old path.
         let staged = cli.folder + "/.libwork.so.new"
         try FileManager.default.copyItem(atPath: Self.plugin("WordCountWorker"), toPath: staged)
@@ -177,37 +181,37 @@ import Testing
         var firstReport: Date?
         while firstReport == nil && Date().timeIntervalSince(swapped) < 10 {
             if !(try FileManager.default.contentsOfDirectory(atPath: reports)).isEmpty { firstReport = Date() }
-            usleep(5_000)
+            await pause(5_000)
         }
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        let log = await err.readAll()
+        await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
         let latency = firstReport.map { $0.timeIntervalSince(swapped) }
         print("hot reload: first job on the new plugin \(latency.map { String(format: "%.0f ms", $0 * 1000) } ?? "never") after the rename")
         #expect(latency != nil)
         #expect(log.contains("reloaded: generation 2"))
         // No job was dropped or failed.
-        #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+        await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
     }
 
-    @Test func aConfigChangeAddsATopicAndABadPluginKeepsTheOldGeneration() throws {
+    @Test func aConfigChangeAddsATopicAndABadPluginKeepsTheOldGeneration() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let installed = cli.folder + "/libwork.so"
         try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: installed)
         try cli.write("config.yaml", Self.config([("work", installed, "")]))
-        #expect(try cli.run("enqueue", "q", "later", "\"ok\"").status == 0)
+        #expect(try await cli.run("enqueue", "q", "later", "\"ok\"").status == 0)
         let (host, _, err) = try cli.start(["run"])
         defer { kill(host.processIdentifier, SIGKILL) }
-        usleep(300_000)
-        #expect(try statusJSON(cli)["unserved_topics"] as? [String] == ["later"])
+        #expect(try await cli.waitUntilServing(host))
+        await #expect(try statusJSON(cli)["unserved_topics"] as? [String] == ["later"])
 
         // Add a topic: its waiting job runs.
         try cli.write("config.yaml", Self.config([("work", installed, ""), ("later", Self.plugin("FaultWorker"), "")]))
         var served = false
         for _ in 0..<200 where !served {
-            usleep(10_000)
-            served = try totals(cli)["ready"] == 0
+            await pause(10_000)
+            served = try await totals(cli)["ready"] == 0
         }
         #expect(served)
 
@@ -217,23 +221,23 @@ import Testing
         #expect(rename(staged, installed) == 0)
         var note: String?
         for _ in 0..<200 where note == nil {
-            usleep(10_000)
-            note = ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+            await pause(10_000)
+            note = await ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
         }
         #expect(note?.contains("reload refused") == true)
-        #expect(try cli.run("enqueue", "q", "work", "\"ok\"").status == 0)
+        #expect(try await cli.run("enqueue", "q", "work", "\"ok\"").status == 0)
         var done = false
         for _ in 0..<200 where !done {
-            usleep(10_000)
-            done = try totals(cli)["ready"] == 0
+            await pause(10_000)
+            done = try await totals(cli)["ready"] == 0
         }
         #expect(done)
         kill(host.processIdentifier, SIGTERM)
-        host.waitUntilExit()
+        await host.exited()
         _ = err
     }
 
-    @Test func checkReportsEachPluginsProblem() throws {
+    @Test func checkReportsEachPluginsProblem() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         try cli.write("notelf.so", "text")
@@ -245,7 +249,7 @@ import Testing
             ("badabi", Self.plugin("BadAbiWorker"), ""),
             ("initfail", Self.plugin("InitFailWorker"), ""),
         ]))
-        let result = try cli.run("check")
+        let result = try await cli.run("check")
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("ok    good") }.count == 1)
@@ -256,7 +260,7 @@ import Testing
 }
 
 @Suite struct FileTrustTests {
-    @Test func pluginsAndConfigsOthersCouldChangeAreRefused() throws {
+    @Test func pluginsAndConfigsOthersCouldChangeAreRefused() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let shared = cli.folder + "/shared"
@@ -265,39 +269,39 @@ import Testing
         try FileManager.default.copyItem(atPath: HostTests.plugin("FaultWorker"), toPath: shared + "/libwork.so")
         try cli.write("config.yaml", HostTests.config([("work", shared + "/libwork.so", "")]))
 
-        let refused = try cli.run("check")
+        let refused = try await cli.run("check")
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("FAIL  work: \(shared)/libwork.so: refusing \(shared), writable by group or others"), "\(refused.stdout)")
-        #expect(try cli.run("run", "--drain").stderr.contains("writable by group or others"))
-        #expect(try cli.run("check", "--allow-insecure-files").status == 0)
+        #expect(try await cli.run("run", "--drain").stderr.contains("writable by group or others"))
+        #expect(try await cli.run("check", "--allow-insecure-files").status == 0)
 
         chmod(shared, 0o755)
-        #expect(try cli.run("check").status == 0)
+        #expect(try await cli.run("check").status == 0)
         chmod(cli.folder + "/config.yaml", 0o666)
-        #expect(try cli.run("check").stderr.contains("config.yaml, writable by group or others"))
+        #expect(try await cli.run("check").stderr.contains("config.yaml, writable by group or others"))
     }
 }
 
 @Suite struct ChildUserTests {
-    @Test func anUnknownChildUserIsAClearError() throws {
+    @Test func anUnknownChildUserIsAClearError() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         try cli.write("config.yaml", HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]) + "children: { user: no-such-user-here }\n")
-        let result = try cli.run("run", "--drain")
+        let result = try await cli.run("run", "--drain")
         #expect(result.status == 1)
         #expect(result.stderr.contains("children.user: no such user 'no-such-user-here'"), "\(result.stderr)")
     }
 
     @Test(.enabled(if: geteuid() == 0, "dropping privileges needs root"))
-    func aHostRunningAsRootRunsPluginsAsTheChildUser() throws {
+    func aHostRunningAsRootRunsPluginsAsTheChildUser() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         chmod(reports, 0o777)
         let cli = try CLI(config: "")
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
         try cli.write("config.yaml", HostTests.config([("count", HostTests.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]) + "children: { user: nobody }\n")
-        #expect(try cli.run("enqueue", "q", "count", "\"hello\"").status == 0)
-        let run = try cli.run("run", "--drain")
+        #expect(try await cli.run("enqueue", "q", "count", "\"hello\"").status == 0)
+        let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")
         let owner = try FileManager.default.attributesOfItem(atPath: reports + "/1.txt")[.ownerAccountName] as? String
         #expect(owner == "nobody")

@@ -22,8 +22,8 @@ import Testing
 
     static let hangs = #"config: { "init_hang": true }"#
 
-    func statusJSON(_ cli: CLI) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+    func statusJSON(_ cli: CLI) async throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
     }
 
     /// Processes that have `path` mapped (loaded).
@@ -36,39 +36,39 @@ import Testing
     }
 
     /// Waits until no process maps `path`; true if none does within a few seconds.
-    static func nobodyMaps(_ path: String) -> Bool {
+    static func nobodyMaps(_ path: String) async -> Bool {
         for _ in 0..<300 {
             if processesMapping(path).isEmpty { return true }
-            usleep(10_000)
+            await pause(10_000)
         }
         return false
     }
 
-    @Test func checkRefusesAPluginWhoseInitHangs() throws {
+    @Test func checkRefusesAPluginWhoseInitHangs() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let hang = try Self.hangingPlugin(in: cli)
         try cli.write("config.yaml", Self.config([("fault", HostTests.plugin("FaultWorker"), ""), ("hang", hang, Self.hangs)], initTimeout: "300ms"))
-        let result = try cli.run("check")
+        let result = try await cli.run("check")
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL  hang: jq_init did not return within 300ms (children.init_timeout)"), "\(result.stdout)")
         #expect(result.stdout.contains("ok    fault: "), "\(result.stdout)")
-        #expect(Self.nobodyMaps(hang))
+        #expect(await Self.nobodyMaps(hang))
     }
 
-    @Test func runRefusesToStartWithAPluginWhoseInitHangs() throws {
+    @Test func runRefusesToStartWithAPluginWhoseInitHangs() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let hang = try Self.hangingPlugin(in: cli)
         try cli.write("config.yaml", Self.config([("hang", hang, Self.hangs)], initTimeout: "300ms"))
-        let result = try cli.run("run")
+        let result = try await cli.run("run")
         #expect(result.status == 1)
         let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
         #expect(lastLine.contains("hang: jq_init did not return within 300ms"), "\(result.stderr)")
-        #expect(Self.nobodyMaps(hang))
+        #expect(await Self.nobodyMaps(hang))
     }
 
-    @Test func aForkServerStuckInInitDiesWithItsKilledHost() throws {
+    @Test func aForkServerStuckInInitDiesWithItsKilledHost() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let hang = try Self.hangingPlugin(in: cli)
@@ -76,16 +76,16 @@ import Testing
         let (host, _, _) = try cli.start(["run"])
         var loading = false
         for _ in 0..<300 where !loading {
-            usleep(10_000)
+            await pause(10_000)
             loading = !Self.processesMapping(hang).isEmpty
         }
         #expect(loading, "the fork server never loaded the plugin")
         kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
-        #expect(Self.nobodyMaps(hang), "a fork server outlived its SIGKILLed host")
+        await host.exited()
+        #expect(await Self.nobodyMaps(hang), "a fork server outlived its SIGKILLed host")
     }
 
-    @Test func aHungReloadIsRefusedAndDoesNotBlockTheNextOneOrTheShutdown() throws {
+    @Test func aHungReloadIsRefusedAndDoesNotBlockTheNextOneOrTheShutdown() async throws {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let hang = try Self.hangingPlugin(in: cli)
@@ -93,24 +93,24 @@ import Testing
         try cli.write("config.yaml", Self.config([("fault", fault, "")], initTimeout: "300ms"))
         let (host, _, err) = try cli.start(["run"])
         defer { kill(host.processIdentifier, SIGKILL) }
-        usleep(300_000)
+        #expect(try await cli.waitUntilServing(host))
 
         // A reload whose new plugin hangs: refused after the deadline; the old generation serves.
         try cli.write("config.yaml", Self.config([("fault", fault, ""), ("hang", hang, Self.hangs)], initTimeout: "300ms"))
         var note: String?
         for _ in 0..<300 where note == nil {
-            usleep(10_000)
-            note = ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+            await pause(10_000)
+            note = await ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
         }
         #expect(note?.contains("jq_init did not return within 300ms") == true, "\(note ?? "no note")")
-        #expect(Self.nobodyMaps(hang))
+        #expect(await Self.nobodyMaps(hang))
 
         // The next reload goes through.
         try cli.write("config.yaml", Self.config([("fault", fault, ""), ("more", HostTests.plugin("NoopWorker"), "")], initTimeout: "300ms"))
         var served = false
         for _ in 0..<300 where !served {
-            usleep(10_000)
-            let topics = (try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["topics"] as? [String]
+            await pause(10_000)
+            let topics = await (try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["topics"] as? [String]
             served = topics == ["fault", "more"]
         }
         #expect(served)
@@ -119,16 +119,16 @@ import Testing
         try cli.write("config.yaml", Self.config([("fault", fault, ""), ("hang", hang, Self.hangs)], initTimeout: "1h"))
         var loading = false
         for _ in 0..<300 where !loading {
-            usleep(10_000)
+            await pause(10_000)
             loading = !Self.processesMapping(hang).isEmpty
         }
         #expect(loading)
         let stopAsked = Date()
         kill(host.processIdentifier, SIGTERM)
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        let log = await err.readAll()
+        await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
         #expect(Date().timeIntervalSince(stopAsked) < 30, "shutdown waited for the hung reload")
-        #expect(Self.nobodyMaps(hang))
+        #expect(await Self.nobodyMaps(hang))
     }
 }

@@ -16,14 +16,14 @@ import Testing
         for round in 0..<24 {
             let (process, out, _) = try cli.start(["enqueue", "--file", "jobs.jsonl"])
             if round % 3 != 2 {
-                usleep(UInt32.random(in: 0...40_000))
+                await pause(UInt32.random(in: 0...40_000))
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     killed += 1
                 }
             }
-            let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let printed = await out.readAll()
+            await process.exited()
             acknowledged.formUnion(printed.split(separator: "\n").compactMap { Int64($0) })
         }
 

@@ -29,9 +29,9 @@ struct MultiHostPostgresTests {
     }
 
     /// Enqueues jobs whose payload is how long each runs, in milliseconds, over 20 queues.
-    func enqueue(_ count: Int, milliseconds: Int) throws {
+    func enqueue(_ count: Int, milliseconds: Int) async throws {
         try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 20)", "topic": "chaos", "payload": \#(milliseconds)}"# }.joined(separator: "\n"))
-        let enqueued = try cli.run("enqueue", "--file", "jobs.jsonl")
+        let enqueued = try await cli.run("enqueue", "--file", "jobs.jsonl")
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
     }
 
@@ -60,8 +60,8 @@ struct MultiHostPostgresTests {
         return runs
     }
 
-    func expectDrained() throws {
-        let status = try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+    func expectDrained() async throws {
+        let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
         #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
     }
 
@@ -69,34 +69,34 @@ struct MultiHostPostgresTests {
         (try? String(contentsOfFile: cli.folder + "/host\(number).log", encoding: .utf8)) ?? ""
     }
 
-    @Test func threeHostsRunEveryJobOnceAndRecoverAKilledHostsJobs() throws {
+    @Test func threeHostsRunEveryJobOnceAndRecoverAKilledHostsJobs() async throws {
         defer { cli.cleanUp() }
         // Healthy hosts, leases far longer than any run: a job run twice would mean two live leases.
         try writeConfig(lease: "10s")
         let half = Self.jobs / 2
-        try enqueue(half, milliseconds: 0)
+        try await enqueue(half, milliseconds: 0)
         let healthy = try (1...Self.hosts).map(startHost)
         for (index, host) in healthy.enumerated() {
-            host.waitUntilExit()
+            await host.exited()
             #expect(host.terminationStatus == 0, "\(hostLog(index + 1))")
         }
         let first = try runs()
         #expect(Set(first.keys) == Set(1...half), "missing \(Set(1...half).subtracting(first.keys).count) jobs")
         #expect(first.values.allSatisfy { $0 == [1] }, "jobs run more than once: \(first.filter { $0.value != [1] }.prefix(5))")
-        try expectDrained()
+        try await expectDrained()
 
         // One host SIGKILLed mid-run: the others take over its jobs once their leases expire.
         try writeConfig(lease: "1s")
-        try enqueue(Self.jobs - half, milliseconds: 1)
+        try await enqueue(Self.jobs - half, milliseconds: 1)
         let hosts = try (1...Self.hosts).map(startHost)
         let victim = hosts[Self.hosts - 1]
         // Killed while it is running a batch (its fork server has a child), a third of the way in.
-        _ = try eventuallyTrue { try runs().count >= half + (Self.jobs - half) / 3 }
-        #expect(try eventuallyTrue { ChaosTests.children(of: victim.processIdentifier).contains { !ChaosTests.children(of: $0).isEmpty } })
+        _ = try await eventuallyTrue { try runs().count >= half + (Self.jobs - half) / 3 }
+        #expect(try await eventuallyTrue { ChaosTests.children(of: victim.processIdentifier).contains { !ChaosTests.children(of: $0).isEmpty } })
         kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
+        await victim.exited()
         for (index, host) in hosts.dropLast().enumerated() {
-            host.waitUntilExit()
+            await host.exited()
             #expect(host.terminationStatus == 0, "\(hostLog(index + 1))")
         }
         let all = try runs()
@@ -108,16 +108,16 @@ struct MultiHostPostgresTests {
         // Only runs the killed host had started but not settled can repeat: per consumer, the batch
         // running and the previous one, whose settlement overlaps it.
         #expect(duplicates <= 2 * Self.concurrency * Self.batchSize)
-        try expectDrained()
+        try await expectDrained()
         print("multi-host PostgreSQL: \(Self.jobs) jobs on \(Self.hosts) hosts, 0 lost, 0 run twice while leased; after the kill \(recovered) recovered by the others, \(duplicates) of them run twice")
     }
 
     /// Polls every 5 ms for up to a minute.
-    private func eventuallyTrue(_ condition: () throws -> Bool) throws -> Bool {
+    private func eventuallyTrue(_ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if try condition() { return true }
-            usleep(5_000)
+            if try await condition() { return true }
+            await pause(5_000)
         }
         return false
     }

@@ -30,7 +30,7 @@ struct PostgresRestartTests {
         return (try String(contentsOfFile: output, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func aHostCarriesOnAfterTheServerRestarts() throws {
+    @Test func aHostCarriesOnAfterTheServerRestarts() async throws {
         let serverFolder = "/tmp/jobqueue-restart-\(UUID().uuidString.prefix(8))"
         let url = try Self.server("start", serverFolder)
         defer { _ = try? Self.server("stop", serverFolder) }
@@ -44,20 +44,20 @@ struct PostgresRestartTests {
             .replacingOccurrences(of: "store: { path: queue.db, sync: normal }", with: "store: { url: \"\(url)\", timeout: 2s }"))
         let jobs = 1000
         try cli.write("jobs.jsonl", (0..<jobs).map { #"{"queue": "q\#($0 % 10)", "topic": "chaos", "payload": 3}"# }.joined(separator: "\n"))
-        #expect(try cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
 
         let (host, _, err) = try cli.start(["run", "--drain"])
         func ran() -> Int { ((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "").split(separator: "\n").count }
         let deadline = Date().addingTimeInterval(60)
-        while ran() < jobs / 4 && Date() < deadline { usleep(5_000) }
+        while ran() < jobs / 4 && Date() < deadline { await pause(5_000) }
         _ = try Self.server("restart", serverFolder)
 
-        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        host.waitUntilExit()
+        let log = await err.readAll()
+        await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
         let ids = Set(((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { $0.split(separator: " ").first.flatMap { Int($0) } })
         #expect(ids == Set(1...jobs), "missing \(Set(1...jobs).subtracting(ids).count) jobs")
-        let status = try JSONSerialization.jsonObject(with: Data(try cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+        let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
         #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
     }
 }

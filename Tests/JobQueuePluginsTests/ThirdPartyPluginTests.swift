@@ -38,8 +38,15 @@ struct ThirdPartyPluginTests {
         cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
         cc.arguments = ["-std=c99", "-Wall", "-Werror", "-shared", "-fPIC", "-I", Self.headerDirectory, "-o", folder + "/libX.so", folder + "/x.c"]
         try cc.run()
-        cc.waitUntilExit()
-        try #require(cc.terminationStatus == 0, "cc failed")
+        // Waited for on a thread of its own, not one of the cooperative pool's (other tests run
+        // beside this one on its few threads).
+        let status = await withCheckedContinuation { continuation in
+            Thread {
+                cc.waitUntilExit()
+                continuation.resume(returning: cc.terminationStatus)
+            }.start()
+        }
+        try #require(status == 0, "cc failed")
 
         let logs = LogCapture()
         let executor = try await PluginExecutor.start(
