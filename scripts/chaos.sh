@@ -33,4 +33,4 @@ if $postgres; then
     filter="ChaosTests|MultiHostPostgresTests"
 fi
 JOBQUEUE_CHAOS_JOBS=$jobs JOBQUEUE_CHAOS_KILLS=$kills JOBQUEUE_MULTIHOST_JOBS=$jobs \
-    swift test --skip-build --no-parallel --filter "$filter" 2>&1 | grep -E "^(chaos|multi-host)|✘|Test run with"
+    swift test --skip-build --filter "$filter" 2>&1 | grep -E "^(chaos|multi-host)|✘|Test run with"

@@ -18,4 +18,4 @@ if [[ -z ${JOBQUEUE_TEST_POSTGRES_URL:-} ]]; then
 fi
 
 swift build
-swift test --no-parallel "$@"
+swift test "$@"
