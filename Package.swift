@@ -134,8 +134,9 @@ let workerPlugins = [
 
 package.products += [
     // What a Swift plugin outside this package depends on.
-    .library(name: "JobQueueSDK", targets: ["JobQueueSDK"]),
-] + workerPlugins.map(\.0)
+    .library(name: "JobQueueSDK", targets: ["JobQueueSDK"])
+]
+package.products += workerPlugins.map(\.0)
 
 package.targets += [
     // jobqueue_plugin.h: the versioned C ABI between the host and worker plugins.
@@ -151,4 +152,5 @@ package.targets += [
     ),
     // Needs `swift build` first: it runs the plugins and the fork server built next to it.
     .testTarget(name: "JobQueuePluginsTests", dependencies: ["JobQueuePlugins"]),
-] + workerPlugins.map(\.1)
+]
+package.targets += workerPlugins.map(\.1)

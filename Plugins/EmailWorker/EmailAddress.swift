@@ -10,8 +10,8 @@ enum EmailAddress {
         guard !local.isEmpty, local.count <= 64, !domain.isEmpty else { return false }
         let forbidden: Set<UInt8> = Set("@ \"<>(),;:[]\\".utf8)
         guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
-              !local.contains(where: forbidden.contains),
-              !domain.contains(where: forbidden.contains)
+            !local.contains(where: forbidden.contains),
+            !domain.contains(where: forbidden.contains)
         else { return false }
         let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.first != UInt8(ascii: "-") }

@@ -7,7 +7,9 @@ extension PostgresJobStore {
     /// If the connection drops, it reconnects after `interval` (at least 100 ms) and yields once,
     /// since notifications may have been missed meanwhile.
     public func changes(checkingEvery interval: Duration) -> AsyncStream<Void> {
-        let settings = settings, channel = channel, logger = logger
+        let settings = settings
+        let channel = channel
+        let logger = logger
         let retryDelay = max(interval, .milliseconds(100))
         return localChanges.stream { continuation in
             var connected = false

@@ -4,11 +4,13 @@ import PostgresNIO
 extension PostgresJobStore {
     public func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter] {
         try await autocommit { [self] transaction in
-            try await transaction.rows("""
+            try await transaction.rows(
+                """
                 SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
                 FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector)
                 ORDER BY died_at, id LIMIT \(limit.map(Int64.init))
-                """).map { row in
+                """
+            ).map { row in
                 let (id, queueID, topic, payload, priority, maxRetries, attempts, kind, reason, createdAt, diedAt) =
                     try row.decode((Int64, String, String, ByteBuffer, Int, Int, Int, String, String, Int64, Int64).self)
                 return DeadLetter(
@@ -23,7 +25,8 @@ extension PostgresJobStore {
     /// enqueue order), and wakes the hosts.
     public func retryDeadLetters(matching selector: DeadLetterSelector, now: Timestamp) async throws -> Int {
         let moved = try await autocommit { [self] transaction in
-            try await transaction.first("""
+            try await transaction.first(
+                """
                 WITH moved AS (
                     DELETE FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector) RETURNING *
                 ), inserted AS (
@@ -47,7 +50,8 @@ extension PostgresJobStore {
 
     public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await autocommit { [self] transaction in
-            try await transaction.first("""
+            try await transaction.first(
+                """
                 WITH purged AS (DELETE FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector) RETURNING 1)
                 SELECT count(*) FROM purged
                 """, as: Int.self) ?? 0

@@ -5,11 +5,13 @@ extension PostgresJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
         return try await autocommit { [self] transaction in
-            try await transaction.rows("""
+            try await transaction.rows(
+                """
                 SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
                 WHERE topic = ANY(\(Array(topics))::text[]) AND vesting_at <= \(now.rawValue)
                 ORDER BY vesting_at LIMIT \(limit)
-                """).map { row in
+                """
+            ).map { row in
                 let (queueID, topic) = try row.decode((String, String).self)
                 return QueueKey(queueID: queueID, topic: topic)
             }
@@ -19,7 +21,8 @@ extension PostgresJobStore {
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
         return try await autocommit { [self] transaction in
-            try await transaction.first("""
+            try await transaction.first(
+                """
                 SELECT min(vesting_at) FROM \(unescaped: tables).queue_pointers WHERE topic = ANY(\(Array(topics))::text[])
                 """, as: Int64?.self)?.map(Timestamp.init(rawValue:))
         }
@@ -50,10 +53,11 @@ extension PostgresJobStore {
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
-                batches.append(try await BatchFill.batch(from: queues, limits: limits) { queue, room in
-                    served.insert(queue)
-                    return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
-                })
+                batches.append(
+                    try await BatchFill.batch(from: queues, limits: limits) { queue, room in
+                        served.insert(queue)
+                        return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
+                    })
             }
             try await refreshPointers(served, servedAt: now, now: now, in: transaction)
             return batches

@@ -43,35 +43,37 @@ extension PostgresJobStore {
 
     /// Applies one settlement if its lease is still held; returns the job's queue if it was.
     private func apply(_ settlement: Settlement, now: Timestamp, in transaction: PostgresTransaction) async throws -> QueueKey? {
-        let id = settlement.job.rawValue, lease = settlement.lease.rawValue
-        let query: PostgresQuery = switch settlement.action {
-        case .complete:
-            """
-            DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
-            """
-        case let .retry(at, error):
-            """
-            UPDATE \(unescaped: tables).jobs SET visible_at = \(at.rawValue), last_error = coalesce(\(error)::text, last_error),
-                lease_token = NULL, lease_expires_at = NULL
-            WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
-            """
-        case let .bury(kind, reason):
-            """
-            WITH gone AS (
-                DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING *
-            )
-            INSERT INTO \(unescaped: tables).dead_letters
-                (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
-            SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(kind.rawValue), \(reason), created_at, \(now.rawValue)
-            FROM gone RETURNING queue_id, topic
-            """
-        case .release:
-            """
-            UPDATE \(unescaped: tables).jobs SET attempt = greatest(attempt - 1, 0), visible_at = \(now.rawValue),
-                lease_token = NULL, lease_expires_at = NULL
-            WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
-            """
-        }
+        let id = settlement.job.rawValue
+        let lease = settlement.lease.rawValue
+        let query: PostgresQuery =
+            switch settlement.action {
+            case .complete:
+                """
+                DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+                """
+            case let .retry(at, error):
+                """
+                UPDATE \(unescaped: tables).jobs SET visible_at = \(at.rawValue), last_error = coalesce(\(error)::text, last_error),
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+                """
+            case let .bury(kind, reason):
+                """
+                WITH gone AS (
+                    DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING *
+                )
+                INSERT INTO \(unescaped: tables).dead_letters
+                    (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(kind.rawValue), \(reason), created_at, \(now.rawValue)
+                FROM gone RETURNING queue_id, topic
+                """
+            case .release:
+                """
+                UPDATE \(unescaped: tables).jobs SET attempt = greatest(attempt - 1, 0), visible_at = \(now.rawValue),
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
+                """
+            }
         return try await transaction.rows(query).first.map { row in
             let (queueID, topic) = try row.decode((String, String).self)
             return QueueKey(queueID: queueID, topic: topic)

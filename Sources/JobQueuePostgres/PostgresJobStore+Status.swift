@@ -6,25 +6,30 @@ extension PostgresJobStore {
         try await transaction { [self] transaction in
             var counts: [QueueKey: QueueCounts] = [:]
             let now = now.rawValue
-            for row in try await transaction.rows("""
+            for row in try await transaction.rows(
+                """
                 SELECT queue_id, topic,
                     count(*) FILTER (WHERE visible_at <= \(now)),
                     count(*) FILTER (WHERE visible_at > \(now) AND lease_token IS NULL),
                     count(*) FILTER (WHERE lease_token IS NOT NULL AND lease_expires_at > \(now))
                 FROM \(unescaped: tables).jobs GROUP BY queue_id, topic
-                """) {
+                """)
+            {
                 let (queueID, topic, ready, scheduled, running) = try row.decode((String, String, Int, Int, Int).self)
                 counts[QueueKey(queueID: queueID, topic: topic)] = QueueCounts(
                     queueID: queueID, topic: topic, ready: ready, scheduled: scheduled, running: running)
             }
-            for row in try await transaction.rows("SELECT queue_id, topic, count(*) FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic") {
+            for row in try await transaction.rows("SELECT queue_id, topic, count(*) FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic")
+            {
                 let (queueID, topic, dead) = try row.decode((String, String, Int).self)
                 counts[QueueKey(queueID: queueID, topic: topic), default: QueueCounts(queueID: queueID, topic: topic)].dead = dead
             }
-            let hosts = try await transaction.rows("""
+            let hosts = try await transaction.rows(
+                """
                 SELECT id, hostname, pid, topics, started_at, seen_at, note FROM \(unescaped: tables).hosts
                 WHERE expires_at > \(now) ORDER BY started_at
-                """).map { row in
+                """
+            ).map { row in
                 let (id, hostname, pid, topics, startedAt, seenAt, note) = try row.decode((String, String, Int32, String, Int64, Int64, String?).self)
                 return HostRecord(
                     id: id, hostname: hostname, pid: pid, topics: topics.split(separator: "\n").map(String.init),
@@ -37,7 +42,8 @@ extension PostgresJobStore {
     public func heartbeat(_ host: HostRecord, ttl: Duration) async throws {
         let expiry = host.seenAt + ttl
         try await transaction { [self] transaction in
-            try await transaction.run("""
+            try await transaction.run(
+                """
                 INSERT INTO \(unescaped: tables).hosts (id, hostname, pid, topics, started_at, seen_at, expires_at, note)
                 VALUES (\(host.id), \(host.hostname), \(host.pid), \(host.topics.joined(separator: "\n")),
                     \(host.startedAt.rawValue), \(host.seenAt.rawValue), \(expiry.rawValue), \(host.note))

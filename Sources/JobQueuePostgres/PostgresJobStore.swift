@@ -91,7 +91,8 @@ public final class PostgresJobStore: JobStore {
     private func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws -> Result {
-        let client = client, logger = logger
+        let client = client
+        let logger = logger
         do {
             return try await withDeadline(settings.operationTimeout) {
                 try await client.withConnection { connection in try await body(connection, logger) }

@@ -12,11 +12,12 @@ extension PostgresStoreSettings {
         if let socketFolder {
             configuration = .init(unixSocketPath: Self.socketPath(socketFolder, port), username: username, password: password, database: database)
         } else {
-            let tls: PostgresClient.Configuration.TLS = switch self.tls {
-            case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
-            case .require: .require(.makeClientConfiguration())
-            }
+            let tls: PostgresClient.Configuration.TLS =
+                switch self.tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
         configuration.options.maximumConnections = maxConnections
@@ -39,11 +40,12 @@ extension PostgresStoreSettings {
         if let socketFolder {
             return .init(unixSocketPath: Self.socketPath(socketFolder, port), username: username, password: password, database: database)
         }
-        let tls: PostgresConnection.Configuration.TLS = switch self.tls {
-        case .disable: .disable
-        case .prefer: .prefer(try .init(configuration: .makeClientConfiguration()))
-        case .require: .require(try .init(configuration: .makeClientConfiguration()))
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            switch self.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try .init(configuration: .makeClientConfiguration()))
+            case .require: .require(try .init(configuration: .makeClientConfiguration()))
+            }
         return .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
     }
 }

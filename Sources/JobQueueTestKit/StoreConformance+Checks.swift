@@ -18,7 +18,7 @@ extension StoreConformance {
         Check("deadLettersCanBeListedRetriedAndPurged", deadLettersCanBeListedRetriedAndPurged),
         Check("concurrentEnqueuesAreAllStored", concurrentEnqueuesAreAllStored),
         Check("concurrentTakesNeverLeaseAJobTwice", concurrentTakesNeverLeaseAJobTwice),
-        Check("takesFillBatchesOfOneTopicWithinItsLimit", takesFillBatchesOfOneTopicWithinItsLimit)
+        Check("takesFillBatchesOfOneTopicWithinItsLimit", takesFillBatchesOfOneTopicWithinItsLimit),
     ]
 
     static func leaseAll(
@@ -202,9 +202,10 @@ extension StoreConformance {
                 group.addTask {
                     var mine: [JobID] = []
                     while true {
-                        let batches = try await store.take(
-                            topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
-                            limits: BatchLimits(batchSize: 7), duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
+                        let batches =
+                            try await store.take(
+                                topics: ["t"], scan: 4, plan: { [Array($0.shuffled().prefix(2))] },
+                                limits: BatchLimits(batchSize: 7), duration: .seconds(30), owner: "taker\(taker)", now: .now) ?? []
                         let ready = try await store.readyQueues(topics: ["t"], now: .now, limit: 4)
                         if batches.isEmpty && ready.isEmpty { return mine }
                         mine += batches.joined().map(\.id)
@@ -231,10 +232,11 @@ extension StoreConformance {
         let slow = QueueKey(queueID: "slow-q", topic: "slow")
         let fast = QueueKey(queueID: "fast-q", topic: "fast")
         let fastToo = QueueKey(queueID: "fast-r", topic: "fast")
-        let batches = try #require(try await store.take(
-            topics: ["slow", "fast"], scan: 10,
-            plan: { _ in [[slow, fast, fastToo], [fast, slow, fastToo], [slow, fast]] },
-            limits: limits, duration: .seconds(30), owner: "test", now: .now))
+        let batches = try #require(
+            try await store.take(
+                topics: ["slow", "fast"], scan: 10,
+                plan: { _ in [[slow, fast, fastToo], [fast, slow, fastToo], [slow, fast]] },
+                limits: limits, duration: .seconds(30), owner: "test", now: .now))
         #expect(batches.map { $0.map(\.text) } == [["s0"], ["f0", "f1", "f2", "f3", "r0"], ["s1"]])
         // The queues skipped or left with jobs are still ready.
         let ready = try await store.readyQueues(topics: ["slow", "fast"], now: .now, limit: 10)

@@ -45,11 +45,13 @@ struct BenchmarkSmokeTests {
         }
         // The figures the targets are about are all there (their values are not judged here).
         let keys = Set(rows.compactMap { $0["key"] as? String })
-        for key in ["e2e.plugin.best", "e2e.plugin.b10.c4", "enqueue.batched.best.full", "enqueue.single.p1.full",
-                    "latency.producer.plugin.p50", "latency.producer.plugin.p99", "tenants.ratio.q100", "tenants.idlecost",
-                    "fairness.burst.p99", "memory.host.peak", "memory.forkserver.peak", "memory.store.bytesPerJob",
-                    "limits.fsync", "limits.raw.batched.full", "timed.ms200.utilisation", "timed.mix.utilisation",
-                    "timed.case.one", "timed.case.spread", "timed.case.both", "timed.busy.latency.p99"] {
+        for key in [
+            "e2e.plugin.best", "e2e.plugin.b10.c4", "enqueue.batched.best.full", "enqueue.single.p1.full",
+            "latency.producer.plugin.p50", "latency.producer.plugin.p99", "tenants.ratio.q100", "tenants.idlecost",
+            "fairness.burst.p99", "memory.host.peak", "memory.forkserver.peak", "memory.store.bytesPerJob",
+            "limits.fsync", "limits.raw.batched.full", "timed.ms200.utilisation", "timed.mix.utilisation",
+            "timed.case.one", "timed.case.spread", "timed.case.both", "timed.busy.latency.p99",
+        ] {
             #expect(keys.contains(key), "missing \(key)")
         }
     }

@@ -34,7 +34,8 @@ struct CLI {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         if let stdin {
@@ -87,8 +88,9 @@ struct CLI {
         while Date() < deadline && host.isRunning {
             let status = try await run("status", "--json").stdout
             if let json = try? JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any],
-               let hosts = json["hosts"] as? [[String: Any]],
-               hosts.contains(where: { ($0["pid"] as? Int).map(Int32.init) == host.processIdentifier }) {
+                let hosts = json["hosts"] as? [[String: Any]],
+                hosts.contains(where: { ($0["pid"] as? Int).map(Int32.init) == host.processIdentifier })
+            {
                 return true
             }
             await pause(10_000)

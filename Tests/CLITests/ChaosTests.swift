@@ -17,9 +17,12 @@ import Testing
     func setUp() async throws -> Setup {
         let cli = try CLI(config: "")
         let runLog = cli.folder + "/runs.log"
-        try cli.write("config.yaml", HostTests.config(
-            [("chaos", HostTests.plugin("ChaosWorker"), "config: { log_file: \(runLog) }")],
-            consumer: "{ concurrency: \(Self.concurrency), batch_size: \(Self.batchSize), lease: 400ms, poll: 20ms, grace: 1s }")
+        try cli.write(
+            "config.yaml",
+            HostTests.config(
+                [("chaos", HostTests.plugin("ChaosWorker"), "config: { log_file: \(runLog) }")],
+                consumer: "{ concurrency: \(Self.concurrency), batch_size: \(Self.batchSize), lease: 400ms, poll: 20ms, grace: 1s }"
+            )
             .replacingOccurrences(of: "defaults: {", with: "defaults: { max_retries: 50,"))
         try cli.write("jobs.jsonl", (0..<Self.jobs).map { #"{"queue": "q\#($0 % 5)", "topic": "chaos", "payload": 1}"# }.joined(separator: "\n"))
         #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
@@ -31,7 +34,8 @@ import Testing
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
             return fields.count > 1 && Int32(fields[1]) == parent
         }

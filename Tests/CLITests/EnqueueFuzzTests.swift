@@ -7,7 +7,8 @@ import Testing
 @Suite struct EnqueueFuzzTests {
     static let iterations = Int(ProcessInfo.processInfo.environment["JOBQUEUE_FUZZ_ITERATIONS"] ?? "").map { $0 / 50 } ?? 60
 
-    static let seed = #"{"queue": "tenant-1", "topic": "email:send", "payload": {"to": "a@b.c", "n": [1, 2.5, null, true]}, "priority": 5, "in": "5m", "max_retries": 2}"#
+    static let seed =
+        #"{"queue": "tenant-1", "topic": "email:send", "payload": {"to": "a@b.c", "n": [1, 2.5, null, true]}, "priority": 5, "in": "5m", "max_retries": 2}"#
     /// Inputs that once failed, kept forever.
     static let regressions = [
         "{\"queue\": \"tena\nt-1\", \"topic\":6\"email:se\"}",  // an echoed newline split the error
@@ -26,7 +27,9 @@ import Testing
             let asFile = try await cli.run("enqueue", "--file", "jobs.jsonl")
             let asPayload = try await cli.run("enqueue", "q", "t", String(decoding: bytes, as: UTF8.self))
             for result in [asFile, asPayload] {
-                #expect([0, 1, 64].contains(result.status), "status \(result.status) for \(String(decoding: bytes, as: UTF8.self).debugDescription): \(result.stderr)")
+                #expect(
+                    [0, 1, 64].contains(result.status),
+                    "status \(result.status) for \(String(decoding: bytes, as: UTF8.self).debugDescription): \(result.stderr)")
                 if result.status != 0 {
                     #expect(!result.stderr.isEmpty)
                     if result.status == 1 { #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)") }

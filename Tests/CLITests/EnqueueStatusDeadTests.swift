@@ -8,7 +8,9 @@ import Testing
         #expect(try await cli.run("enqueue", "tenant-1", "email:send", #"{"to":"a@example.com"}"#).stdout == "1\n")
         #expect(try await cli.run("enqueue", "tenant-1", "email:send", "--in", "5m").stdout == "2\n")
         #expect(try await cli.run("enqueue", "tenant-2", "report", "-", stdin: "[1,2,3]").stdout == "3\n")
-        try cli.write("jobs.jsonl", """
+        try cli.write(
+            "jobs.jsonl",
+            """
             {"queue": "t3", "topic": "report", "payload": {"n": 1}, "priority": 5}
             {"queue": "t3", "topic": "report", "at": "2030-01-01T00:00:00Z", "max_retries": 0}
 
@@ -27,24 +29,25 @@ import Testing
     }
 
     /// Each bad input: one line on stderr naming the problem, non-zero exit, store unchanged.
-    @Test(arguments: [
-        (["enqueue", "q", "t", "{not json"], "payload is not valid JSON"),
-        (["enqueue", "", "t"], "queue id is empty"),
-        (["enqueue", String(repeating: "x", count: 256), "t"], "queue id is 256 bytes, over the limit of 255"),
-        (["enqueue", "q", "t", "--in", "soon"], "--in must be a duration"),
-        (["enqueue", "q", "t", "--at", "tomorrow"], "--at must be an ISO-8601 time"),
-        (["enqueue", "q", "t", "--priority", "high"], "--priority"),
-        (["enqueue", "q", "t", "--max-retries=-1"], "--max-retries must be 0 or more"),
-        (["enqueue", "q", "t", "--frobnicate"], "--frobnicate"),
-        (["enqueue", "q", "t", "\"" + String(repeating: "x", count: 2000) + "\""], "over the limit of 1024 bytes"),
-        (["enqueue", "--file", "bad.jsonl"], "bad.jsonl:2: unknown field 'prio'"),
-        (["enqueue", "--file", "missing.jsonl"], "missing.jsonl: cannot read file"),
-        (["enqueue", "--file", "typed.jsonl"], "typed.jsonl:1: priority must be an integer"),
-        (["status", "--config", "broken.yaml"], "broken.yaml:2:3: unknown key 'concurency' in consumer (did you mean 'concurrency'?)"),
-        (["status", "--config", "nowhere.yaml"], "nowhere.yaml: no such file"),
-        (["dead", "retry"], "give job ids, or --all"),
-        (["dead", "purge", "abc"], "'abc' is not a job id"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            (["enqueue", "q", "t", "{not json"], "payload is not valid JSON"),
+            (["enqueue", "", "t"], "queue id is empty"),
+            (["enqueue", String(repeating: "x", count: 256), "t"], "queue id is 256 bytes, over the limit of 255"),
+            (["enqueue", "q", "t", "--in", "soon"], "--in must be a duration"),
+            (["enqueue", "q", "t", "--at", "tomorrow"], "--at must be an ISO-8601 time"),
+            (["enqueue", "q", "t", "--priority", "high"], "--priority"),
+            (["enqueue", "q", "t", "--max-retries=-1"], "--max-retries must be 0 or more"),
+            (["enqueue", "q", "t", "--frobnicate"], "--frobnicate"),
+            (["enqueue", "q", "t", "\"" + String(repeating: "x", count: 2000) + "\""], "over the limit of 1024 bytes"),
+            (["enqueue", "--file", "bad.jsonl"], "bad.jsonl:2: unknown field 'prio'"),
+            (["enqueue", "--file", "missing.jsonl"], "missing.jsonl: cannot read file"),
+            (["enqueue", "--file", "typed.jsonl"], "typed.jsonl:1: priority must be an integer"),
+            (["status", "--config", "broken.yaml"], "broken.yaml:2:3: unknown key 'concurency' in consumer (did you mean 'concurrency'?)"),
+            (["status", "--config", "nowhere.yaml"], "nowhere.yaml: no such file"),
+            (["dead", "retry"], "give job ids, or --all"),
+            (["dead", "purge", "abc"], "'abc' is not a job id"),
+        ] as [([String], String)])
     func badInputIsRefusedAndChangesNothing(arguments: [String], message: String) async throws {
         let cli = try CLI(config: "store: { path: queue.db, sync: normal, max_payload: 1KiB }\n")
         defer { cli.cleanUp() }

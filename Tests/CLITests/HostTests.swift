@@ -12,7 +12,9 @@ import Testing
     }
 
     /// A host config serving `topics` (name → plugin path and extra YAML lines).
-    static func config(_ topics: [(String, String, String)], consumer: String = "{ concurrency: 2, batch_size: 5, lease: 2s, poll: 50ms, grace: 2s }") -> String {
+    static func config(
+        _ topics: [(String, String, String)], consumer: String = "{ concurrency: 2, batch_size: 5, lease: 2s, poll: 50ms, grace: 2s }"
+    ) -> String {
         var text = """
             store: { path: queue.db, sync: normal }
             consumer: \(consumer)
@@ -39,12 +41,15 @@ import Testing
     @Test func drainRunsEveryOutcomeThroughPluginsAndRoutesByTopic() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-        let cli = try CLI(config: Self.config([
-            ("fault", Self.plugin("FaultWorker"), ""),
-            ("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }"),
-        ]))
+        let cli = try CLI(
+            config: Self.config([
+                ("fault", Self.plugin("FaultWorker"), ""),
+                ("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }"),
+            ]))
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
-        try cli.write("jobs.jsonl", """
+        try cli.write(
+            "jobs.jsonl",
+            """
             {"queue": "a", "topic": "fault", "payload": "ok"}
             {"queue": "a", "topic": "fault", "payload": "error:broken", "max_retries": 1}
             {"queue": "a", "topic": "fault", "payload": "discard:hopeless"}
@@ -66,12 +71,14 @@ import Testing
     @Test func aHostKilledMidBatchLosesNoJob() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-        let cli = try CLI(config: Self.config(
-            [("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")],
-            consumer: "{ concurrency: 2, batch_size: 10, lease: 300ms, poll: 20ms, grace: 1s }"))
+        let cli = try CLI(
+            config: Self.config(
+                [("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")],
+                consumer: "{ concurrency: 2, batch_size: 10, lease: 300ms, poll: 20ms, grace: 1s }"))
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
         let count = 300
-        try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 3)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
+        try cli.write(
+            "jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 3)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
         #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
 
         for _ in 0..<3 {
@@ -93,7 +100,8 @@ import Testing
         let cli = try CLI(config: Self.config([("count", Self.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]))
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
         let count = 400
-        try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 7)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
+        try cli.write(
+            "jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 7)", "topic": "count", "payload": "job \#($0)"}"# }.joined(separator: "\n"))
         #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
         let hosts = try (0..<2).map { _ in try cli.start(["run", "--drain"]) }
         for (host, _, err) in hosts {
@@ -108,14 +116,16 @@ import Testing
     /// A follow-up job for a topic this host does not serve takes the configured `defaults:`,
     /// not the library's built-in ones (priority 100, 3 retries).
     @Test func followUpsOfAnUnservedTopicTakeTheConfiguredDefaults() async throws {
-        let cli = try CLI(config: Self.config([("fault", Self.plugin("FaultWorker"), "")])
-            .replacingOccurrences(of: "defaults: {", with: "defaults: { priority: 7, max_retries: 9,"))
+        let cli = try CLI(
+            config: Self.config([("fault", Self.plugin("FaultWorker"), "")])
+                .replacingOccurrences(of: "defaults: {", with: "defaults: { priority: 7, max_retries: 9,"))
         defer { cli.cleanUp() }
         #expect(try await cli.run("enqueue", "q", "fault", #""followup-plain:q:elsewhere""#).status == 0)
         let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")
         let store = try SQLiteJobStore(.init(path: cli.folder + "/queue.db"))
-        let followUps = try await store.lease(queue: QueueKey(queueID: "q", topic: "elsewhere"), limit: 10, duration: .seconds(1), owner: "test", now: .now)
+        let followUps = try await store.lease(
+            queue: QueueKey(queueID: "q", topic: "elsewhere"), limit: 10, duration: .seconds(1), owner: "test", now: .now)
         #expect(followUps.map(\.priority) == [7])
         #expect(followUps.map(\.maxRetries) == [9])
         await store.close()
@@ -241,14 +251,16 @@ import Testing
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         try cli.write("notelf.so", "text")
-        try cli.write("config.yaml", Self.config([
-            ("good", Self.plugin("FaultWorker"), ""),
-            ("missing", cli.folder + "/nope.so", ""),
-            ("notelf", cli.folder + "/notelf.so", ""),
-            ("noperform", Self.plugin("NoPerformWorker"), ""),
-            ("badabi", Self.plugin("BadAbiWorker"), ""),
-            ("initfail", Self.plugin("InitFailWorker"), ""),
-        ]))
+        try cli.write(
+            "config.yaml",
+            Self.config([
+                ("good", Self.plugin("FaultWorker"), ""),
+                ("missing", cli.folder + "/nope.so", ""),
+                ("notelf", cli.folder + "/notelf.so", ""),
+                ("noperform", Self.plugin("NoPerformWorker"), ""),
+                ("badabi", Self.plugin("BadAbiWorker"), ""),
+                ("initfail", Self.plugin("InitFailWorker"), ""),
+            ]))
         let result = try await cli.run("check")
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n")
@@ -299,7 +311,9 @@ import Testing
         chmod(reports, 0o777)
         let cli = try CLI(config: "")
         defer { cli.cleanUp(); try? FileManager.default.removeItem(atPath: reports) }
-        try cli.write("config.yaml", HostTests.config([("count", HostTests.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]) + "children: { user: nobody }\n")
+        try cli.write(
+            "config.yaml",
+            HostTests.config([("count", HostTests.plugin("WordCountWorker"), "config: { report_dir: \(reports) }")]) + "children: { user: nobody }\n")
         #expect(try await cli.run("enqueue", "q", "count", "\"hello\"").status == 0)
         let run = try await cli.run("run", "--drain")
         #expect(run.status == 0, "\(run.stderr)")

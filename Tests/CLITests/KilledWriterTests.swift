@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobQueue
 
 @Suite struct KilledWriterTests {
@@ -30,7 +31,8 @@ import Testing
         let store = try SQLiteJobStore(.init(path: cli.folder + "/queue.db"))
         let integrity = try await store.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == ["ok"])
-        let stored = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 100_000, duration: .seconds(1), owner: "check", now: .now)
+        let stored = try await store.lease(
+            queue: QueueKey(queueID: "q", topic: "t"), limit: 100_000, duration: .seconds(1), owner: "check", now: .now)
         let storedIDs = Set(stored.map(\.id.rawValue))
         #expect(acknowledged.isSubset(of: storedIDs))
         #expect(storedIDs.count % batch == 0)

@@ -23,14 +23,17 @@ struct MultiHostPostgresTests {
         let config = HostTests.config(
             [("chaos", HostTests.plugin("ChaosWorker"), "config: { log_file: \(runLog) }")],
             consumer: "{ concurrency: \(Self.concurrency), batch_size: \(Self.batchSize), lease: \(lease), poll: 50ms, grace: 1s }")
-        try cli.write("config.yaml", config
-            .replacingOccurrences(of: "store: { path: queue.db, sync: normal }", with: "store: { url: \"\(url)\", schema: \(schema) }")
-            .replacingOccurrences(of: "log: { level: info }", with: "log: { level: warning }"))
+        try cli.write(
+            "config.yaml",
+            config
+                .replacingOccurrences(of: "store: { path: queue.db, sync: normal }", with: "store: { url: \"\(url)\", schema: \(schema) }")
+                .replacingOccurrences(of: "log: { level: info }", with: "log: { level: warning }"))
     }
 
     /// Enqueues jobs whose payload is how long each runs, in milliseconds, over 20 queues.
     func enqueue(_ count: Int, milliseconds: Int) async throws {
-        try cli.write("jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 20)", "topic": "chaos", "payload": \#(milliseconds)}"# }.joined(separator: "\n"))
+        try cli.write(
+            "jobs.jsonl", (0..<count).map { #"{"queue": "q\#($0 % 20)", "topic": "chaos", "payload": \#(milliseconds)}"# }.joined(separator: "\n"))
         let enqueued = try await cli.run("enqueue", "--file", "jobs.jsonl")
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
     }
@@ -109,7 +112,9 @@ struct MultiHostPostgresTests {
         // running and the previous one, whose settlement overlaps it.
         #expect(duplicates <= 2 * Self.concurrency * Self.batchSize)
         try await expectDrained()
-        print("multi-host PostgreSQL: \(Self.jobs) jobs on \(Self.hosts) hosts, 0 lost, 0 run twice while leased; after the kill \(recovered) recovered by the others, \(duplicates) of them run twice")
+        print(
+            "multi-host PostgreSQL: \(Self.jobs) jobs on \(Self.hosts) hosts, 0 lost, 0 run twice while leased; after the kill \(recovered) recovered by the others, \(duplicates) of them run twice"
+        )
     }
 
     /// Polls every 5 ms for up to a minute.

@@ -38,9 +38,12 @@ struct PostgresRestartTests {
         let cli = try CLI(config: "")
         defer { cli.cleanUp() }
         let runLog = cli.folder + "/runs.log"
-        try cli.write("config.yaml", HostTests.config(
-            [("chaos", HostTests.plugin("ChaosWorker"), "config: { log_file: \(runLog) }")],
-            consumer: "{ concurrency: 2, batch_size: 10, lease: 2s, poll: 50ms, grace: 1s }")
+        try cli.write(
+            "config.yaml",
+            HostTests.config(
+                [("chaos", HostTests.plugin("ChaosWorker"), "config: { log_file: \(runLog) }")],
+                consumer: "{ concurrency: 2, batch_size: 10, lease: 2s, poll: 50ms, grace: 1s }"
+            )
             .replacingOccurrences(of: "store: { path: queue.db, sync: normal }", with: "store: { url: \"\(url)\", timeout: 2s }"))
         let jobs = 1000
         try cli.write("jobs.jsonl", (0..<jobs).map { #"{"queue": "q\#($0 % 10)", "topic": "chaos", "payload": 3}"# }.joined(separator: "\n"))
@@ -55,7 +58,10 @@ struct PostgresRestartTests {
         let log = await err.readAll()
         await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
-        let ids = Set(((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { $0.split(separator: " ").first.flatMap { Int($0) } })
+        let ids = Set(
+            ((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+                $0.split(separator: " ").first.flatMap { Int($0) }
+            })
         #expect(ids == Set(1...jobs), "missing \(Set(1...jobs).subtracting(ids).count) jobs")
         let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
         #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])

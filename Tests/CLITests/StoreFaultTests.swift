@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobQueue
 
 /// What the product does when its store file is taken away, damaged, or out of room.

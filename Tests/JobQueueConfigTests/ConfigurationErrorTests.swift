@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueueConfig
 
 @Suite("Configuration: range, type and key errors")
@@ -55,11 +56,17 @@ struct ConfigurationErrorTests {
         ("children:\n  backtrace: maybe", "config.yaml:2:14: children.backtrace must be true or false, got 'maybe'"),
         ("children:\n  init_timeout: 10ms", "config.yaml:2:17: children.init_timeout must be between 100ms and 1h, got 10ms"),
         ("children:\n  limits: {address_space: 1MiB}", "config.yaml:2:27: children.limits.address_space must be at least 16MiB or none, got 1MiB"),
-        ("children:\n  limits: {address_space: huge}", "config.yaml:2:27: children.limits.address_space must be a size like 1MiB, 512KB or 1048576, or none, got 'huge'"),
+        (
+            "children:\n  limits: {address_space: huge}",
+            "config.yaml:2:27: children.limits.address_space must be a size like 1MiB, 512KB or 1048576, or none, got 'huge'"
+        ),
         ("children:\n  limits: {cpu_time: 500ms}", "config.yaml:2:22: children.limits.cpu_time must be at least 1s or none, got 500ms"),
         ("children:\n  limits: {cpu_time: 1500ms}", "config.yaml:2:22: children.limits.cpu_time must be whole seconds, got 1500ms"),
         ("children:\n  limits: {open_files: 8}", "config.yaml:2:24: children.limits.open_files must be between 16 and 1048576 or none, got 8"),
-        ("children:\n  limits: {open_files: 2000000}", "config.yaml:2:24: children.limits.open_files must be between 16 and 1048576 or none, got 2000000"),
+        (
+            "children:\n  limits: {open_files: 2000000}",
+            "config.yaml:2:24: children.limits.open_files must be between 16 and 1048576 or none, got 2000000"
+        ),
         ("children:\n  limits: {open_files: lots}", "config.yaml:2:24: children.limits.open_files must be an integer, or none, got 'lots'"),
         // log
         ("log:\n  level: verbose", "config.yaml:2:10: log.level must be one of trace, debug, info, notice, warning, error, critical, got 'verbose'"),
@@ -76,7 +83,10 @@ struct ConfigurationErrorTests {
         ("topics:\n  a b: {}", "config.yaml:2:3: topic name 'a b' must not contain spaces or control characters"),
         ("topics:\n  \"a\\tb\": {}", "config.yaml:2:3: topic name 'a\\tb' must not contain spaces or control characters"),
         ("topics:\n  '': {}", "config.yaml:2:3: a topic name must not be empty"),
-        ("topics:\n  \(String(repeating: "x", count: 256)): {}", "config.yaml:2:3: topic name '\(String(repeating: "x", count: 39))…' is 256 bytes long; the limit is 255"),
+        (
+            "topics:\n  \(String(repeating: "x", count: 256)): {}",
+            "config.yaml:2:3: topic name '\(String(repeating: "x", count: 39))…' is 256 bytes long; the limit is 255"
+        ),
         // the document itself
         ("- a\n- b", "config.yaml:1:1: the configuration must be a mapping of sections like 'store:' and 'topics:', got a list"),
         ("just text", "config.yaml:1:1: the configuration must be a mapping of sections like 'store:' and 'topics:', got 'just text'"),
@@ -91,13 +101,19 @@ struct ConfigurationErrorTests {
         ("consumr:\n  concurrency: 8", "config.yaml:1:1: unknown section 'consumr' (did you mean 'consumer'?)"),
         ("Store: {}", "config.yaml:1:1: unknown section 'Store' (did you mean 'store'?)"),
         ("plugins: {}", "config.yaml:1:1: unknown section 'plugins' (expected one of: store, consumer, defaults, children, log, topics)"),
-        ("consumer:\n  workers: 1", "config.yaml:2:3: unknown key 'workers' in consumer (expected one of: concurrency, batch_size, lease, poll, grace, scan_width)"),
+        (
+            "consumer:\n  workers: 1",
+            "config.yaml:2:3: unknown key 'workers' in consumer (expected one of: concurrency, batch_size, lease, poll, grace, scan_width)"
+        ),
         ("defaults:\n  max_retry: 1", "config.yaml:2:3: unknown key 'max_retry' in defaults (did you mean 'max_retries'?)"),
         ("defaults:\n  backoff:\n    jiter: 0.2", "config.yaml:3:5: unknown key 'jiter' in defaults.backoff (did you mean 'jitter'?)"),
         ("children:\n  limits:\n    open_file: 20", "config.yaml:3:5: unknown key 'open_file' in children.limits (did you mean 'open_files'?)"),
         ("topics:\n  t:\n    priorty: 1", "config.yaml:3:5: unknown key 'priorty' in topics.t (did you mean 'priority'?)"),
         ("topics:\n  t:\n    plugins: a.so", "config.yaml:3:5: unknown key 'plugins' in topics.t (did you mean 'plugin'?)"),
-        ("topics:\n  t:\n    concurrency: 2", "config.yaml:3:5: unknown key 'concurrency' in topics.t (expected one of: plugin, config, priority, max_retries, timeout, backoff)"),
+        (
+            "topics:\n  t:\n    concurrency: 2",
+            "config.yaml:3:5: unknown key 'concurrency' in topics.t (expected one of: plugin, config, priority, max_retries, timeout, backoff)"
+        ),
     ])
     func unknownKeysSuggestTheNearestValidKey(yaml: String, expected: String) {
         #expect(parseErrorDescription(yaml) == expected)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobQueueConfig
 
 @Suite("Configuration.load(path:)")
@@ -8,7 +9,9 @@ struct ConfigurationLoadTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.createDirectory(atPath: directory.path + "/etc", withIntermediateDirectories: true)
-        let file = try directory.write("etc/config.yaml", """
+        let file = try directory.write(
+            "etc/config.yaml",
+            """
             store: { path: ../var/queue.db }
             topics:
               email:send:

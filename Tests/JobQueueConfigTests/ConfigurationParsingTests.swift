@@ -1,5 +1,6 @@
 import JobQueue
 import Testing
+
 @testable import JobQueueConfig
 
 @Suite("Configuration: values and defaults")
@@ -25,11 +26,13 @@ struct ConfigurationParsingTests {
         let configuration = try parseConfig(Self.fullExample)
         let expected = Configuration(
             file: "config.yaml",
-            store: StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5))), maxPayload: 1_048_576),
+            store: StoreConfiguration(
+                .sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5))), maxPayload: 1_048_576),
             consumer: ConsumerSettings(
                 concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
             ),
-            defaults: TopicPolicy(priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)),
+            defaults: TopicPolicy(
+                priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)),
             children: ChildConfiguration(
                 backtrace: false,
                 limits: .init(addressSpace: 4_294_967_296, cpuTime: .seconds(600), openFiles: 256),
@@ -40,10 +43,12 @@ struct ConfigurationParsingTests {
                 TopicConfiguration(
                     name: "email:send",
                     plugin: "/srv/jobqueue/plugins/libEmailWorker.so",
-                    policy: TopicPolicy(priority: 50, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)),
+                    policy: TopicPolicy(
+                        priority: 50, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1),
+                        timeout: .seconds(30)),
                     pluginConfigJSON: #"{"outbox":"outbox/"}"#,
                     mark: Mark(line: 7, column: 3)
-                ),
+                )
             ]
         )
         #expect(configuration == expected)
@@ -57,11 +62,18 @@ struct ConfigurationParsingTests {
         #expect(configuration == Configuration(file: "config.yaml", store: StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db")))))
         #expect(configuration.store.backend == .sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .full, busyTimeout: .seconds(5))))
         #expect(configuration.store.maxPayload == 1 << 20)
-        #expect(configuration.consumer == ConsumerSettings(
-            concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
-        ))
-        #expect(configuration.defaults == TopicPolicy(priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)))
-        #expect(configuration.children == ChildConfiguration(backtrace: false, limits: .init(addressSpace: 4 << 30, cpuTime: .seconds(600), openFiles: 256)))
+        #expect(
+            configuration.consumer
+                == ConsumerSettings(
+                    concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
+                ))
+        #expect(
+            configuration.defaults
+                == TopicPolicy(
+                    priority: 100, maxRetries: 3, backoff: BackoffPolicy(base: .seconds(1), max: .seconds(3600), jitter: 0.1), timeout: .seconds(30)))
+        #expect(
+            configuration.children
+                == ChildConfiguration(backtrace: false, limits: .init(addressSpace: 4 << 30, cpuTime: .seconds(600), openFiles: 256)))
         #expect(configuration.log == LogConfiguration(level: "info", format: .text))
         #expect(configuration.topics.isEmpty)
     }
@@ -72,7 +84,8 @@ struct ConfigurationParsingTests {
     }
 
     @Test func topicsInheritEachMissingPolicyFieldFromDefaults() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             defaults:
               priority: 10
               max_retries: 7
@@ -86,14 +99,17 @@ struct ConfigurationParsingTests {
                 backoff: { max: 10m }
 
             """)
-        let defaults = TopicPolicy(priority: 10, maxRetries: 7, backoff: BackoffPolicy(base: .seconds(2), max: .seconds(3600), jitter: 0.5), timeout: nil)
+        let defaults = TopicPolicy(
+            priority: 10, maxRetries: 7, backoff: BackoffPolicy(base: .seconds(2), max: .seconds(3600), jitter: 0.5), timeout: nil)
         #expect(configuration.defaults == defaults)
         #expect(configuration.topics.map(\.name) == ["plain", "partial"])
         #expect(configuration.topic(named: "plain")?.policy == defaults)
         #expect(configuration.topic(named: "plain")?.plugin == nil)
         #expect(configuration.topic(named: "plain")?.pluginConfigJSON == "{}")
-        #expect(configuration.topic(named: "partial")?.policy
-            == TopicPolicy(priority: 10, maxRetries: 0, backoff: BackoffPolicy(base: .seconds(2), max: .seconds(600), jitter: 0.5), timeout: .seconds(300)))
+        #expect(
+            configuration.topic(named: "partial")?.policy
+                == TopicPolicy(
+                    priority: 10, maxRetries: 0, backoff: BackoffPolicy(base: .seconds(2), max: .seconds(600), jitter: 0.5), timeout: .seconds(300)))
     }
 
     @Test func topicsKeepFileOrderAndMarks() throws {
@@ -103,7 +119,8 @@ struct ConfigurationParsingTests {
     }
 
     @Test func relativePathsResolveAgainstTheBaseDirectory() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             store: { path: ../data/./queue.db }
             topics:
               a: { plugin: plugins/libA.so }
@@ -123,7 +140,8 @@ struct ConfigurationParsingTests {
     }
 
     @Test func noneLiftsLimitsAndTimeouts() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             defaults: { timeout: none }
             children: { backtrace: yes, limits: { address_space: none, cpu_time: none, open_files: none } }
 
@@ -138,18 +156,27 @@ struct ConfigurationParsingTests {
     }
 
     @Test func valuesAtTheEdgesOfTheirRangesAreAccepted() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             store: { sync: normal, busy_timeout: 0s, max_payload: 256MiB }
             consumer: { concurrency: 1024, batch_size: 10000, lease: 10ms, poll: 1h, grace: 0ms, scan_width: 1000 }
             defaults: { priority: -1000000, max_retries: 1000, timeout: 24h, backoff: { base: 24h, max: 24h, jitter: 1 } }
             children: { limits: { address_space: 16MiB, cpu_time: 1s, open_files: 1048576 } }
 
             """)
-        #expect(configuration.store == StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .normal, busyTimeout: .zero)), maxPayload: 256 << 20))
-        #expect(configuration.consumer == ConsumerSettings(
-            concurrency: 1024, batchSize: 10_000, lease: .milliseconds(10), poll: .seconds(3600), grace: .zero, scanWidth: 1000
-        ))
-        #expect(configuration.defaults == TopicPolicy(priority: -1_000_000, maxRetries: 1000, backoff: BackoffPolicy(base: .seconds(86_400), max: .seconds(86_400), jitter: 1), timeout: .seconds(86_400)))
+        #expect(
+            configuration.store
+                == StoreConfiguration(.sqlite(.init(path: "/srv/jobqueue/jobqueue.db", sync: .normal, busyTimeout: .zero)), maxPayload: 256 << 20))
+        #expect(
+            configuration.consumer
+                == ConsumerSettings(
+                    concurrency: 1024, batchSize: 10_000, lease: .milliseconds(10), poll: .seconds(3600), grace: .zero, scanWidth: 1000
+                ))
+        #expect(
+            configuration.defaults
+                == TopicPolicy(
+                    priority: -1_000_000, maxRetries: 1000, backoff: BackoffPolicy(base: .seconds(86_400), max: .seconds(86_400), jitter: 1),
+                    timeout: .seconds(86_400)))
         #expect(configuration.children.limits == .init(addressSpace: 16 << 20, cpuTime: .seconds(1), openFiles: 1_048_576))
     }
 

@@ -21,8 +21,10 @@ struct DurationTextTests {
         #expect(Duration(text: text) == expected)
     }
 
-    @Test(arguments: ["", "30", "-5s", "+5s", "5 s", " 5s", "5s ", "5S", "5sec", "1.5", ".5s", "5.s", "1..5s", "s",
-                      "0.5ms", "1.0001s", "99999999999999999999d", "9999999999999999d", "1e3s", "5m30s"])
+    @Test(arguments: [
+        "", "30", "-5s", "+5s", "5 s", " 5s", "5s ", "5S", "5sec", "1.5", ".5s", "5.s", "1..5s", "s",
+        "0.5ms", "1.0001s", "99999999999999999999d", "9999999999999999d", "1e3s", "5m30s",
+    ])
     func rejectsMalformedDurations(text: String) {
         #expect(Duration(text: text) == nil)
     }

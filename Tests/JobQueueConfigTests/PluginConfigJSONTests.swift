@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobQueueConfig
 
 @Suite("Topic config: → JSON")
@@ -21,7 +22,8 @@ struct PluginConfigJSONTests {
     }
 
     @Test func blockStyleConfigIsRenderedToo() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             topics:
               email:send:
                 config:
@@ -69,7 +71,8 @@ struct PluginConfigJSONTests {
     }
 
     @Test func aliasesAreExpandedInConfig() throws {
-        let configuration = try parseConfig("""
+        let configuration = try parseConfig(
+            """
             topics:
               a:
                 config: &shared { region: eu, retries: 2 }

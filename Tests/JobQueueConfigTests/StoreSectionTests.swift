@@ -1,5 +1,6 @@
 import JobQueue
 import Testing
+
 @testable import JobQueueConfig
 
 /// `store:` choosing PostgreSQL or SQLite: the plain value each yields, where the URL and the
@@ -20,8 +21,10 @@ import Testing
     }
 
     @Test func aURLSelectsPostgreSQLWithThePasswordFromTheEnvironment() throws {
-        let store = try parse("store:\n  url: postgres://app@db:6432/jobs\n  schema: queue_1\n  max_connections: 3\n  timeout: 2s\n  max_payload: 2KiB\n",
-                              environment: ["PGPASSWORD": "s3cret"]).store
+        let store = try parse(
+            "store:\n  url: postgres://app@db:6432/jobs\n  schema: queue_1\n  max_connections: 3\n  timeout: 2s\n  max_payload: 2KiB\n",
+            environment: ["PGPASSWORD": "s3cret"]
+        ).store
         var expected = try PostgresStoreSettings(url: "postgres://app:s3cret@db:6432/jobs", schema: "queue_1", maxConnections: 3)
         expected.operationTimeout = .seconds(2)
         #expect(store == StoreConfiguration(.postgres(expected), maxPayload: 2048))
@@ -49,26 +52,39 @@ import Testing
     }
 
     @Test func aBadSchemaNamePointsAtTheSchemaLine() {
-        #expect(parseError("store:\n  url: postgres://a@b/c\n  max_connections: 2\n  schema: 9lives\n")
-            == "config.yaml:4:11: store.schema: schema '9lives' must be letters, digits and _ (not starting with a digit), at most 63 bytes")
+        #expect(
+            parseError("store:\n  url: postgres://a@b/c\n  max_connections: 2\n  schema: 9lives\n")
+                == "config.yaml:4:11: store.schema: schema '9lives' must be letters, digits and _ (not starting with a digit), at most 63 bytes")
         // Also when the URL comes from the environment: the schema line, not the url_env line.
-        #expect(parseError("store:\n  url_env: DB\n  schema: a-b\n", environment: ["DB": "postgres://a@b/c"])
-            == "config.yaml:3:11: store.schema: schema 'a-b' must be letters, digits and _ (not starting with a digit), at most 63 bytes")
+        #expect(
+            parseError("store:\n  url_env: DB\n  schema: a-b\n", environment: ["DB": "postgres://a@b/c"])
+                == "config.yaml:3:11: store.schema: schema 'a-b' must be letters, digits and _ (not starting with a digit), at most 63 bytes")
     }
 
     @Test func aBadURLFromTheEnvironmentPointsAtTheURLEnvLine() {
-        #expect(parseError("store:\n  schema: jobs\n  url_env: DB\n", environment: ["DB": "mysql://a@b/c"])
-            == "config.yaml:3:12: store.url_env: unsupported scheme 'mysql': expected postgres://")
+        #expect(
+            parseError("store:\n  schema: jobs\n  url_env: DB\n", environment: ["DB": "mysql://a@b/c"])
+                == "config.yaml:3:12: store.url_env: unsupported scheme 'mysql': expected postgres://")
     }
 
-    @Test(arguments: [
-        ("store:\n  url_env: NOPE\n", "config.yaml:2:12: store.url_env: environment variable NOPE is not set"),
-        ("store:\n  url: postgres://a@b/c\n  url_env: X\n", "config.yaml:3:12: store.url_env: set either store.url or store.url_env, not both"),
-        ("store:\n  url: postgres://a@b/c\n  sync: full\n", "config.yaml:3:9: store.sync applies to SQLite only: remove it, or remove store.url to use SQLite"),
-        ("store:\n  schema: jobs\n", "config.yaml:2:11: store.schema applies to PostgreSQL only: set store.url (or store.url_env) too"),
-        ("store:\n  url: postgres://a@b/c\n  schema: Jobs\n", "config.yaml:3:11: store.schema: schema 'Jobs' must be letters, digits and _ (not starting with a digit), at most 63 bytes"),
-        ("store:\n  url: postgres://a:pw@b/c?sslmode=maybe\n", "config.yaml:2:8: store.url: sslmode 'maybe' is not one of disable, prefer, require"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("store:\n  url_env: NOPE\n", "config.yaml:2:12: store.url_env: environment variable NOPE is not set"),
+            ("store:\n  url: postgres://a@b/c\n  url_env: X\n", "config.yaml:3:12: store.url_env: set either store.url or store.url_env, not both"),
+            (
+                "store:\n  url: postgres://a@b/c\n  sync: full\n",
+                "config.yaml:3:9: store.sync applies to SQLite only: remove it, or remove store.url to use SQLite"
+            ),
+            ("store:\n  schema: jobs\n", "config.yaml:2:11: store.schema applies to PostgreSQL only: set store.url (or store.url_env) too"),
+            (
+                "store:\n  url: postgres://a@b/c\n  schema: Jobs\n",
+                "config.yaml:3:11: store.schema: schema 'Jobs' must be letters, digits and _ (not starting with a digit), at most 63 bytes"
+            ),
+            (
+                "store:\n  url: postgres://a:pw@b/c?sslmode=maybe\n",
+                "config.yaml:2:8: store.url: sslmode 'maybe' is not one of disable, prefer, require"
+            ),
+        ] as [(String, String)])
     func refusesWhatCannotBeUsed(yaml: String, expected: String) {
         #expect(parseErrorDescription(yaml) == expected)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueueConfig
 
 @Suite("YAML → located nodes")
@@ -19,20 +20,31 @@ struct YAMLTreeBuilderTests {
 
     @Test func buildsMappingsSequencesAndScalarsWithMarks() throws {
         let node = try #require(try document("a: 1\nb:\n  - x\n  - 'y'\nc: {d: e}\n"))
-        let expected = YAMLNode(.mapping([
-            (key: YAMLNode(.scalar("a", style: .plain), at: Mark(line: 1, column: 1)),
-             value: YAMLNode(.scalar("1", style: .plain), at: Mark(line: 1, column: 4))),
-            (key: YAMLNode(.scalar("b", style: .plain), at: Mark(line: 2, column: 1)),
-             value: YAMLNode(.sequence([
-                 YAMLNode(.scalar("x", style: .plain), at: Mark(line: 3, column: 5)),
-                 YAMLNode(.scalar("y", style: .quoted), at: Mark(line: 4, column: 5)),
-             ]), at: Mark(line: 3, column: 3))),
-            (key: YAMLNode(.scalar("c", style: .plain), at: Mark(line: 5, column: 1)),
-             value: YAMLNode(.mapping([
-                 (key: YAMLNode(.scalar("d", style: .plain), at: Mark(line: 5, column: 5)),
-                  value: YAMLNode(.scalar("e", style: .plain), at: Mark(line: 5, column: 8))),
-             ]), at: Mark(line: 5, column: 4))),
-        ]), at: Mark(line: 1, column: 1))
+        let expected = YAMLNode(
+            .mapping([
+                (
+                    key: YAMLNode(.scalar("a", style: .plain), at: Mark(line: 1, column: 1)),
+                    value: YAMLNode(.scalar("1", style: .plain), at: Mark(line: 1, column: 4))
+                ),
+                (
+                    key: YAMLNode(.scalar("b", style: .plain), at: Mark(line: 2, column: 1)),
+                    value: YAMLNode(
+                        .sequence([
+                            YAMLNode(.scalar("x", style: .plain), at: Mark(line: 3, column: 5)),
+                            YAMLNode(.scalar("y", style: .quoted), at: Mark(line: 4, column: 5)),
+                        ]), at: Mark(line: 3, column: 3))
+                ),
+                (
+                    key: YAMLNode(.scalar("c", style: .plain), at: Mark(line: 5, column: 1)),
+                    value: YAMLNode(
+                        .mapping([
+                            (
+                                key: YAMLNode(.scalar("d", style: .plain), at: Mark(line: 5, column: 5)),
+                                value: YAMLNode(.scalar("e", style: .plain), at: Mark(line: 5, column: 8))
+                            )
+                        ]), at: Mark(line: 5, column: 4))
+                ),
+            ]), at: Mark(line: 1, column: 1))
         #expect(node == expected)
     }
 
@@ -63,8 +75,9 @@ struct YAMLTreeBuilderTests {
     }
 
     @Test func duplicateKeysNameBothLines() {
-        #expect(errorDescription("consumer:\n  lease: 1s\n  poll: 1s\n  lease: 2s\n")
-            == "config.yaml:4:3: duplicate key 'lease' (first at line 2)")
+        #expect(
+            errorDescription("consumer:\n  lease: 1s\n  poll: 1s\n  lease: 2s\n")
+                == "config.yaml:4:3: duplicate key 'lease' (first at line 2)")
     }
 
     @Test(arguments: [
@@ -98,13 +111,15 @@ struct YAMLTreeBuilderTests {
     }
 
     @Test func recursiveAliasIsAnError() {
-        #expect(errorDescription("a: &x [1, *x]\n")
-            == "config.yaml:1:11: alias '*x' refers to a node that contains it; recursive aliases are not supported")
+        #expect(
+            errorDescription("a: &x [1, *x]\n")
+                == "config.yaml:1:11: alias '*x' refers to a node that contains it; recursive aliases are not supported")
     }
 
     @Test func mergeKeysAreRejected() {
-        #expect(errorDescription("base: &b {lease: 1s}\nconsumer:\n  <<: *b\n")
-            == "config.yaml:3:3: merge keys ('<<') are not supported; write the keys out, or use an alias for the whole value")
+        #expect(
+            errorDescription("base: &b {lease: 1s}\nconsumer:\n  <<: *b\n")
+                == "config.yaml:3:3: merge keys ('<<') are not supported; write the keys out, or use an alias for the whole value")
     }
 
     @Test func quotedMergeKeyIsAnOrdinaryKey() throws {
@@ -127,11 +142,13 @@ struct YAMLTreeBuilderTests {
 
     @Test func aliasExpansionBelowTheLimitIsFine() throws {
         // 99 aliases of a 101-node list: 9,999 nodes created by expansion.
-        let yaml = "a: &a [" + Array(repeating: "x", count: 100).joined(separator: ", ") + "]\n"
+        let yaml =
+            "a: &a [" + Array(repeating: "x", count: 100).joined(separator: ", ") + "]\n"
             + "b: [" + Array(repeating: "*a", count: 99).joined(separator: ", ") + "]\n"
         #expect(try document(yaml) != nil)
-        #expect(errorDescription(yaml.replacingOccurrences(of: "*a]", with: "*a, *a]"))?
-            .hasSuffix("alias expansion exceeds 10000 nodes (billion laughs?)") == true)
+        #expect(
+            errorDescription(yaml.replacingOccurrences(of: "*a]", with: "*a, *a]"))?
+                .hasSuffix("alias expansion exceeds 10000 nodes (billion laughs?)") == true)
     }
 
     @Test func nestingIsLimitedTo64Levels() throws {

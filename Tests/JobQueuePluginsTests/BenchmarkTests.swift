@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// Cost of a batch through the fork server, and the server's memory. Opt-in, since timings are
@@ -41,7 +42,8 @@ struct BenchmarkTests {
         let rss = try residentKiB(executor.server.pid)
         await executor.shutdown()
 
-        print("""
+        print(
+            """
             BENCHMARK NoopWorker through PluginExecutor (fork + run + report):
               batch of 1:   median \(Int(single.median)) µs, mean \(Int(single.mean)) µs
               batch of 100: median \(Int(batch.median)) µs, mean \(Int(batch.mean)) µs (\(Int(batch.median / 100)) µs/job)
@@ -63,7 +65,8 @@ struct BenchmarkTests {
         let rss = try residentKiB(executor.server.pid)
         await executor.shutdown()
 
-        print("""
+        print(
+            """
             BENCHMARK TrapWorker (Swift SDK, JSON payload) through PluginExecutor:
               batch of 1:   median \(Int(single.median)) µs, mean \(Int(single.mean)) µs
               batch of 100: median \(Int(batch.median)) µs, mean \(Int(batch.mean)) µs (\(Int(batch.median / 100)) µs/job)

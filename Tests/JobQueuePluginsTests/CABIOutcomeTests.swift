@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// Every outcome a C plugin can report, through the real fork server and FaultWorker.

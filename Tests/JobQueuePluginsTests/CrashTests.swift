@@ -1,9 +1,11 @@
+import JobQueue
+import Testing
+
+@testable import JobQueuePlugins
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JobQueue
-import Testing
-@testable import JobQueuePlugins
 
 /// A child that dies mid-batch: the running job is charged, the later ones go back uncharged.
 @Suite struct CrashTests {

@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// The fork server process itself: threads, descriptors, limits, lifecycle.
@@ -47,12 +48,13 @@ import Testing
             return
         }
         #expect(pid > 0)
-        #expect(Array(events.dropFirst()) == [
-            .begin(index: 0), .outcome(index: 0, PluginOutcome(status: .ok)),
-            .begin(index: 1), .output(.stdout, Array("out:x\n".utf8)), .output(.stderr, Array("err:x\n".utf8)),
-            .outcome(index: 1, PluginOutcome(status: .ok)),
-            .exited(WaitStatus(rawValue: 0)),
-        ])
+        #expect(
+            Array(events.dropFirst()) == [
+                .begin(index: 0), .outcome(index: 0, PluginOutcome(status: .ok)),
+                .begin(index: 1), .output(.stdout, Array("out:x\n".utf8)), .output(.stderr, Array("err:x\n".utf8)),
+                .outcome(index: 1, PluginOutcome(status: .ok)),
+                .exited(WaitStatus(rawValue: 0)),
+            ])
     }
 
     @Test func unknownTopicIsRejected() async throws {
@@ -70,7 +72,7 @@ import Testing
         let running = Task { await executor.run(leasedBatch(["ok", "sleep:150", "ok"]), report: reports.report) }
         let deadline = ContinuousClock.now + .seconds(5)
         while reports.reports.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let status = await executor.server.shutdown()   // while job 2 sleeps
+        let status = await executor.server.shutdown()  // while job 2 sleeps
         await running.value
 
         #expect(reports.reports.count == 3, "the batch finished before the server exited")
@@ -91,9 +93,10 @@ import Testing
     @Test func batchWithSeveralTopicsRunsEachInTurn() async throws {
         let executor = try await startExecutor([("fault", "FaultWorker", "{}"), ("noop", "NoopWorker", "{}")])
         let reports = ReportCollector()
-        await executor.run([
-            leasedJob(1, "result:a"), leasedJob(2, "", topic: "noop"), leasedJob(3, "result:c"),
-        ], report: reports.report)
+        await executor.run(
+            [
+                leasedJob(1, "result:a"), leasedJob(2, "", topic: "noop"), leasedJob(3, "result:c"),
+            ], report: reports.report)
         await executor.shutdown()
         #expect(reports.reports.map(\.0.rawValue) == [1, 2, 3])
         #expect(reports.outcomes[3] == .ok(result: Array("c".utf8)))

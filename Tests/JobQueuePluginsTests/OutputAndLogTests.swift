@@ -1,5 +1,6 @@
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// What plugins print and log ends up in the host's log, tagged with the job.

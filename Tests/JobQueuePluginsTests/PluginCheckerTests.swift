@@ -1,9 +1,11 @@
 import Foundation
+import Testing
+
+@testable import JobQueuePlugins
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-@testable import JobQueuePlugins
 
 /// `jobqueue check`: one clear line per broken plugin.
 @Suite struct PluginCheckerTests {
@@ -44,7 +46,11 @@ import Testing
     }
 
     @Test func executorRefusesToStartWithABrokenPlugin() async throws {
-        await #expect(throws: PluginLoadError(failures: [PluginLoadResult(topic: "badabi", failure: "incompatible ABI version 99.0: this host speaks 1.0 (major versions differ)")])) {
+        await #expect(
+            throws: PluginLoadError(failures: [
+                PluginLoadResult(topic: "badabi", failure: "incompatible ABI version 99.0: this host speaks 1.0 (major versions differ)")
+            ])
+        ) {
             _ = try await startExecutor([("fault", "FaultWorker", "{}"), ("badabi", "BadAbiWorker", "{}")])
         }
     }

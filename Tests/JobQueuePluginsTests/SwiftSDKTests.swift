@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// Swift plugins built with JobQueueSDK, through the real fork server.
@@ -20,7 +21,9 @@ import Testing
         let executor = try await startExecutor([("email", "EmailWorker", config)], logger: logs.logger())
         let reports = ReportCollector()
         let jobs = [
-            leasedJob(1, #"{"to": "ada@example.com", "subject": "Hello\r\nBcc: evil@example.com", "body": "Hi Ada,\n.\nBye"}"#, topic: "email", queue: "tenant-1"),
+            leasedJob(
+                1, #"{"to": "ada@example.com", "subject": "Hello\r\nBcc: evil@example.com", "body": "Hi Ada,\n.\nBye"}"#, topic: "email",
+                queue: "tenant-1"),
             leasedJob(2, #"{"to": "not an address", "subject": "x", "body": "y"}"#, topic: "email"),
             leasedJob(3, #"{"to": "ada@example.com"}"#, topic: "email"),
         ]
@@ -62,7 +65,8 @@ import Testing
     @Test func trapWorkerThrowsSnoozesAndDiscards() async throws {
         let executor = try await startExecutor([("trap", "TrapWorker", "{}")])
         let reports = ReportCollector()
-        await executor.run(leasedBatch([#"{"throw": "database is down"}"#, #"{"snooze_ms": 250}"#, "not json", "{}"], topic: "trap"), report: reports.report)
+        await executor.run(
+            leasedBatch([#"{"throw": "database is down"}"#, #"{"snooze_ms": 250}"#, "not json", "{}"], topic: "trap"), report: reports.report)
         await executor.shutdown()
 
         #expect(reports.outcomes[1] == .error("database is down"), "a thrown error is an error outcome")
@@ -98,11 +102,12 @@ import Testing
         try "one two\nthree\n".write(toFile: input, atomically: true, encoding: .utf8)
         let executor = try await startExecutor([("wc", "WordCountWorker", "{\"report_dir\": \"\(reportsFolder)\"}")])
         let reports = ReportCollector()
-        await executor.run([
-            leasedJob(1, "hello world\nbye\n", topic: "wc"),
-            leasedJob(2, "{\"file\": \"\(input)\"}", topic: "wc"),
-            leasedJob(3, "{\"path\": \"x\"}", topic: "wc"),
-        ], report: reports.report)
+        await executor.run(
+            [
+                leasedJob(1, "hello world\nbye\n", topic: "wc"),
+                leasedJob(2, "{\"file\": \"\(input)\"}", topic: "wc"),
+                leasedJob(3, "{\"path\": \"x\"}", topic: "wc"),
+            ], report: reports.report)
         await executor.shutdown()
 
         #expect(reports.outcomes[1] == .ok(result: Array("2 3 16 (payload)".utf8)))

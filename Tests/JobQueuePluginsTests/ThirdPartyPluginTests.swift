@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import Testing
+
 @testable import JobQueuePlugins
 
 /// A plugin built outside SwiftPM with nothing but the header and `cc`, as Plugins/README.md

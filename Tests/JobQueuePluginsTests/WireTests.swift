@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueuePlugins
 
 /// The Swift half of the wire protocol and the small value types, without processes.
@@ -16,10 +17,12 @@ import Testing
             Issue.record("not an outcome")
             return
         }
-        #expect(outcome == PluginOutcome(
-            status: .snooze, snoozeMilliseconds: 250,
-            followUps: [FollowUp(queueID: "q", topic: "t", payload: Array("p".utf8), delayMilliseconds: 9)]
-        ))
+        #expect(
+            outcome
+                == PluginOutcome(
+                    status: .snooze, snoozeMilliseconds: 250,
+                    followUps: [FollowUp(queueID: "q", topic: "t", payload: Array("p".utf8), delayMilliseconds: 9)]
+                ))
     }
 
     @Test func truncatedFrameIsMalformed() {

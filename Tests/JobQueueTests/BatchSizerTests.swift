@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JobQueue
 
 /// The batch sizer's rules, with measured run times given, not slept.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import JobQueue
 
 /// `concurrency: N` means N jobs running at once, for jobs that take time: no consumer sits idle
@@ -44,8 +45,12 @@ import Testing
                 return (state.arrived - 1) / size
             }
             let full = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { await self.wait(round); return true }
-                group.addTask { try? await Task.sleep(for: patience); return false }
+                group.addTask {
+                    await self.wait(round); return true
+                }
+                group.addTask {
+                    try? await Task.sleep(for: patience); return false
+                }
                 let first = await group.next()!
                 if !first { self.release(round) }  // lets the waiting task end
                 group.cancelAll()
@@ -102,7 +107,11 @@ import Testing
         let allQuickDone = OneShot<Void>()
         let executor = InProcessExecutor()
         executor.register("quick") { _ in
-            if quickDone.withLock({ $0 += 1; return $0 }) == 12 { allQuickDone.offer(()) }
+            if quickDone.withLock({
+                $0 += 1; return $0
+            }) == 12 {
+                allQuickDone.offer(())
+            }
             return .ok()
         }
         let slowWaited = Mutex<Bool?>(nil)

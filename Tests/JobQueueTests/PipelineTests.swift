@@ -1,8 +1,9 @@
 import Foundation
+import JobQueueTestKit
 import Synchronization
 import Testing
+
 @testable import JobQueue
-import JobQueueTestKit
 
 /// The manager → consumer → lease-extender pipeline with the in-process executor, on real files.
 @Suite struct PipelineTests {
@@ -13,7 +14,8 @@ import JobQueueTestKit
 
     /// Fast settings: short leases, polls and graces, so tests take milliseconds.
     static func settings(concurrency: Int = 2, batchSize: Int = 10, lease: Duration = .seconds(5), drain: Bool = true) -> ConsumerSettings {
-        ConsumerSettings(concurrency: concurrency, batchSize: batchSize, lease: lease, poll: .milliseconds(20), grace: .milliseconds(500), drain: drain)
+        ConsumerSettings(
+            concurrency: concurrency, batchSize: batchSize, lease: lease, poll: .milliseconds(20), grace: .milliseconds(500), drain: drain)
     }
 
     /// Runs a worker until it drains (or `timeout`), returning when it has stopped.
@@ -68,10 +70,11 @@ import JobQueueTestKit
         }
         let id = try await JobClient(store: store).enqueue(queue: "tenant-1", topic: "email:send", payload: Array("{}".utf8))
         await drain(executor)
-        #expect(seen.withLock { $0 } == [
-            LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 1),
-            LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 2),
-        ])
+        #expect(
+            seen.withLock { $0 } == [
+                LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 1),
+                LeasedJob.Metadata(topic: "email:send", queueID: "tenant-1", itemID: id, attempt: 2),
+            ])
     }
 
     @Test func backoffGrowsAndIsCapped() {
@@ -99,9 +102,13 @@ import JobQueueTestKit
         #expect(settlement.action == .retry(at: now + .seconds(10), error: "x"))
         var third = jobs[0]
         third.attempt = 3
-        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action == .retry(at: now + .seconds(15), error: "x"))
+        #expect(
+            worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action
+                == .retry(at: now + .seconds(15), error: "x"))
         third.attempt = 6
-        #expect(worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action == .bury(.failed, reason: "x"))
+        #expect(
+            worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action
+                == .bury(.failed, reason: "x"))
     }
 
     @Test func followUpsAreEnqueuedOnlyWhenTheJobSucceeds() async throws {
@@ -148,7 +155,8 @@ import JobQueueTestKit
             return .ok()
         }
         // A long poll: only the wake-up can explain a quick start.
-        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let worker = JobPipeline(
+            store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(50))
         let enqueued = ContinuousClock.now
@@ -166,7 +174,8 @@ import JobQueueTestKit
             started.offer(())
             return .ok()
         }
-        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
+        let worker = JobPipeline(
+            store: store, executor: executor, settings: ConsumerSettings(poll: .seconds(30), grace: .milliseconds(100)), logger: .quiet)
         let run = Task { await worker.run() }
         try await Task.sleep(for: .milliseconds(50))
         // A second store instance on the same file stands in for another process.
@@ -297,10 +306,12 @@ import JobQueueTestKit
             return .ok()
         }
         _ = try await store.enqueue((0..<5).map { _ in .make() })
-        let worker = JobPipeline(store: store, executor: executor, settings: ConsumerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
+        let worker = JobPipeline(
+            store: store, executor: executor, settings: ConsumerSettings(concurrency: 1, batchSize: 5, grace: .milliseconds(20)), logger: .quiet)
         // A batch of five (a topic's first batches are smaller: lease it by hand), its first job
         // running when the grace period ends.
-        let batch = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 5, duration: .seconds(30), owner: worker.hostID, now: .now)
+        let batch = try await store.lease(
+            queue: QueueKey(queueID: "q", topic: "t"), limit: 5, duration: .seconds(30), owner: worker.hostID, now: .now)
         #expect(batch.count == 5)
         let run = Task { await worker.execute(batch).0.finish() }
         await entered.value
@@ -341,7 +352,8 @@ import JobQueueTestKit
         #expect(await stopped.value)
         finish.offer(())  // the abandoned handler may end now
         // Stopped at once, not gracefully: the running job was abandoned and went back uncharged.
-        let again = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "test", now: .now + .seconds(1))
+        let again = try await store.lease(
+            queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "test", now: .now + .seconds(1))
         #expect(again.map(\.attempt) == [1])
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
 @testable import JobQueue
 @testable import JobQueuePostgres
 
@@ -51,7 +52,8 @@ struct PostgresStoreTests {
             let orders = try await connection.query("SELECT id FROM \(unescaped: schema).orders", logger: .quiet).collect()
             #expect(try orders.map { try $0.decode(Int.self) } == [1])
         }
-        let leased = try await store.lease(queue: QueueKey(queueID: "shop", topic: "email"), limit: 10, duration: .seconds(30), owner: "test", now: .now)
+        let leased = try await store.lease(
+            queue: QueueKey(queueID: "shop", topic: "email"), limit: 10, duration: .seconds(30), owner: "test", now: .now)
         #expect(leased.map(\.text) == ["order 1"])
         await store.close()
     }
@@ -94,7 +96,8 @@ struct PostgresStoreTests {
     @Test func refusesASchemaFromANewerVersion() async throws {
         await (try PostgresJobStore(settings, logger: .quiet)).close()
         try await withApplicationConnection { connection in
-            try await connection.query("INSERT INTO \(unescaped: settings.schema).schema_migrations (identifier) VALUES ('v99: from the future')", logger: .quiet)
+            try await connection.query(
+                "INSERT INTO \(unescaped: settings.schema).schema_migrations (identifier) VALUES ('v99: from the future')", logger: .quiet)
         }
         await #expect(throws: StoreError.newerSchema(store: settings.location, found: "v99: from the future")) {
             try await PostgresJobStore(settings, logger: .quiet)
@@ -112,7 +115,8 @@ struct PostgresStoreTests {
         // Both pools prepare the same statements, each running them in its own schema.
         _ = try await second.enqueue([.make("q", "t", payload: "second's")])
         let take = { (store: PostgresJobStore) in
-            try await store.take(topics: ["t"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now)
+            try await store.take(
+                topics: ["t"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now)
         }
         #expect(try await take(second)?.map { $0.map(\.text) } == [["second's"]])
         #expect(try await take(second) == nil)
@@ -170,13 +174,17 @@ struct PostgresStoreTests {
         #expect(defaults.port == 5432 && defaults.database == "app" && defaults.tls == .prefer && defaults.schema == "jobqueue")
     }
 
-    @Test(arguments: [
-        ("mysql://app@db/jobs", PostgresSettingsError.unsupportedScheme("mysql"), "unsupported scheme 'mysql': expected postgres://"),
-        ("postgres://app@db/jobs?sslmode=verify-full", .unknownSSLMode("verify-full"), "sslmode 'verify-full' is not one of disable, prefer, require"),
-        ("postgres://app@db/jobs?timeout=3", .unknownParameter("timeout"), "unknown URL parameter 'timeout' (known: sslmode, host)"),
-        ("db.internal:5432", .unsupportedScheme("db.internal"), "unsupported scheme 'db.internal': expected postgres://"),
-        ("", .notAURL, "not a URL: expected postgres://user@host:port/database"),
-    ] as [(String, PostgresSettingsError, String)])
+    @Test(
+        arguments: [
+            ("mysql://app@db/jobs", PostgresSettingsError.unsupportedScheme("mysql"), "unsupported scheme 'mysql': expected postgres://"),
+            (
+                "postgres://app@db/jobs?sslmode=verify-full", .unknownSSLMode("verify-full"),
+                "sslmode 'verify-full' is not one of disable, prefer, require"
+            ),
+            ("postgres://app@db/jobs?timeout=3", .unknownParameter("timeout"), "unknown URL parameter 'timeout' (known: sslmode, host)"),
+            ("db.internal:5432", .unsupportedScheme("db.internal"), "unsupported scheme 'db.internal': expected postgres://"),
+            ("", .notAURL, "not a URL: expected postgres://user@host:port/database"),
+        ] as [(String, PostgresSettingsError, String)])
     func refusesWhatItCannotUse(url: String, error: PostgresSettingsError, message: String) {
         #expect(throws: error) { try PostgresStoreSettings(url: url) }
         #expect(error.key == .url)

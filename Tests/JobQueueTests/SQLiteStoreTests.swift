@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobQueue
 
 /// What only the SQLite store has: a file, its mode, its schema versions, its group-commit writer.
@@ -23,7 +24,6 @@ import Testing
         #expect(NewJob.scheduled(at: nil, in: nil, now: now) == nil)
     }
 
-
     @Test(arguments: [(SyncMode.full, 2), (.normal, 1)])
     func theWriterUsesTheConfiguredSyncMode(sync: SyncMode, level: Int) async throws {
         let folder = TemporaryFolder()
@@ -32,13 +32,11 @@ import Testing
         #expect(value == level)
     }
 
-
     @Test func theStoreFileIsPrivateToItsOwner() throws {
         var info = stat()
         #expect(stat(fixture.path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
     }
-
 
     @Test func reopeningKeepsEverything() async throws {
         let ids = try await store.enqueue([.make(payload: "kept")])
@@ -46,7 +44,6 @@ import Testing
         let jobs = try await reopened.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "x", now: .now)
         #expect(jobs.map(\.id) == ids)
     }
-
 
     @Test func refusesAStoreFromANewerVersion() async throws {
         try await store.pool.write { db in
@@ -56,7 +53,6 @@ import Testing
             try SQLiteJobStore(.init(path: fixture.path))
         }
     }
-
 
     @Test func refusesFilesThatAreNotJobQueueStores() throws {
         let folder = TemporaryFolder()
@@ -73,7 +69,6 @@ import Testing
         }
         #expect(throws: StoreError.self) { try SQLiteJobStore(.init(path: folder.file("missing/dir/q.db"))) }
     }
-
 
     @Test func aFailingRequestDoesNotSpoilItsGroup() async throws {
         let store = self.store

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import JobQueue
 
 /// A fresh folder under the system temp dir, removed when the value is released.
@@ -31,7 +32,10 @@ struct StoreFixture {
 }
 
 extension NewJob {
-    static func make(_ queue: String = "q", _ topic: String = "t", payload: String = "{}", priority: Int? = nil, visibleAt: Timestamp? = nil, maxRetries: Int? = nil) -> NewJob {
+    static func make(
+        _ queue: String = "q", _ topic: String = "t", payload: String = "{}", priority: Int? = nil, visibleAt: Timestamp? = nil,
+        maxRetries: Int? = nil
+    ) -> NewJob {
         NewJob(queueID: queue, topic: topic, payload: Array(payload.utf8), priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
     }
 }

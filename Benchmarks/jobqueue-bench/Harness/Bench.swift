@@ -99,7 +99,9 @@ func noopJob(_ index: Int, queue: String, visibleAt: Timestamp? = nil) -> NewJob
 }
 
 /// Enqueues `count` jobs in transactions of `batch`; `queue` names each job's queue.
-func fill(_ store: any JobStore, count: Int, batch: Int = 1000, progress: Progress? = nil, visibleAt: Timestamp? = nil, queue: (Int) -> String) async throws {
+func fill(
+    _ store: any JobStore, count: Int, batch: Int = 1000, progress: Progress? = nil, visibleAt: Timestamp? = nil, queue: (Int) -> String
+) async throws {
     var start = 0
     while start < count {
         let end = min(start + batch, count)

@@ -5,10 +5,12 @@ extension MachineInfo {
     /// The machine the figures were taken on, from /proc and uname.
     static func current(folder: String) -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown CPU"
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
-        let memoryKiB = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+        let memoryKiB =
+            meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
             .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } } ?? 0
         var names = utsname()
         uname(&names)
@@ -31,7 +33,8 @@ extension MachineInfo {
         }
         guard let best else { return "unknown disk" }
         let name = best.device.split(separator: "/").last.map(String.init) ?? ""
-        let rotational = (try? String(contentsOfFile: "/sys/block/\(name)/queue/rotational", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let rotational = (try? String(contentsOfFile: "/sys/block/\(name)/queue/rotational", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let kind = rotational == "1" ? "rotational" : rotational == "0" ? "non-rotational" : "unknown kind"
         return "\(best.type) on \(best.device) (\(kind)) at \(best.point)"
     }

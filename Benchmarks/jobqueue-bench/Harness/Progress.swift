@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// What the run is doing, on standard error: one line rewritten in place on a terminal, one line
 /// per step otherwise (CI logs). Never on standard output, which carries the table or the JSON.

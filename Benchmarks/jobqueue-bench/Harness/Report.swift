@@ -13,7 +13,10 @@ struct Row: Codable, Sendable {
     /// The value of every run when --runs > 1 (the value itself is their median).
     var runs: [Double]?
 
-    init(_ scenario: ScenarioID, _ key: String, _ label: String, _ value: Double, _ unit: String, note: String? = nil, processed: Int? = nil, expected: Int? = nil) {
+    init(
+        _ scenario: ScenarioID, _ key: String, _ label: String, _ value: Double, _ unit: String, note: String? = nil, processed: Int? = nil,
+        expected: Int? = nil
+    ) {
         self.scenario = scenario.rawValue
         self.key = key
         self.label = label
@@ -67,7 +70,9 @@ extension BenchReport {
     var table: String {
         var lines: [String] = []
         lines.append("jobqueue-bench (\(size) run\(runs > 1 ? ", median of \(runs) runs" : ""), \(format(seconds, decimals: 0)) s)")
-        lines.append("machine: \(machine.cpus) × \(machine.cpuModel), \(format(Double(machine.memoryMiB) / 1024, decimals: 1)) GiB, \(machine.disk), Linux \(machine.kernel), Swift \(machine.swift), SQLite \(machine.sqlite)")
+        lines.append(
+            "machine: \(machine.cpus) × \(machine.cpuModel), \(format(Double(machine.memoryMiB) / 1024, decimals: 1)) GiB, \(machine.disk), Linux \(machine.kernel), Swift \(machine.swift), SQLite \(machine.sqlite)"
+        )
         var scenario = ""
         for row in rows {
             if row.scenario != scenario {
@@ -89,7 +94,9 @@ extension BenchReport {
                 let goal = (target.atLeast ? "≥ " : "≤ ") + formatValue(target.goal, target.unit) + " " + target.unit
                 let value = target.value.map { formatValue($0, target.unit) + " " + target.unit } ?? "not run"
                 let verdict = target.met.map { $0 ? "met" : "MISSED" } ?? "-"
-                lines.append(("  " + target.name.rightPadded(50) + " " + goal.leftPadded(16) + "  " + value.leftPadded(16) + "  " + verdict).trailingSpacesTrimmed)
+                lines.append(
+                    ("  " + target.name.rightPadded(50) + " " + goal.leftPadded(16) + "  " + value.leftPadded(16) + "  " + verdict)
+                        .trailingSpacesTrimmed)
             }
         }
         lines.append("")

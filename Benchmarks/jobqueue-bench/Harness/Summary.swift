@@ -4,10 +4,19 @@ enum Summary {
     static func fractions(_ rows: [Row]) -> [Row] {
         let value = Dictionary(rows.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let pairs: [(key: String, label: String, ours: String, limit: String)] = [
-            ("fraction.enqueue.batched", "best batched enqueue (full) / raw SQLite batched inserts (full)", "enqueue.batched.best.full", "limits.raw.batched.full"),
-            ("fraction.enqueue.single.full", "1 job/transaction enqueue (full) / raw 1 row/transaction (full)", "enqueue.single.p1.full", "limits.raw.single.full"),
+            (
+                "fraction.enqueue.batched", "best batched enqueue (full) / raw SQLite batched inserts (full)", "enqueue.batched.best.full",
+                "limits.raw.batched.full"
+            ),
+            (
+                "fraction.enqueue.single.full", "1 job/transaction enqueue (full) / raw 1 row/transaction (full)", "enqueue.single.p1.full",
+                "limits.raw.single.full"
+            ),
             ("fraction.enqueue.single.fsync", "1 job/transaction enqueue (full) / fsyncs per second", "enqueue.single.p1.full", "limits.fsync"),
-            ("fraction.enqueue.single.normal", "1 job/transaction enqueue (normal) / raw 1 row/transaction (normal)", "enqueue.single.p1.normal", "limits.raw.single.normal"),
+            (
+                "fraction.enqueue.single.normal", "1 job/transaction enqueue (normal) / raw 1 row/transaction (normal)", "enqueue.single.p1.normal",
+                "limits.raw.single.normal"
+            ),
             ("fraction.e2e.best", "best end-to-end (plugin) / raw SQLite batched inserts (full)", "e2e.plugin.best", "limits.raw.batched.full"),
             ("fraction.e2e.default", "end-to-end batch 10 × 4 (plugin) / raw batched inserts (full)", "e2e.plugin.b10.c4", "limits.raw.batched.full"),
             ("fraction.e2e.batch1", "end-to-end batch 1 × 4 (plugin) / fsyncs per second", "e2e.plugin.b1.c4", "limits.fsync"),

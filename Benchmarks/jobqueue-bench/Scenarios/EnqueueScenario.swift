@@ -19,8 +19,10 @@ enum EnqueueScenario {
                         try await produce(client, total: total, perTransaction: perTransaction, producers: producers, progress: bench.progress)
                     }
                     let key = "enqueue.\(perTransaction == 1 ? "single" : "batch\(perTransaction)").p\(producers).\(sync)"
-                    rows.append(Row(.enqueue, key, "\(what), \(producers) producer\(producers == 1 ? "" : "s"), sync \(sync)", jobsPerSecond, "jobs/s",
-                                    note: "\(format(Double(total), decimals: 0)) jobs"))
+                    rows.append(
+                        Row(
+                            .enqueue, key, "\(what), \(producers) producer\(producers == 1 ? "" : "s"), sync \(sync)", jobsPerSecond, "jobs/s",
+                            note: "\(format(Double(total), decimals: 0)) jobs"))
                 }
             }
         }

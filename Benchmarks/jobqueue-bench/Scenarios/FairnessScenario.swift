@@ -47,13 +47,16 @@ enum FairnessScenario {
             for queue in starts.keys where await !observed.completion(of: queue) { lost += 1 }
             if lost > 0 { bench.problem("fairness: \(lost) newcomer job(s) never completed") }
             let times = observed.times
-            let latencies = Latencies(milliseconds: starts.compactMap { queue, start in
-                times[queue]?.completed.map { Double($0 - start) / 1e6 }
-            })
+            let latencies = Latencies(
+                milliseconds: starts.compactMap { queue, start in
+                    times[queue]?.completed.map { Double($0 - start) / 1e6 }
+                })
             let label = pattern == "burst" ? "\(sizes.newcomers) newcomers at once" : "\(sizes.newcomers) newcomers over \(windowText)"
             for (p, name) in [(50.0, "p50"), (99.0, "p99"), (100.0, "max")] {
-                rows.append(Row(.fairness, "fairness.\(pattern).\(name)", "\(label): enqueue → outcome, \(name)", latencies.percentile(p), "ms",
-                                note: p == 50 ? "\(latencies.count) samples" : nil))
+                rows.append(
+                    Row(
+                        .fairness, "fairness.\(pattern).\(name)", "\(label): enqueue → outcome, \(name)", latencies.percentile(p), "ms",
+                        note: p == 50 ? "\(latencies.count) samples" : nil))
             }
         }
         let bigDone = observed.processed - 2 * sizes.newcomers
@@ -62,8 +65,10 @@ enum FairnessScenario {
             let text = "fairness: the backlog ran out before the newcomers were done; the figure is meaningless"
             if bench.options.size == .smoke { bench.progress.note(text) } else { bench.problem(text) }
         }
-        rows.append(Row(.fairness, "fairness.backlog.done", "backlog jobs run meanwhile", Double(bigDone), "jobs",
-                        note: "of \(format(Double(sizes.backlog), decimals: 0))"))
+        rows.append(
+            Row(
+                .fairness, "fairness.backlog.done", "backlog jobs run meanwhile", Double(bigDone), "jobs",
+                note: "of \(format(Double(sizes.backlog), decimals: 0))"))
         worker.shutdown()
         await host.value
         return rows

@@ -1,8 +1,9 @@
+import GRDBSQLite
+import JobQueue
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import GRDBSQLite
-import JobQueue
 
 /// What the machine itself allows, measured on the same disk in the same run: fsyncs per second,
 /// and plain SQLite inserts through the C API (WAL, the store's sync setting, a jobs-like row, no
@@ -31,7 +32,10 @@ enum MachineLimitsScenario {
             bench.progress.step("limits: fork server alone, batches of \(batchSize), \(concurrency) at a time")
             let jobs = batchSize == 1 ? sizes.drainJobsBatch1 : sizes.drainJobs
             let rate = await forkServerRate(plugins, jobs: jobs, batchSize: batchSize, concurrency: concurrency)
-            rows.append(Row(.limits, "limits.fork.b\(batchSize).c\(concurrency)", "fork server alone (no store): batch \(batchSize) × concurrency \(concurrency)", rate, "jobs/s"))
+            rows.append(
+                Row(
+                    .limits, "limits.fork.b\(batchSize).c\(concurrency)",
+                    "fork server alone (no store): batch \(batchSize) × concurrency \(concurrency)", rate, "jobs/s"))
         }
         return rows
     }
@@ -42,8 +46,9 @@ enum MachineLimitsScenario {
         let batches = (jobs + batchSize - 1) / batchSize
         let lease = LeaseToken(rawValue: "bench")
         let batch = (0..<batchSize).map { index in
-            LeasedJob(id: JobID(rawValue: Int64(index + 1)), queueID: "tenant-0", topic: "noop", payload: Array(#"{"n":0}"#.utf8),
-                      priority: 100, attempt: 1, maxRetries: 3, lease: lease)
+            LeasedJob(
+                id: JobID(rawValue: Int64(index + 1)), queueID: "tenant-0", topic: "noop", payload: Array(#"{"n":0}"#.utf8),
+                priority: 100, attempt: 1, maxRetries: 3, lease: lease)
         }
         return await rate(batches * batchSize) {
             await withTaskGroup(of: Void.self) { group in
@@ -100,13 +105,18 @@ enum MachineLimitsScenario {
         }
         try exec("PRAGMA journal_mode = WAL")
         try exec("PRAGMA synchronous = \(sync == .full ? "FULL" : "NORMAL")")
-        try exec("""
+        try exec(
+            """
             CREATE TABLE jobs (id INTEGER PRIMARY KEY, queue_id TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL,
                 priority INTEGER NOT NULL, visible_at INTEGER NOT NULL, created_at INTEGER NOT NULL)
             """)
         var prepared: OpaquePointer?
-        guard sqlite3_prepare_v2(db, "INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, created_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &prepared, nil) == SQLITE_OK,
-              let insert = prepared else {
+        guard
+            sqlite3_prepare_v2(
+                db, "INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, created_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &prepared, nil)
+                == SQLITE_OK,
+            let insert = prepared
+        else {
             throw SQLiteFailure(description: "prepare: \(String(cString: sqlite3_errmsg(db)))")
         }
         defer { sqlite3_finalize(insert) }

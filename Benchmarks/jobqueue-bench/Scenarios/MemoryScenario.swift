@@ -22,22 +22,26 @@ enum MemoryScenario {
         try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try queue.close()
         let bytes = fileSize(path) + fileSize(path + "-wal")
-        var rows = [Row(.memory, "memory.store.bytesPerJob", "store size per queued job", Double(bytes) / Double(jobs), "bytes",
-                        note: "\(format(Double(bytes) / 1_048_576, decimals: 0)) MiB for \(format(Double(jobs), decimals: 0)) jobs")]
+        var rows = [
+            Row(
+                .memory, "memory.store.bytesPerJob", "store size per queued job", Double(bytes) / Double(jobs), "bytes",
+                note: "\(format(Double(bytes) / 1_048_576, decimals: 0)) MiB for \(format(Double(jobs), decimals: 0)) jobs")
+        ]
 
-        bench.progress.step("memory: `jobqueue run` on \(format(Double(jobs), decimals: 0)) queued jobs for \(format(sizes.memorySeconds, decimals: 1)) s")
+        bench.progress.step(
+            "memory: `jobqueue run` on \(format(Double(jobs), decimals: 0)) queued jobs for \(format(sizes.memorySeconds, decimals: 1)) s")
         guard FileManager.default.isExecutableFile(atPath: bench.jobqueueBinary) else {
             bench.problem("memory: \(bench.jobqueueBinary) is missing (build the jobqueue product)")
             return rows
         }
         let config = bench.folder + "/memory.yaml"
         try """
-            store: { path: "\(path)", sync: full }
-            log: { level: warning }
-            topics:
-              noop: { plugin: "\(bench.noopPlugin)" }
+        store: { path: "\(path)", sync: full }
+        log: { level: warning }
+        topics:
+          noop: { plugin: "\(bench.noopPlugin)" }
 
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let host = Process()
         host.executableURL = URL(fileURLWithPath: bench.jobqueueBinary)
         host.arguments = ["run", "--config", config]
@@ -46,7 +50,8 @@ enum MemoryScenario {
         try host.run()
 
         var forkServer: pid_t?
-        var hostPeak = 0, serverPeak = 0
+        var hostPeak = 0
+        var serverPeak = 0
         let end = Monotonic.nanos() + UInt64(sizes.memorySeconds * 1e9)
         while Monotonic.nanos() < end && host.isRunning {
             try await Task.sleep(for: .milliseconds(50))
@@ -62,11 +67,15 @@ enum MemoryScenario {
         if !wasRunning { bench.problem("memory: `jobqueue run` exited early (status \(host.terminationStatus))") }
         if forkServer == nil { bench.problem("memory: could not find the fork server of `jobqueue run`") }
 
-        let left = try await SQLiteJobStore(.init(path: path, sync: .normal)).status(now: .now).queues.reduce(0) { $0 + $1.ready + $1.running + $1.scheduled }
+        let left = try await SQLiteJobStore(.init(path: path, sync: .normal)).status(now: .now).queues.reduce(0) {
+            $0 + $1.ready + $1.running + $1.scheduled
+        }
         let processed = jobs - left
         if processed <= 0 { bench.problem("memory: `jobqueue run` processed no job") }
-        rows.append(Row(.memory, "memory.host.peak", "`jobqueue run` host: peak RSS", Double(hostPeak) / 1024, "MiB",
-                        note: "\(format(Double(left), decimals: 0)) jobs still queued after it ran \(format(Double(processed), decimals: 0))"))
+        rows.append(
+            Row(
+                .memory, "memory.host.peak", "`jobqueue run` host: peak RSS", Double(hostPeak) / 1024, "MiB",
+                note: "\(format(Double(left), decimals: 0)) jobs still queued after it ran \(format(Double(processed), decimals: 0))"))
         rows.append(Row(.memory, "memory.forkserver.peak", "its fork server: peak RSS", Double(serverPeak) / 1024, "MiB"))
         return rows
     }

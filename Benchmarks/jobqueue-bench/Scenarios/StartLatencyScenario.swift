@@ -19,7 +19,8 @@ enum StartLatencyScenario {
         bench.progress.step("latency: producer process → plugin host")
         let pluginRun = try await measure(bench, executor: plugins, name: "plugin", cli: true)
         rows += row("latency.producer.plugin", "second process → outcome back (plugin, fork)", pluginRun.toOutcome)
-        rows += row("latency.producer.plugin.dispatch", "second process → batch handed to the fork server", pluginRun.toDispatch, percentiles: [50, 99])
+        rows += row(
+            "latency.producer.plugin.dispatch", "second process → batch handed to the fork server", pluginRun.toDispatch, percentiles: [50, 99])
         if let cli = pluginRun.cli {
             rows += row("latency.cli.plugin", "`jobqueue enqueue` spawned → outcome back (incl. its start-up)", cli, percentiles: [50, 100])
         }
@@ -38,7 +39,9 @@ enum StartLatencyScenario {
     private static func row(_ key: String, _ label: String, _ latencies: Latencies, percentiles: [Double] = [50, 99, 100]) -> [Row] {
         percentiles.map { p in
             let name = p == 100 ? "max" : "p\(Int(p))"
-            return Row(.latency, "\(key).\(name)", "\(label): \(name)", latencies.percentile(p), "ms", note: p == percentiles.first ? "\(latencies.count) samples" : nil)
+            return Row(
+                .latency, "\(key).\(name)", "\(label): \(name)", latencies.percentile(p), "ms",
+                note: p == percentiles.first ? "\(latencies.count) samples" : nil)
         }
     }
 

@@ -22,27 +22,37 @@ enum TenantScaleScenario {
 
         // What the idle queues cost is a small difference between two noisy figures: measure the
         // single queue with and without them in turn, a few times, and compare the medians.
-        var bare: [Double] = [], crowded: [Double] = []
+        var bare: [Double] = []
+        var crowded: [Double] = []
         for round in 1...sizes.idleCostRounds {
             bench.progress.step("tenants: 1 queue, empty store (\(round) of \(sizes.idleCostRounds))")
-            let drained = try await ThroughputScenario.drainFreshStore(bench, jobs: sizes.tenantJobs, executor: plugins, settings: settings, what: "tenants: 1 queue, no idle")
+            let drained = try await ThroughputScenario.drainFreshStore(
+                bench, jobs: sizes.tenantJobs, executor: plugins, settings: settings, what: "tenants: 1 queue, no idle")
             bare.append(drained.rate)
             bench.progress.step("tenants: 1 queue, \(idle) (\(round) of \(sizes.idleCostRounds))")
             crowded.append(try await drainCopy(bench, base: base, queues: 1, settings: settings).rate)
         }
         let runs = sizes.idleCostRounds > 1 ? " (median of \(sizes.idleCostRounds))" : ""
-        rows.append(Row(.tenants, "tenants.q1.noidle", "1 queue, empty store", median(bare), "jobs/s",
-                        note: "\(format(Double(sizes.tenantJobs), decimals: 0)) jobs\(runs)"))
+        rows.append(
+            Row(
+                .tenants, "tenants.q1.noidle", "1 queue, empty store", median(bare), "jobs/s",
+                note: "\(format(Double(sizes.tenantJobs), decimals: 0)) jobs\(runs)"))
         rows.append(Row(.tenants, "tenants.q1", "1 queue + \(idle)", median(crowded), "jobs/s", note: "1 busy queue\(runs)"))
         rows.append(Row(.tenants, "tenants.idlecost", "1 queue: with \(idle) / in an empty store", median(crowded) / median(bare), "×"))
 
         for queues in sizes.tenantQueues where queues > 1 {
-            bench.progress.step("tenants: \(format(Double(sizes.tenantJobs), decimals: 0)) jobs over \(format(Double(queues), decimals: 0)) queues, \(idle)")
+            bench.progress.step(
+                "tenants: \(format(Double(sizes.tenantJobs), decimals: 0)) jobs over \(format(Double(queues), decimals: 0)) queues, \(idle)")
             let drained = try await drainCopy(bench, base: base, queues: queues, settings: settings)
             let busy = min(queues, sizes.tenantJobs)
-            rows.append(Row(.tenants, "tenants.q\(queues)", "\(format(Double(queues), decimals: 0)) queues + \(idle)", drained.rate, "jobs/s",
-                            note: "\(format(Double(busy), decimals: 0)) busy queues", processed: drained.processed, expected: sizes.tenantJobs))
-            rows.append(Row(.tenants, "tenants.ratio.q\(queues)", "\(format(Double(queues), decimals: 0)) queues / 1 queue", drained.rate / median(crowded), "×"))
+            rows.append(
+                Row(
+                    .tenants, "tenants.q\(queues)", "\(format(Double(queues), decimals: 0)) queues + \(idle)", drained.rate, "jobs/s",
+                    note: "\(format(Double(busy), decimals: 0)) busy queues", processed: drained.processed, expected: sizes.tenantJobs))
+            rows.append(
+                Row(
+                    .tenants, "tenants.ratio.q\(queues)", "\(format(Double(queues), decimals: 0)) queues / 1 queue", drained.rate / median(crowded),
+                    "×"))
         }
         return rows
     }
@@ -55,7 +65,8 @@ enum TenantScaleScenario {
         try FileManager.default.copyItem(atPath: base, toPath: path)
         let store = try SQLiteJobStore(.init(path: path, sync: .full))
         try await fill(store, count: jobs, progress: bench.progress) { "q-\($0 % queues)" }
-        return try await drainRate(bench, store: store, executor: try await bench.plugins(), settings: settings, expected: jobs, what: "tenants: \(queues) queues")
+        return try await drainRate(
+            bench, store: store, executor: try await bench.plugins(), settings: settings, expected: jobs, what: "tenants: \(queues) queues")
     }
 
     /// A store holding only idle queues (one job each, due in a day), checkpointed into one file.

@@ -19,22 +19,29 @@ enum ThroughputScenario {
 
                 let key = "b\(batchSize).c\(concurrency)"
                 let note = "\(format(Double(jobs), decimals: 0)) jobs"
-                var isolated: Drained?, direct: Drained?
+                var isolated: Drained?
+                var direct: Drained?
                 if bench.options.executors.contains("plugin") {
                     bench.progress.step("e2e: \(cell), plugin in a forked child")
                     isolated = try await drainFreshStore(bench, jobs: jobs, executor: plugins, settings: settings, what: "e2e \(cell) plugin")
                 }
                 if bench.options.executors.contains("in-process") {
                     bench.progress.step("e2e: \(cell), in-process")
-                    direct = try await drainFreshStore(bench, jobs: jobs, executor: bench.inProcess(), settings: settings, what: "e2e \(cell) in-process")
+                    direct = try await drainFreshStore(
+                        bench, jobs: jobs, executor: bench.inProcess(), settings: settings, what: "e2e \(cell) in-process")
                 }
                 if let isolated {
-                    let row = Row(.e2e, "e2e.plugin.\(key)", "\(cell): plugin, forked child", isolated.rate, "jobs/s", note: note, processed: isolated.processed, expected: jobs)
+                    let row = Row(
+                        .e2e, "e2e.plugin.\(key)", "\(cell): plugin, forked child", isolated.rate, "jobs/s", note: note,
+                        processed: isolated.processed, expected: jobs)
                     rows.append(row)
                     if isolated.rate > best?.value ?? 0 { best = row }
                 }
                 if let direct {
-                    rows.append(Row(.e2e, "e2e.inprocess.\(key)", "\(cell): in-process", direct.rate, "jobs/s", note: note, processed: direct.processed, expected: jobs))
+                    rows.append(
+                        Row(
+                            .e2e, "e2e.inprocess.\(key)", "\(cell): in-process", direct.rate, "jobs/s", note: note, processed: direct.processed,
+                            expected: jobs))
                 }
                 if let isolated, let direct {
                     rows.append(Row(.e2e, "e2e.isolation.\(key)", "\(cell): isolated / in-process", isolated.rate / direct.rate, "×"))
@@ -48,7 +55,9 @@ enum ThroughputScenario {
     }
 
     /// Fills a fresh store (sync full) with `jobs` jobs in one queue and drains it.
-    static func drainFreshStore(_ bench: Bench, jobs: Int, executor: any JobExecutor, settings: ConsumerSettings, what: String) async throws -> Drained {
+    static func drainFreshStore(
+        _ bench: Bench, jobs: Int, executor: any JobExecutor, settings: ConsumerSettings, what: String
+    ) async throws -> Drained {
         let path = bench.newStorePath("e2e")
         defer { bench.removeStore(path) }
         let store = try SQLiteJobStore(.init(path: path, sync: .full))

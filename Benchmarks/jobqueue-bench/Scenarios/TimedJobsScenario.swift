@@ -40,9 +40,14 @@ enum TimedJobsScenario {
                 return jobs
             }
             let ideal = Double(concurrency) * 1000 / Double(milliseconds)
-            rows.append(Row(.timed, "timed.ms\(milliseconds).rate", "\(milliseconds) ms jobs, one queue: throughput", drained.rate, "jobs/s",
-                            note: "ideal \(format(ideal, decimals: 0)); \(jobs) jobs", processed: drained.processed, expected: jobs))
-            rows.append(Row(.timed, "timed.ms\(milliseconds).utilisation", "\(milliseconds) ms jobs, one queue: consumer utilisation", drained.utilisation, "fraction"))
+            rows.append(
+                Row(
+                    .timed, "timed.ms\(milliseconds).rate", "\(milliseconds) ms jobs, one queue: throughput", drained.rate, "jobs/s",
+                    note: "ideal \(format(ideal, decimals: 0)); \(jobs) jobs", processed: drained.processed, expected: jobs))
+            rows.append(
+                Row(
+                    .timed, "timed.ms\(milliseconds).utilisation", "\(milliseconds) ms jobs, one queue: consumer utilisation", drained.utilisation,
+                    "fraction"))
         }
 
         let (noops, slow) = (sizes.timedMixNoop, sizes.timedMix200ms)
@@ -52,10 +57,14 @@ enum TimedJobsScenario {
             _ = try await store.enqueue((0..<slow).map { sleepJob(200, queue: "slow-\($0 % 10)") })
             return noops + slow
         }
-        rows.append(Row(.timed, "timed.mix.rate", "mix, no-op and 200 ms topics: throughput", mix.rate, "jobs/s",
-                        note: "\(noops) no-op + \(slow) × 200 ms", processed: mix.processed, expected: noops + slow))
-        rows.append(Row(.timed, "timed.mix.seconds", "mix: wall time / ideal (200 ms jobs ÷ \(concurrency))",
-                        mix.seconds / (Double(slow) * 0.2 / Double(concurrency)), "×"))
+        rows.append(
+            Row(
+                .timed, "timed.mix.rate", "mix, no-op and 200 ms topics: throughput", mix.rate, "jobs/s",
+                note: "\(noops) no-op + \(slow) × 200 ms", processed: mix.processed, expected: noops + slow))
+        rows.append(
+            Row(
+                .timed, "timed.mix.seconds", "mix: wall time / ideal (200 ms jobs ÷ \(concurrency))",
+                mix.seconds / (Double(slow) * 0.2 / Double(concurrency)), "×"))
         rows.append(Row(.timed, "timed.mix.utilisation", "mix: consumer utilisation", mix.utilisation, "fraction"))
 
         let milliseconds = sizes.timedCaseMilliseconds
@@ -71,15 +80,20 @@ enum TimedJobsScenario {
                 return item.queues.count
             }
             let ideal = item.ideal * Double(milliseconds) / 1000
-            rows.append(Row(.timed, "timed.case.\(item.key)", "\(item.label) of \(milliseconds) ms: wall time / ideal", drained.seconds / ideal, "×",
-                            note: "\(format(drained.seconds, decimals: 2)) s; ideal \(format(ideal, decimals: 2)) s", processed: drained.processed, expected: item.queues.count))
+            rows.append(
+                Row(
+                    .timed, "timed.case.\(item.key)", "\(item.label) of \(milliseconds) ms: wall time / ideal", drained.seconds / ideal, "×",
+                    note: "\(format(drained.seconds, decimals: 2)) s; ideal \(format(ideal, decimals: 2)) s", processed: drained.processed,
+                    expected: item.queues.count))
         }
 
         bench.progress.step("timed: start latency while jobs of 100–300 ms keep the host busy")
         let latencies = try await busyStartLatency(bench, executor)
         for p in [50.0, 99] {
-            rows.append(Row(.timed, "timed.busy.latency.p\(Int(p))", "new no-op job while jobs of 100–300 ms keep all consumers busy: p\(Int(p))",
-                            latencies.percentile(p), "ms", note: p == 50 ? "\(latencies.count) samples" : nil))
+            rows.append(
+                Row(
+                    .timed, "timed.busy.latency.p\(Int(p))", "new no-op job while jobs of 100–300 ms keep all consumers busy: p\(Int(p))",
+                    latencies.percentile(p), "ms", note: p == 50 ? "\(latencies.count) samples" : nil))
         }
     }
 

@@ -8,6 +8,8 @@ struct TrapWorker: JobWorker {
     struct Payload: Decodable {
         var trap: Bool?
         var `throw`: String?
+        // Spelled as the JSON key.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         var snooze_ms: UInt64?
     }
 

@@ -12,8 +12,8 @@ extension Duration {
     /// of milliseconds (`0.5ms`), or one too large to represent.
     public init?(text: String) {
         guard let quantity = DecimalQuantity(text),
-              let unit = DurationUnit.all.first(where: { $0.symbol == quantity.unit }),
-              let milliseconds = quantity.exactValue(times: unit.milliseconds)
+            let unit = DurationUnit.all.first(where: { $0.symbol == quantity.unit }),
+            let milliseconds = quantity.exactValue(times: unit.milliseconds)
         else { return nil }
         self = .milliseconds(milliseconds)
     }

@@ -13,7 +13,8 @@ extension JobPipeline {
             action = .complete
             followUps = completion.followUps.map { $0.withDefaults(from: policies[$0.topic]) }
         case let .error(message):
-            action = job.isLastAttempt
+            action =
+                job.isLastAttempt
                 ? .bury(.failed, reason: message)
                 : .retry(at: now + policy.backoff.delay(afterAttempt: job.attempt), error: message)
         case let .snooze(delay):

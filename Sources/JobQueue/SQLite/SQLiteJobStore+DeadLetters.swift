@@ -5,10 +5,12 @@ extension SQLiteJobStore {
     public func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter] {
         try await pool.read { db in
             let (filter, arguments) = Self.whereClause(selector)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
-                FROM dead_letters \(filter) ORDER BY died_at, id LIMIT \(limit ?? -1)
-                """, arguments: arguments)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
+                    FROM dead_letters \(filter) ORDER BY died_at, id LIMIT \(limit ?? -1)
+                    """, arguments: arguments)
             return rows.map { row in
                 DeadLetter(
                     id: JobID(rawValue: row[0]), queueID: row[1], topic: row[2], payload: [UInt8](row[3] as Data),
@@ -26,11 +28,12 @@ extension SQLiteJobStore {
             let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT queue_id, topic FROM dead_letters \(filter)", arguments: arguments)
                 .map { QueueKey(queueID: $0[0], topic: $0[1]) }
             // The job keeps its id, so it keeps its place in enqueue order.
-            try db.execute(sql: """
-                INSERT INTO jobs(id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error)
-                SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason
-                FROM dead_letters \(filter)
-                """, arguments: arguments)
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs(id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error)
+                    SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason
+                    FROM dead_letters \(filter)
+                    """, arguments: arguments)
             let moved = db.changesCount
             try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
             for key in keys {

@@ -12,7 +12,9 @@ extension SQLiteJobStore {
 
     /// Inserts jobs and lowers their queues' pointers, inside the caller's transaction.
     static func insert(_ db: Database, _ jobs: [NewJob], now: Int64) throws -> [JobID] {
-        let statement = try RawStatement(db, """
+        let statement = try RawStatement(
+            db,
+            """
             INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)

@@ -9,7 +9,9 @@ extension SQLiteJobStore {
 
     /// One index range scan per topic (cost: the ready queues returned), merged by vesting time.
     static func readyQueues(_ db: Database, topics: Set<String>, now: Int64, limit: Int) throws -> [QueueKey] {
-        let statement = try RawStatement(db, """
+        let statement = try RawStatement(
+            db,
+            """
             SELECT queue_id, vesting_at FROM queue_pointers
             WHERE topic = ?1 AND vesting_at <= ?2 ORDER BY vesting_at LIMIT ?3
             """)
@@ -78,7 +80,9 @@ extension SQLiteJobStore {
     }
 
     /// One batch from `queues` (see `BatchFill`), under one lease token.
-    private static func fill(_ db: Database, _ queues: [QueueKey], limits: BatchLimits, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
+    private static func fill(
+        _ db: Database, _ queues: [QueueKey], limits: BatchLimits, token: LeaseToken, expiry: Int64, now: Int64
+    ) throws -> [LeasedJob] {
         try BatchFill.batch(from: queues, limits: limits) { queue, room in
             try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
         }
@@ -86,7 +90,9 @@ extension SQLiteJobStore {
 
     /// Leases up to `limit` visible jobs of `queue`, in order, and refreshes its pointer.
     private static func lease(_ db: Database, _ queue: QueueKey, limit: Int, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
-        let candidates = try RawStatement(db, """
+        let candidates = try RawStatement(
+            db,
+            """
             SELECT id, payload, priority, attempt, max_retries, lease_token IS NOT NULL FROM jobs INDEXED BY jobs_order
             WHERE queue_id = ?1 AND topic = ?2 AND visible_at <= ?3
             ORDER BY priority, visible_at, id LIMIT ?4
@@ -106,9 +112,10 @@ extension SQLiteJobStore {
                 abandoned.append((id, attempt))
                 continue
             }
-            leased.append(LeasedJob(
-                id: id, queueID: queue.queueID, topic: queue.topic, payload: candidates.bytes(1),
-                priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
+            leased.append(
+                LeasedJob(
+                    id: id, queueID: queue.queueID, topic: queue.topic, payload: candidates.bytes(1),
+                    priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
         }
         for job in abandoned {
             try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), now: now)
@@ -117,7 +124,9 @@ extension SQLiteJobStore {
         var start = 0
         while start < leased.count {
             let chunk = leased[start..<min(start + 500, leased.count)]
-            let take = try RawStatement(db, """
+            let take = try RawStatement(
+                db,
+                """
                 UPDATE jobs SET attempt = attempt + 1, visible_at = ?1, lease_token = ?2, lease_expires_at = ?1
                 WHERE id IN (\(RawStatement.placeholders(chunk.count, from: 3)))
                 """)
@@ -135,7 +144,9 @@ extension SQLiteJobStore {
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {
         guard !leases.isEmpty else { return 0 }
         return try await writer.write(durable: false) { db in
-            let statement = try RawStatement(db, """
+            let statement = try RawStatement(
+                db,
+                """
                 UPDATE jobs SET visible_at = ?1, lease_expires_at = ?1 WHERE id = ?2 AND lease_token = ?3
                 """)
             var held = 0

@@ -8,7 +8,9 @@ import GRDB
 extension SQLiteJobStore {
     /// Lowers the pointer of `key` to `visibleAt` (creating it) after jobs were added.
     static func lowerPointer(_ db: Database, _ key: QueueKey, to visibleAt: Int64) throws {
-        let statement = try RawStatement(db, """
+        let statement = try RawStatement(
+            db,
+            """
             INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
             ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = min(vesting_at, excluded.vesting_at)
             """)
@@ -47,7 +49,9 @@ extension SQLiteJobStore {
             }
             currentStatement.reset()
         }
-        let upsert = try RawStatement(db, """
+        let upsert = try RawStatement(
+            db,
+            """
             INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
             ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = excluded.vesting_at
             """)

@@ -41,7 +41,9 @@ extension SQLiteJobStore {
         var start = 0
         while start < ids.count {
             let chunk = ids[start..<min(start + 500, ids.count)]
-            let statement = try RawStatement(db, """
+            let statement = try RawStatement(
+                db,
+                """
                 DELETE FROM jobs WHERE lease_token = ?1 AND id IN (\(RawStatement.placeholders(chunk.count, from: 2)))
                 RETURNING id, queue_id, topic
                 """)
@@ -50,7 +52,8 @@ extension SQLiteJobStore {
             var previous: QueueKey?
             while try statement.step() {
                 // A batch's jobs nearly always share one queue: reuse its key rather than rebuild it.
-                let queueID = statement.string(1), topic = statement.string(2)
+                let queueID = statement.string(1)
+                let topic = statement.string(2)
                 let key = previous.flatMap { $0.queueID == queueID && $0.topic == topic ? $0 : nil } ?? QueueKey(queueID: queueID, topic: topic)
                 deleted[JobID(rawValue: statement.int64(0))] = key
                 previous = key
@@ -74,27 +77,33 @@ extension SQLiteJobStore {
         case .complete:
             try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [id])
         case let .retry(at, error):
-            try db.cachedStatement(sql: """
-                UPDATE jobs SET visible_at = ?, last_error = coalesce(?, last_error),
-                    lease_token = NULL, lease_expires_at = NULL
-                WHERE id = ?
-                """).execute(arguments: [at.rawValue, error, id])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE jobs SET visible_at = ?, last_error = coalesce(?, last_error),
+                        lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [at.rawValue, error, id])
         case let .bury(kind, reason):
             try bury(db, settlement.job, kind: kind, reason: reason, now: now)
         case .release:
-            try db.cachedStatement(sql: """
-                UPDATE jobs SET attempt = max(attempt - 1, 0), visible_at = ?, lease_token = NULL, lease_expires_at = NULL
-                WHERE id = ?
-                """).execute(arguments: [now, id])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE jobs SET attempt = max(attempt - 1, 0), visible_at = ?, lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [now, id])
         }
     }
 
     /// Moves a job into the dead-letter store (the caller refreshes its queue's pointer).
     static func bury(_ db: Database, _ job: JobID, kind: DeadLetter.Kind, reason: String, now: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO dead_letters(id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
-            SELECT id, queue_id, topic, payload, priority, max_retries, attempt, ?, ?, created_at, ? FROM jobs WHERE id = ?
-            """).execute(arguments: [kind.rawValue, reason, now, job.rawValue])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO dead_letters(id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, ?, ?, created_at, ? FROM jobs WHERE id = ?
+                """
+        ).execute(arguments: [kind.rawValue, reason, now, job.rawValue])
         try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [job.rawValue])
     }
 }

@@ -5,13 +5,15 @@ extension SQLiteJobStore {
     public func status(now: Timestamp) async throws -> StoreStatus {
         try await pool.read { db in
             var counts: [QueueKey: QueueCounts] = [:]
-            let live = try Row.fetchAll(db, sql: """
-                SELECT queue_id, topic,
-                    sum(visible_at <= :now),
-                    sum(visible_at > :now AND lease_token IS NULL),
-                    sum(lease_token IS NOT NULL AND lease_expires_at > :now)
-                FROM jobs GROUP BY queue_id, topic
-                """, arguments: ["now": now.rawValue])
+            let live = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT queue_id, topic,
+                        sum(visible_at <= :now),
+                        sum(visible_at > :now AND lease_token IS NULL),
+                        sum(lease_token IS NOT NULL AND lease_expires_at > :now)
+                    FROM jobs GROUP BY queue_id, topic
+                    """, arguments: ["now": now.rawValue])
             for row in live {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], running: row[4])
@@ -20,7 +22,10 @@ extension SQLiteJobStore {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
             }
-            let hosts = try Row.fetchAll(db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at, note FROM hosts WHERE expires_at > ? ORDER BY started_at", arguments: [now.rawValue]).map { row in
+            let hosts = try Row.fetchAll(
+                db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at, note FROM hosts WHERE expires_at > ? ORDER BY started_at",
+                arguments: [now.rawValue]
+            ).map { row in
                 HostRecord(
                     id: row[0], hostname: row[1], pid: row[2],
                     topics: (row[3] as String).split(separator: "\n").map(String.init),
@@ -35,16 +40,19 @@ extension SQLiteJobStore {
         let expiry = host.seenAt.rawValue + ttl.milliseconds
         // Not worth an fsync: a heartbeat lost to a power cut is the next one's to make.
         try await writer.write(durable: false) { db in
-            try db.execute(sql: """
-                INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                        topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
+                    """,
+                arguments: [
                     host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
                     host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note,
                 ])
             // Forget hosts that stopped heart-beating long ago.
-            try db.execute(sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds])
+            try db.execute(
+                sql: "DELETE FROM hosts WHERE seen_at < ?", arguments: [host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds])
         }
     }
 

@@ -57,7 +57,8 @@ public final class SQLiteJobStore: JobStore {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
-            throw StoreError.notAJobQueueStore(store: .path(path), reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
+            throw StoreError.notAJobQueueStore(
+                store: .path(path), reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(store: .path(path), reason: error.message ?? "\(error.resultCode)")
         }
@@ -102,13 +103,15 @@ public final class SQLiteJobStore: JobStore {
             let migrator = SQLiteSchema.migrator
             if try migrator.hasBeenSuperseded(db) {
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                throw StoreError.newerSchema(store: .path(path), found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
+                throw StoreError.newerSchema(
+                    store: .path(path), found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
             }
             if try migrator.hasCompletedMigrations(db) { return false }
             // About to upgrade an existing store (rare): make sure it is sound before writing to it.
             let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(1)")
             if problems != ["ok"] {
-                throw StoreError.notAJobQueueStore(store: .path(path), reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
+                throw StoreError.notAJobQueueStore(
+                    store: .path(path), reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
             }
             return true
         }

@@ -13,65 +13,66 @@ enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(identifiers[0]) { db in
-            try db.execute(sql: """
-                -- One row per live job. `id` is the enqueue order; AUTOINCREMENT never reuses an id.
-                -- While leased, `visible_at` equals the lease expiry, so an expired lease is simply
-                -- visible again (crash recovery needs no sweeper).
-                CREATE TABLE jobs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    queue_id TEXT NOT NULL,
-                    topic TEXT NOT NULL,
-                    payload BLOB NOT NULL,
-                    priority INTEGER NOT NULL,
-                    visible_at INTEGER NOT NULL,
-                    attempt INTEGER NOT NULL DEFAULT 0,
-                    max_retries INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    last_error TEXT,
-                    lease_token TEXT,
-                    lease_expires_at INTEGER
-                );
-                -- Order inside a queue: priority, then visible time, then enqueue order.
-                CREATE INDEX jobs_order ON jobs(queue_id, topic, priority, visible_at, id);
-                -- The earliest visible time of a queue, to maintain its pointer.
-                CREATE INDEX jobs_vesting ON jobs(queue_id, topic, visible_at);
+            try db.execute(
+                sql: """
+                    -- One row per live job. `id` is the enqueue order; AUTOINCREMENT never reuses an id.
+                    -- While leased, `visible_at` equals the lease expiry, so an expired lease is simply
+                    -- visible again (crash recovery needs no sweeper).
+                    CREATE TABLE jobs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        priority INTEGER NOT NULL,
+                        visible_at INTEGER NOT NULL,
+                        attempt INTEGER NOT NULL DEFAULT 0,
+                        max_retries INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        lease_token TEXT,
+                        lease_expires_at INTEGER
+                    );
+                    -- Order inside a queue: priority, then visible time, then enqueue order.
+                    CREATE INDEX jobs_order ON jobs(queue_id, topic, priority, visible_at, id);
+                    -- The earliest visible time of a queue, to maintain its pointer.
+                    CREATE INDEX jobs_vesting ON jobs(queue_id, topic, visible_at);
 
-                -- The pointer index (QuiCK): per queue, when it next has visible work. Written in the
-                -- same transaction as every job write; removed when the queue is empty.
-                CREATE TABLE queue_pointers (
-                    queue_id TEXT NOT NULL,
-                    topic TEXT NOT NULL,
-                    vesting_at INTEGER NOT NULL,
-                    PRIMARY KEY (queue_id, topic)
-                ) WITHOUT ROWID;
-                CREATE INDEX queue_pointers_ready ON queue_pointers(topic, vesting_at);
+                    -- The pointer index (QuiCK): per queue, when it next has visible work. Written in the
+                    -- same transaction as every job write; removed when the queue is empty.
+                    CREATE TABLE queue_pointers (
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        vesting_at INTEGER NOT NULL,
+                        PRIMARY KEY (queue_id, topic)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX queue_pointers_ready ON queue_pointers(topic, vesting_at);
 
-                CREATE TABLE dead_letters (
-                    id INTEGER PRIMARY KEY,
-                    queue_id TEXT NOT NULL,
-                    topic TEXT NOT NULL,
-                    payload BLOB NOT NULL,
-                    priority INTEGER NOT NULL,
-                    max_retries INTEGER NOT NULL,
-                    attempts INTEGER NOT NULL,
-                    kind TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    died_at INTEGER NOT NULL
-                );
-                CREATE INDEX dead_letters_queue ON dead_letters(queue_id, topic);
+                    CREATE TABLE dead_letters (
+                        id INTEGER PRIMARY KEY,
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        priority INTEGER NOT NULL,
+                        max_retries INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        died_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX dead_letters_queue ON dead_letters(queue_id, topic);
 
-                CREATE TABLE hosts (
-                    id TEXT PRIMARY KEY,
-                    hostname TEXT NOT NULL,
-                    pid INTEGER NOT NULL,
-                    topics TEXT NOT NULL,
-                    started_at INTEGER NOT NULL,
-                    seen_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL,
-                    note TEXT
-                );
-                """)
+                    CREATE TABLE hosts (
+                        id TEXT PRIMARY KEY,
+                        hostname TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        topics TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        seen_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        note TEXT
+                    );
+                    """)
         }
         return migrator
     }

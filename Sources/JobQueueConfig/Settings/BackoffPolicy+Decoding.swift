@@ -11,7 +11,8 @@ extension BackoffPolicy {
     init(reading section: ConfigSection, inheriting inherited: BackoffPolicy) throws(ConfigError) {
         typealias Key = ConfigKey
         self = inherited
-        let baseValue = section[Key.base], maxValue = section[Key.max]
+        let baseValue = section[Key.base]
+        let maxValue = section[Key.max]
         base = try baseValue?.duration(.between(.milliseconds(1), .seconds(86_400))) ?? base
         max = try maxValue?.duration(.atLeast(.milliseconds(1))) ?? max
         jitter = try section[Key.jitter]?.number(.between(0, 1)) ?? jitter

@@ -23,7 +23,8 @@ extension Configuration {
 
         self.init(
             file: file,
-            store: try StoreConfiguration(reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory,
+            store: try StoreConfiguration(
+                reading: sections.section(ConfigKey.store, of: StoreConfiguration.ConfigKey.self), baseDirectory: baseDirectory,
                 environment: environment),
             consumer: try ConsumerSettings(reading: sections.section(ConfigKey.consumer, of: ConsumerSettings.ConfigKey.self)),
             defaults: defaults,

@@ -16,7 +16,9 @@ public struct TopicConfiguration: Sendable, Equatable {
     /// Where the topic's name stands in the file, for messages about the topic.
     public var mark: Mark
 
-    public init(name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", mark: Mark = Mark(line: 1, column: 1)) {
+    public init(
+        name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", mark: Mark = Mark(line: 1, column: 1)
+    ) {
         self.name = name
         self.plugin = plugin
         self.policy = policy

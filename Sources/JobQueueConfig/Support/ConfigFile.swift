@@ -1,9 +1,10 @@
+import JobQueue
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JobQueue
 
 /// Reads a config file whole, with errors a person can act on (`config.yaml: no such file`).
 ///
@@ -48,12 +49,13 @@ enum ConfigFile {
     }
 
     private static func failure(_ path: String, _ code: Int32) -> ConfigError {
-        let reason = switch code {
-        case ENOENT, ENOTDIR: "no such file"
-        case EACCES, EPERM: "permission denied"
-        case EISDIR: "is a directory, not a file"
-        default: String(cString: strerror(code)).lowercased()
-        }
+        let reason =
+            switch code {
+            case ENOENT, ENOTDIR: "no such file"
+            case EACCES, EPERM: "permission denied"
+            case EISDIR: "is a directory, not a file"
+            default: String(cString: strerror(code)).lowercased()
+            }
         return ConfigError(file: path, message: reason)
     }
 }

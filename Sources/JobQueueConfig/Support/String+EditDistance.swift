@@ -19,7 +19,8 @@ extension String {
 
     /// The optimal-string-alignment distance between the two strings' characters.
     func editDistance(to other: String) -> Int {
-        let source = Array(self), target = Array(other)
+        let source = Array(self)
+        let target = Array(other)
         if source.isEmpty || target.isEmpty { return Swift.max(source.count, target.count) }
         // rows[i][j]: distance between the first i characters of source and first j of target.
         var rows = [[Int]](repeating: [Int](repeating: 0, count: target.count + 1), count: source.count + 1)

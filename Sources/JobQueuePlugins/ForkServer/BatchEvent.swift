@@ -1,7 +1,8 @@
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Logging
 
 /// What the fork server reports about one batch, in order: `started`, then `begin`/`outcome`
 /// pairs with `log` and `output` in between, then `exited` last. A batch that could not start

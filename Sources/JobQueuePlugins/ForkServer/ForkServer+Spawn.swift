@@ -39,7 +39,9 @@ extension ForkServer {
     /// descriptor, an empty signal mask, default signal handlers, its own process group (so a
     /// terminal's Ctrl-C reaches the host, which then drains the server) and a sanitised copy of
     /// the host's environment (`passedEnvironment`) with `SWIFT_BACKTRACE` set as configured.
-    static func spawn(executable: String, swiftBacktraces: Bool, runAs: UserIdentity?) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
+    static func spawn(
+        executable: String, swiftBacktraces: Bool, runAs: UserIdentity?
+    ) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
         let command = try makePipe(executable)
         let event: [Int32]
         do {

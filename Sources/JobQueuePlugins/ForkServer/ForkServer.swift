@@ -1,8 +1,9 @@
+import JobQueue
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JobQueue
-import Logging
 
 /// One generation of the fork server: a small single-threaded C process that loads plugins once
 /// and forks a child per batch, so that this multi-threaded host never forks and a plugin that
@@ -57,8 +58,10 @@ public final class ForkServer: Sendable {
         for plugin in plugins {
             guard let result = try await load(plugin) else {
                 let limit = configuration.initTimeout?.brief ?? "its deadline"
-                results.append(PluginLoadResult(
-                    topic: plugin.topic, failure: "jq_init did not return within \(limit) (children.init_timeout); the process loading it was stopped"))
+                results.append(
+                    PluginLoadResult(
+                        topic: plugin.topic,
+                        failure: "jq_init did not return within \(limit) (children.init_timeout); the process loading it was stopped"))
                 break
             }
             results.append(result)

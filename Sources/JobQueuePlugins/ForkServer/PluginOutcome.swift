@@ -2,7 +2,10 @@
 public struct PluginOutcome: Sendable, Equatable {
     /// `jq_status` (an invalid status from a plugin already arrives as `.error`).
     public enum Status: UInt8, Sendable {
-        case ok = 0, error = 1, snooze = 2, discard = 3
+        case ok = 0
+        case error = 1
+        case snooze = 2
+        case discard = 3
     }
 
     public var status: Status

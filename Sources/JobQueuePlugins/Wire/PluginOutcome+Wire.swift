@@ -16,12 +16,13 @@ extension PluginOutcome {
             let priority = try reader.i32()
             let delay = try reader.u64()
             let maxRetries = try reader.u32()
-            followUps.append(FollowUp(
-                queueID: queueID, topic: topic, payload: payload,
-                priority: set & WireProtocol.followUpHasPriority != 0 ? Int(priority) : nil,
-                delayMilliseconds: set & WireProtocol.followUpHasDelay != 0 ? delay : nil,
-                maxRetries: set & WireProtocol.followUpHasMaxRetries != 0 ? Int(maxRetries) : nil
-            ))
+            followUps.append(
+                FollowUp(
+                    queueID: queueID, topic: topic, payload: payload,
+                    priority: set & WireProtocol.followUpHasPriority != 0 ? Int(priority) : nil,
+                    delayMilliseconds: set & WireProtocol.followUpHasDelay != 0 ? delay : nil,
+                    maxRetries: set & WireProtocol.followUpHasMaxRetries != 0 ? Int(maxRetries) : nil
+                ))
         }
         self.init(
             status: status, message: message, result: hasResult ? result : nil,

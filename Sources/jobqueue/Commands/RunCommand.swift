@@ -32,9 +32,10 @@ struct RunCommand: AsyncParsableCommand {
             configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, logger: logger)
         // SIGTERM and SIGINT: graceful shutdown. The group ends when the host does (drained,
         // stopped, or failed: its error is rethrown).
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         try await services.run()
     }
 }

@@ -30,6 +30,8 @@ enum JobsFile {
         var priority: Int?
         var at: String?
         var `in`: String?
+        // Spelled as the JSON key.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         var max_retries: Int?
     }
 
@@ -50,9 +52,10 @@ enum JobsFile {
         }
         guard let queue = typed.queue else { throw InputError("missing field 'queue'") }
         guard let topic = typed.topic else { throw InputError("missing field 'topic'") }
-        let payload = try object["payload"].map {
-            Array(try JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
-        } ?? Array("{}".utf8)
+        let payload =
+            try object["payload"].map {
+                Array(try JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+            } ?? Array("{}".utf8)
         let options = JobOptions(priority: typed.priority, at: typed.at, delay: typed.in, maxRetries: typed.max_retries)
         return try options.job(queue: queue, topic: topic, payload: payload)
     }

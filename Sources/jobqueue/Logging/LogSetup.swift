@@ -8,7 +8,8 @@ enum LogSetup {
     static func bootstrap(_ configuration: LogConfiguration) {
         let level = Logger.Level(rawValue: configuration.level) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = configuration.format == .json
+            var handler: any LogHandler =
+                configuration.format == .json
                 ? JSONLogHandler(label: label)
                 : StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobQueueConfig
 
 /// The folder relative paths resolve against in text-only tests.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import JobQueuePlugins
 
 /// The plugins and the fork server these tests run, found in the build folder of the test binary.

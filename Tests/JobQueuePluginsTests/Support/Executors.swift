@@ -1,5 +1,6 @@
 import JobQueue
 import Logging
+
 @testable import JobQueuePlugins
 
 /// A logger that drops everything: tests that look at the log pass a `LogCapture` logger.
@@ -22,6 +23,8 @@ func startExecutor(
 }
 
 /// An executor serving topic "fault" with FaultWorker.
-func faultExecutor(timeout: Duration? = .seconds(10), limits: ForkServer.ResourceLimits = .unlimited, logger: Logger = quietLogger) async throws -> PluginExecutor {
+func faultExecutor(
+    timeout: Duration? = .seconds(10), limits: ForkServer.ResourceLimits = .unlimited, logger: Logger = quietLogger
+) async throws -> PluginExecutor {
     try await startExecutor([("fault", "FaultWorker", "{\"name\": \"fault\"}")], timeout: timeout, limits: limits, logger: logger)
 }

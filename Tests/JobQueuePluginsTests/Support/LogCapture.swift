@@ -36,10 +36,11 @@ final class LogCapture: Sendable {
 
         func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-            capture.append(Record(
-                level: event.level, message: "\(event.message)",
-                metadata: merged.mapValues { "\($0)" }
-            ))
+            capture.append(
+                Record(
+                    level: event.level, message: "\(event.message)",
+                    metadata: merged.mapValues { "\($0)" }
+                ))
         }
     }
 }

@@ -4,9 +4,9 @@ import PackageDescription
 let package = Package(
     name: "Greeter",
     products: [
-        .library(name: "Greeter", type: .dynamic, targets: ["Greeter"]),
+        .library(name: "Greeter", type: .dynamic, targets: ["Greeter"])
     ],
     targets: [
-        .target(name: "Greeter"),
+        .target(name: "Greeter")
     ]
 )

@@ -4,12 +4,12 @@ import PackageDescription
 let package = Package(
     name: "Greeter",
     products: [
-        .library(name: "Greeter", type: .dynamic, targets: ["Greeter"]),
+        .library(name: "Greeter", type: .dynamic, targets: ["Greeter"])
     ],
     dependencies: [
-        .package(path: "../jobqueue"),
+        .package(path: "../jobqueue")
     ],
     targets: [
-        .target(name: "Greeter", dependencies: [.product(name: "JobQueueSDK", package: "jobqueue")]),
+        .target(name: "Greeter", dependencies: [.product(name: "JobQueueSDK", package: "jobqueue")])
     ]
 )
