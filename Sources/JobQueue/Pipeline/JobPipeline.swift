@@ -31,8 +31,6 @@ public final class JobPipeline: Sendable {
     /// How many jobs of each topic a batch may hold.
     let sizer: Mutex<BatchSizer>
     private let stopping = Atomic<Bool>(false)
-    /// Rung by cancellation: running batches are stopped without (the rest of) their grace period.
-    private let stopNow = Doorbell()
     let stopSignal = Doorbell()
     /// Batches currently in the hands of the executor.
     let batchesRunning = Atomic<Int>(0)
@@ -100,7 +98,6 @@ public final class JobPipeline: Sendable {
             await runPipeline()
         } onCancel: {
             shutdown()
-            stopNow.ring()
         }
     }
 
@@ -111,27 +108,7 @@ public final class JobPipeline: Sendable {
             support.addTask { await self.watchForChanges() }
             support.addTask { await self.extendLeases(startedAt: startedAt) }
             support.addTask { await self.manage(requests) }
-
-            let consumers = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    for _ in 0..<settings.concurrency {
-                        group.addTask { await self.consume(requests) }
-                    }
-                }
-            }
-            let graceKeeper = Task {
-                while !isStopping && !Task.isCancelled {
-                    await stopSignal.wait(upTo: .seconds(3600), on: clock)
-                }
-                guard !Task.isCancelled else { return }
-                await stopNow.wait(upTo: settings.grace, on: clock)
-                if !Task.isCancelled {
-                    logger.warning("grace period over: stopping running batches")
-                    consumers.cancel()
-                }
-            }
-            await consumers.value
-            graceKeeper.cancel()
+            await runConsumers(requests)
             requests.finish()
             support.cancelAll()
         }
@@ -141,6 +118,39 @@ public final class JobPipeline: Sendable {
             logger.error("could not remove host record: \(error)")
         }
         logger.info("stopped")
+    }
+
+    /// Runs the consumers until the manager stops them. Once a graceful stop begins, running
+    /// batches get `grace`, then the consumers are cancelled (their batches stopped, the jobs
+    /// that did not finish released). Cancellation reaches them at once, as it is structured.
+    private func runConsumers(_ requests: BatchRequests) async {
+        enum Ended { case consumer, grace }
+        await withTaskGroup(of: Ended.self) { group in
+            for _ in 0..<settings.concurrency {
+                group.addTask {
+                    await self.consume(requests)
+                    return .consumer
+                }
+            }
+            group.addTask {
+                while !self.isStopping && !Task.isCancelled {
+                    await self.stopSignal.wait(upTo: .seconds(3600), on: self.clock)
+                }
+                if !Task.isCancelled { try? await self.clock.sleep(for: self.settings.grace) }
+                return .grace
+            }
+            var running = settings.concurrency
+            for await ended in group {
+                switch ended {
+                case .consumer:
+                    running -= 1
+                    if running == 0 { group.cancelAll() }
+                case .grace:
+                    if running > 0 && !Task.isCancelled { logger.warning("grace period over: stopping running batches") }
+                    group.cancelAll()
+                }
+            }
+        }
     }
 
     /// Feeds the manager's doorbell from the store's change signal (commits by other processes).
