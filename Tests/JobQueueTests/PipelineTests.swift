@@ -225,6 +225,27 @@ import Testing
         #expect(runs.withLock { $0 } == 1)
     }
 
+    @Test func aScheduledJobRunsWhenTheClockReachesItsTime() async throws {
+        let runs = Recorder<Timestamp>()
+        let executor = InProcessExecutor()
+        let clock = ManualJobClock()
+        executor.register("t") { _ in
+            runs.append(clock.now)
+            return .ok()
+        }
+        let due = clock.now + .seconds(3600)
+        _ = try await store.enqueue([.make(visibleAt: due)])
+        let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), clock: clock, logger: .quiet)
+        let running = Task { await worker.run() }
+        try await advance(clock, by: .seconds(3599), times: 1, hosts: 1, sleepers: 3)
+        #expect(runs.items.isEmpty)
+        #expect(await eventually { clock.sleepers == 3 })
+        clock.advance(by: .seconds(1))
+        #expect(await eventually { runs.items == [due] })
+        worker.shutdown()
+        await running.value
+    }
+
     @Test func aFailedRunIsRetriedWhenItsBackoffHasPassedOnTheClock() async throws {
         let runs = Mutex(0)
         let executor = InProcessExecutor()

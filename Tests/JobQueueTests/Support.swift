@@ -58,3 +58,10 @@ extension Logger {
     /// Tests assert on state, not on log lines.
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 }
+
+/// Values appended from any task.
+final class Recorder<Item: Sendable>: Sendable {
+    private let storage = Mutex<[Item]>([])
+    func append(_ item: Item) { storage.withLock { $0.append(item) } }
+    var items: [Item] { storage.withLock { $0 } }
+}

@@ -112,10 +112,3 @@ import Testing
         #expect(registry.snapshot.isEmpty)
     }
 }
-
-/// Values appended from any task.
-final class Recorder<Item: Sendable>: Sendable {
-    private let storage = Mutex<[Item]>([])
-    func append(_ item: Item) { storage.withLock { $0.append(item) } }
-    var items: [Item] { storage.withLock { $0 } }
-}
