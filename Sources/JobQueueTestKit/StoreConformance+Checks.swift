@@ -243,16 +243,3 @@ extension StoreConformance {
         #expect(Set(ready) == [slow, fastToo])
     }
 }
-
-extension NewJob {
-    static func make(
-        _ queue: String = "q", _ topic: String = "t", payload: String = "{}", priority: Int? = nil, visibleAt: Timestamp? = nil,
-        maxRetries: Int? = nil
-    ) -> NewJob {
-        NewJob(queueID: queue, topic: topic, payload: Array(payload.utf8), priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
-    }
-}
-
-extension LeasedJob {
-    var text: String { String(decoding: payload, as: UTF8.self) }
-}

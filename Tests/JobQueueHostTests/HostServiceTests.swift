@@ -2,6 +2,7 @@ import Foundation
 import JobQueue
 import JobQueueConfig
 import JobQueueHost
+import JobQueueTestKit
 import Logging
 import ServiceLifecycle
 import ServiceLifecycleTestKit
@@ -135,14 +136,4 @@ import Testing
         }
         await cleanUp()
     }
-}
-
-/// Polls `condition` every few milliseconds until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return try await condition()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueueTestKit
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueueTestKit
 import Logging
 import PostgresNIO
 import Testing

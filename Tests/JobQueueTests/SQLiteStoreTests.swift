@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JobQueueTestKit
 import Testing
 
 @testable import JobQueue

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueueTestKit
 import Logging
 import Synchronization
 import Testing
@@ -30,29 +31,6 @@ struct StoreFixture {
     }
 
     var path: String { folder.file("queue.db") }
-}
-
-extension NewJob {
-    static func make(
-        _ queue: String = "q", _ topic: String = "t", payload: String = "{}", priority: Int? = nil, visibleAt: Timestamp? = nil,
-        maxRetries: Int? = nil
-    ) -> NewJob {
-        NewJob(queueID: queue, topic: topic, payload: Array(payload.utf8), priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
-    }
-}
-
-extension LeasedJob {
-    var text: String { String(decoding: payload, as: UTF8.self) }
-}
-
-/// Polls `condition` every few milliseconds until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return try await condition()
 }
 
 extension Logger {
