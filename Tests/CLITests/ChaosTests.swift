@@ -84,8 +84,13 @@ import Testing
         let setup = try await setUp()
         defer { setup.cli.cleanUp() }
         let (host, _, err) = try setup.cli.start(["run", "--drain"])
-        await pause(200_000)
-        Self.children(of: host.processIdentifier).forEach { kill($0, SIGKILL) }
+        var forkServers: [Int32] = []
+        for _ in 0..<4000 where forkServers.isEmpty && host.isRunning {
+            await pause(5_000)
+            forkServers = Self.children(of: host.processIdentifier)
+        }
+        #expect(!forkServers.isEmpty, "the host never started its fork server")
+        forkServers.forEach { kill($0, SIGKILL) }
         let log = await err.readAll()
         await host.exited()
         #expect(host.terminationStatus == 0, "\(log)")
