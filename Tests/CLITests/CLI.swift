@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 
+/// Every suite of this target: they run real processes (hosts, fork servers, batches, whole
+/// benchmarks), one suite at a time, so that the suite as a whole, in parallel with the in-process
+/// suites of the other targets, does not put dozens of processes on two cores at once.
+@Suite(.serialized) enum ProcessTests {}
+
 /// Runs the real `jobqueue` binary built next to the test bundle.
 struct CLI {
     let folder: String

@@ -1,91 +1,93 @@
 import Foundation
 import Testing
 
-@Suite struct EnqueueStatusDeadTests {
-    @Test func enqueuePrintsIdsAndStatusCountsThem() async throws {
-        let cli = try CLI()
-        defer { cli.cleanUp() }
-        #expect(try await cli.run("enqueue", "tenant-1", "email:send", #"{"to":"a@example.com"}"#).stdout == "1\n")
-        #expect(try await cli.run("enqueue", "tenant-1", "email:send", "--in", "5m").stdout == "2\n")
-        #expect(try await cli.run("enqueue", "tenant-2", "report", "-", stdin: "[1,2,3]").stdout == "3\n")
-        try cli.write(
-            "jobs.jsonl",
-            """
-            {"queue": "t3", "topic": "report", "payload": {"n": 1}, "priority": 5}
-            {"queue": "t3", "topic": "report", "at": "2030-01-01T00:00:00Z", "max_retries": 0}
+extension ProcessTests {
+    @Suite struct EnqueueStatusDeadTests {
+        @Test func enqueuePrintsIdsAndStatusCountsThem() async throws {
+            let cli = try CLI()
+            defer { cli.cleanUp() }
+            #expect(try await cli.run("enqueue", "tenant-1", "email:send", #"{"to":"a@example.com"}"#).stdout == "1\n")
+            #expect(try await cli.run("enqueue", "tenant-1", "email:send", "--in", "5m").stdout == "2\n")
+            #expect(try await cli.run("enqueue", "tenant-2", "report", "-", stdin: "[1,2,3]").stdout == "3\n")
+            try cli.write(
+                "jobs.jsonl",
+                """
+                {"queue": "t3", "topic": "report", "payload": {"n": 1}, "priority": 5}
+                {"queue": "t3", "topic": "report", "at": "2030-01-01T00:00:00Z", "max_retries": 0}
 
-            """)
-        #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").stdout == "4\n5\n")
+                """)
+            #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").stdout == "4\n5\n")
 
-        let status = try await cli.run("status", "--json")
-        #expect(status.status == 0)
-        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
-        let totals = report["totals"] as! [String: Int]
-        #expect(totals == ["ready": 3, "scheduled": 2, "running": 0, "dead": 0])
-        #expect(report["unserved_topics"] as? [String] == ["email:send", "report"])
-        let table = try await cli.run("status").stdout
-        #expect(table.contains("tenant-1  email:send"))
-        #expect(table.contains("unserved"))
-    }
+            let status = try await cli.run("status", "--json")
+            #expect(status.status == 0)
+            let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
+            let totals = report["totals"] as! [String: Int]
+            #expect(totals == ["ready": 3, "scheduled": 2, "running": 0, "dead": 0])
+            #expect(report["unserved_topics"] as? [String] == ["email:send", "report"])
+            let table = try await cli.run("status").stdout
+            #expect(table.contains("tenant-1  email:send"))
+            #expect(table.contains("unserved"))
+        }
 
-    /// Each bad input: one line on stderr naming the problem, non-zero exit, store unchanged.
-    @Test(
-        arguments: [
-            (["enqueue", "q", "t", "{not json"], "payload is not valid JSON"),
-            (["enqueue", "", "t"], "queue id is empty"),
-            (["enqueue", String(repeating: "x", count: 256), "t"], "queue id is 256 bytes, over the limit of 255"),
-            (["enqueue", "q", "t", "--in", "soon"], "--in must be a duration"),
-            (["enqueue", "q", "t", "--at", "tomorrow"], "--at must be an ISO-8601 time"),
-            (["enqueue", "q", "t", "--priority", "high"], "--priority"),
-            (["enqueue", "q", "t", "--max-retries=-1"], "--max-retries must be 0 or more"),
-            (["enqueue", "q", "t", "--frobnicate"], "--frobnicate"),
-            (["enqueue", "q", "t", "\"" + String(repeating: "x", count: 2000) + "\""], "over the limit of 1024 bytes"),
-            (["enqueue", "--file", "bad.jsonl"], "bad.jsonl:2: unknown field 'prio'"),
-            (["enqueue", "--file", "missing.jsonl"], "missing.jsonl: cannot read file"),
-            (["enqueue", "--file", "typed.jsonl"], "typed.jsonl:1: priority must be an integer"),
-            (["status", "--config", "broken.yaml"], "broken.yaml:2:3: unknown key 'concurency' in consumer (did you mean 'concurrency'?)"),
-            (["status", "--config", "nowhere.yaml"], "nowhere.yaml: no such file"),
-            (["dead", "retry"], "give job ids, or --all"),
-            (["dead", "purge", "abc"], "'abc' is not a job id"),
-        ] as [([String], String)])
-    func badInputIsRefusedAndChangesNothing(arguments: [String], message: String) async throws {
-        let cli = try CLI(config: "store: { path: queue.db, sync: normal, max_payload: 1KiB }\n")
-        defer { cli.cleanUp() }
-        try cli.write("bad.jsonl", "{\"queue\": \"a\", \"topic\": \"b\"}\n{\"queue\": \"a\", \"topic\": \"b\", \"prio\": 1}\n")
-        try cli.write("typed.jsonl", "{\"queue\": \"a\", \"topic\": \"b\", \"priority\": \"high\"}\n")
-        try cli.write("broken.yaml", "consumer:\n  concurency: 3\n")
-        try await cli.run("enqueue", "existing", "job", "{}")
-        let before = try await cli.run("status", "--json").stdout
+        /// Each bad input: one line on stderr naming the problem, non-zero exit, store unchanged.
+        @Test(
+            arguments: [
+                (["enqueue", "q", "t", "{not json"], "payload is not valid JSON"),
+                (["enqueue", "", "t"], "queue id is empty"),
+                (["enqueue", String(repeating: "x", count: 256), "t"], "queue id is 256 bytes, over the limit of 255"),
+                (["enqueue", "q", "t", "--in", "soon"], "--in must be a duration"),
+                (["enqueue", "q", "t", "--at", "tomorrow"], "--at must be an ISO-8601 time"),
+                (["enqueue", "q", "t", "--priority", "high"], "--priority"),
+                (["enqueue", "q", "t", "--max-retries=-1"], "--max-retries must be 0 or more"),
+                (["enqueue", "q", "t", "--frobnicate"], "--frobnicate"),
+                (["enqueue", "q", "t", "\"" + String(repeating: "x", count: 2000) + "\""], "over the limit of 1024 bytes"),
+                (["enqueue", "--file", "bad.jsonl"], "bad.jsonl:2: unknown field 'prio'"),
+                (["enqueue", "--file", "missing.jsonl"], "missing.jsonl: cannot read file"),
+                (["enqueue", "--file", "typed.jsonl"], "typed.jsonl:1: priority must be an integer"),
+                (["status", "--config", "broken.yaml"], "broken.yaml:2:3: unknown key 'concurency' in consumer (did you mean 'concurrency'?)"),
+                (["status", "--config", "nowhere.yaml"], "nowhere.yaml: no such file"),
+                (["dead", "retry"], "give job ids, or --all"),
+                (["dead", "purge", "abc"], "'abc' is not a job id"),
+            ] as [([String], String)])
+        func badInputIsRefusedAndChangesNothing(arguments: [String], message: String) async throws {
+            let cli = try CLI(config: "store: { path: queue.db, sync: normal, max_payload: 1KiB }\n")
+            defer { cli.cleanUp() }
+            try cli.write("bad.jsonl", "{\"queue\": \"a\", \"topic\": \"b\"}\n{\"queue\": \"a\", \"topic\": \"b\", \"prio\": 1}\n")
+            try cli.write("typed.jsonl", "{\"queue\": \"a\", \"topic\": \"b\", \"priority\": \"high\"}\n")
+            try cli.write("broken.yaml", "consumer:\n  concurency: 3\n")
+            try await cli.run("enqueue", "existing", "job", "{}")
+            let before = try await cli.run("status", "--json").stdout
 
-        let result = try await cli.run(arguments)
-        #expect(result.status != 0)
-        #expect(result.stderr.contains(message))
-        #expect(result.stdout.isEmpty)
-        #expect(try await cli.run("status", "--json").stdout == before)
-    }
-
-    @Test func storeProblemsAreOneLineErrors() async throws {
-        let cli = try CLI(config: "store: { path: notes.txt }\n")
-        defer { cli.cleanUp() }
-        try cli.write("notes.txt", String(repeating: "plain text, not a queue\n", count: 200))
-        let result = try await cli.run("status")
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("path: \(cli.folder)/notes.txt is not a JobQueue store"), "\(result.stderr)")
-        #expect(result.stderr.split(separator: "\n").count == 1)
-    }
-
-    /// A PostgreSQL store that cannot be reached is named by its `url` (password masked), never
-    /// as a `path`. Port 1 refuses at once: no server needed.
-    @Test func anUnreachablePostgreSQLStoreIsNamedByItsURL() async throws {
-        let cli = try CLI(config: "store: { url: \"postgres://nobody:hunter2@127.0.0.1:1/x?sslmode=disable\", timeout: 1s }\n")
-        defer { cli.cleanUp() }
-        for arguments in [["status"], ["enqueue", "q", "t", "{}"]] {
             let result = try await cli.run(arguments)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(message))
+            #expect(result.stdout.isEmpty)
+            #expect(try await cli.run("status", "--json").stdout == before)
+        }
+
+        @Test func storeProblemsAreOneLineErrors() async throws {
+            let cli = try CLI(config: "store: { path: notes.txt }\n")
+            defer { cli.cleanUp() }
+            try cli.write("notes.txt", String(repeating: "plain text, not a queue\n", count: 200))
+            let result = try await cli.run("status")
             #expect(result.status == 1)
-            #expect(result.stderr.hasPrefix("Error: cannot open store url: postgres://nobody:***@127.0.0.1:1/x: "), "\(result.stderr)")
-            #expect(!result.stderr.contains("path"), "\(result.stderr)")
-            #expect(!result.stderr.contains("hunter2"))
+            #expect(result.stderr.contains("path: \(cli.folder)/notes.txt is not a JobQueue store"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+
+        /// A PostgreSQL store that cannot be reached is named by its `url` (password masked), never
+        /// as a `path`. Port 1 refuses at once: no server needed.
+        @Test func anUnreachablePostgreSQLStoreIsNamedByItsURL() async throws {
+            let cli = try CLI(config: "store: { url: \"postgres://nobody:hunter2@127.0.0.1:1/x?sslmode=disable\", timeout: 1s }\n")
+            defer { cli.cleanUp() }
+            for arguments in [["status"], ["enqueue", "q", "t", "{}"]] {
+                let result = try await cli.run(arguments)
+                #expect(result.status == 1)
+                #expect(result.stderr.hasPrefix("Error: cannot open store url: postgres://nobody:***@127.0.0.1:1/x: "), "\(result.stderr)")
+                #expect(!result.stderr.contains("path"), "\(result.stderr)")
+                #expect(!result.stderr.contains("hunter2"))
+                #expect(result.stderr.split(separator: "\n").count == 1)
+            }
         }
     }
 }

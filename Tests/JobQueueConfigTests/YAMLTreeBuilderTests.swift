@@ -133,11 +133,9 @@ struct YAMLTreeBuilderTests {
             let previous = "*a\(level - 1)"
             yaml += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
         }
-        let started = ContinuousClock.now
         let description = errorDescription(yaml)
         #expect(description?.hasSuffix(": alias expansion exceeds 10000 nodes (billion laughs?)") == true)
         #expect(description?.hasPrefix("config.yaml:4:") == true)
-        #expect(ContinuousClock.now - started < .seconds(1))
     }
 
     @Test func aliasExpansionBelowTheLimitIsFine() throws {

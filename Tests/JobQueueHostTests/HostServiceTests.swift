@@ -65,7 +65,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await host.run() }
-                #expect(try await eventually { try await status().queues.isEmpty })
+                #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.isEmpty })
                 #expect(host.generation == 1)
                 #expect(host.servedTopics == ["fault"])
                 trigger.triggerGracefulShutdown()
@@ -81,18 +81,18 @@ import Testing
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await host.run() }
-                #expect(await eventually { host.generation == 1 })
+                #expect(await eventually(timeout: .seconds(60)) { host.generation == 1 })
 
                 _ = try configure(["fault": try Self.plugin("FaultWorker"), "noop": try Self.plugin("NoopWorker")])
                 host.reload()
-                #expect(await eventually { host.generation == 2 })
+                #expect(await eventually(timeout: .seconds(60)) { host.generation == 2 })
                 #expect(host.servedTopics == ["fault", "noop"])
                 _ = try await store.enqueue([NewJob(queueID: "q", topic: "noop", payload: Array("{}".utf8))])
-                #expect(try await eventually { try await status().queues.isEmpty })
+                #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.isEmpty })
 
                 try "topics: [".write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
                 host.reload()
-                #expect(await eventually { host.note?.hasPrefix("reload refused: ") == true })
+                #expect(await eventually(timeout: .seconds(60)) { host.note?.hasPrefix("reload refused: ") == true })
                 #expect(host.generation == 2)
                 #expect(host.servedTopics == ["fault", "noop"])
                 trigger.triggerGracefulShutdown()
@@ -112,7 +112,7 @@ import Testing
             try await host.run()
             finished.withLock { $0 = true }
         }
-        #expect(try await eventually { try await status().queues.first?.running == 1 })
+        #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.first?.running == 1 })
         run.cancel()
         // Were it waiting out the grace period, it would not end within the hour.
         try #require(await eventually(timeout: .seconds(20)) { finished.withLock { $0 } })
@@ -129,7 +129,7 @@ import Testing
         try await testGracefulShutdown { _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await host.run() }
-                #expect(await eventually { host.generation == 1 })
+                #expect(await eventually(timeout: .seconds(60)) { host.generation == 1 })
                 try FileManager.default.removeItem(atPath: folder + "/queue.db")
                 await #expect(throws: HostFailure.self) { try await group.waitForAll() }
             }

@@ -118,7 +118,7 @@ import Testing
         let slowWaited = Mutex<Bool?>(nil)
         executor.register("slow") { _ in
             let timer = Task {
-                try? await Task.sleep(for: .seconds(10))  // only when the quick jobs are held back
+                try? await Task.sleep(for: .seconds(60))  // only when the quick jobs are held back
                 allQuickDone.offer(())
             }
             await allQuickDone.value
