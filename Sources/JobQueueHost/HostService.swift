@@ -23,6 +23,9 @@ public final class HostService: Service, Sendable {
     public let drain: Bool
     /// Skip the ownership and permission checks of config and plugin files on reload.
     public let trustingFiles: Bool
+    /// Reload when the config file or a plugin file changes (as well as on SIGHUP and
+    /// ``reload()``).
+    public let watchingFiles: Bool
     let logger: Logger
 
     private let reloads = Doorbell()
@@ -31,7 +34,11 @@ public final class HostService: Service, Sendable {
     private let pipeline = Mutex<JobPipeline?>(nil)
 
     /// A host for `configuration`, loaded from `configPath` (which reloads read again).
-    public init(configPath: String, configuration: Configuration, drain: Bool = false, trustingFiles: Bool = false, logger: Logger) {
+    public init(
+        configPath: String, configuration: Configuration, drain: Bool = false, trustingFiles: Bool = false, watchingFiles: Bool = true,
+        logger: Logger
+    ) {
+        self.watchingFiles = watchingFiles
         self.configPath = configPath
         self.initial = configuration
         self.drain = drain
@@ -77,7 +84,7 @@ public final class HostService: Service, Sendable {
         pipeline.withLock { $0 = worker }
         logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)")
 
-        let watcher = FileWatcher { [reloads] _ in reloads.ring() }
+        let watcher = watchingFiles ? FileWatcher { [reloads] _ in reloads.ring() } : nil
         watcher?.watch(initial.watchedFiles)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in

@@ -48,7 +48,8 @@ import Testing
 
     func host(_ configuration: Configuration) -> HostService {
         HostService(
-            configPath: folder + "/config.yaml", configuration: configuration, trustingFiles: true,
+            // Reloads only when a test asks: a file change would reload on its own besides.
+            configPath: folder + "/config.yaml", configuration: configuration, trustingFiles: true, watchingFiles: false,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
