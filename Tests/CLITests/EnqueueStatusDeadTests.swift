@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import Testing
 
 extension ProcessTests {
@@ -63,6 +64,36 @@ extension ProcessTests {
             #expect(result.stderr.contains(message))
             #expect(result.stdout.isEmpty)
             #expect(try await cli.run("status", "--json").stdout == before)
+        }
+
+        @Test func negativeNumbersAreOptionValues() async throws {
+            let cli = try CLI()
+            defer { cli.cleanUp() }
+            #expect(try await cli.run("enqueue", "q", "t", "{}", "--priority", "-5").status == 0)
+            #expect(try await cli.run("enqueue", "q", "t", "{}", "--priority=-7").status == 0)
+            let store = try SQLiteJobStore(.init(path: cli.folder + "/queue.db"))
+            let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "test", now: .now)
+            #expect(jobs.map(\.priority) == [-7, -5])
+            await store.close()
+            let refused = try await cli.run("enqueue", "q", "t", "{}", "--max-retries", "-1")
+            #expect(refused.status == 1)
+            #expect(refused.stderr == "Error: --max-retries must be 0 or more, got -1\n")
+        }
+
+        /// Unknown ids are an error each, after the known ones were acted on.
+        @Test func retryAndPurgeNameEveryUnknownIDAndFail() async throws {
+            let cli = try CLI(config: HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]))
+            defer { cli.cleanUp() }
+            #expect(try await cli.run("enqueue", "q", "fault", "\"discard:no\"").stdout == "1\n")
+            #expect(try await cli.run("run", "--drain").status == 0)
+            let retried = try await cli.run("dead", "retry", "1", "998", "999")
+            #expect(retried.status == 1)
+            #expect(retried.stdout == "retried 1 job\n")
+            #expect(retried.stderr == "Error: no dead letter has id 998\nError: no dead letter has id 999\n")
+            let purged = try await cli.run("dead", "purge", "998")
+            #expect(purged.status == 1)
+            #expect(purged.stderr == "Error: no dead letter has id 998\n")
+            #expect(try await cli.run("dead", "purge", "--all").status == 0)
         }
 
         @Test func storeProblemsAreOneLineErrors() async throws {

@@ -26,6 +26,23 @@ struct DeadCommand: AsyncParsableCommand {
         var selector: DeadLetterSelector {
             DeadLetterSelector(ids: all ? nil : ids.compactMap { JobID($0) }, queueID: queue, topic: topic)
         }
+
+        /// Applies `action` to the selected dead letters and prints `done` with how many it
+        /// touched. Each id that names no dead letter is then one line of error, and the command
+        /// fails (after acting on the others).
+        func apply(_ action: (JobClient, DeadLetterSelector) async throws -> Int, global: GlobalOptions, done: String) async throws {
+            let selector = selector
+            let (count, unknown) = try await global.withClient { client in
+                let found = Set(try await client.deadLetters(matching: selector).map(\.id))
+                let unknown = (selector.ids ?? []).filter { !found.contains($0) }
+                return (try await action(client, selector), unknown)
+            }
+            print("\(done) \(count) job\(count == 1 ? "" : "s")")
+            for id in unknown {
+                FileHandle.standardError.write(Data("Error: no dead letter has id \(id)\n".utf8))
+            }
+            if !unknown.isEmpty { throw ExitCode.failure }
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -74,9 +91,7 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let selector = selection.selector
-            let count = try await global.withClient { try await $0.retryDeadLetters(matching: selector) }
-            print("retried \(count) job\(count == 1 ? "" : "s")")
+            try await selection.apply({ try await $0.retryDeadLetters(matching: $1) }, global: global, done: "retried")
         }
     }
 
@@ -86,9 +101,7 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var selection: Selection
 
         func run() async throws {
-            let selector = selection.selector
-            let count = try await global.withClient { try await $0.purgeDeadLetters(matching: selector) }
-            print("purged \(count) job\(count == 1 ? "" : "s")")
+            try await selection.apply({ try await $0.purgeDeadLetters(matching: $1) }, global: global, done: "purged")
         }
     }
 }

@@ -19,10 +19,11 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Argument(help: "The topic that routes the job to its worker.") var topic: String?
     @Argument(help: "The payload as JSON, or - for standard input.") var payload: String?
 
-    @Option(help: "Lower runs first (default: the topic's, else 100).") var priority: Int?
+    // `.unconditional`: a negative value (`--priority -5`) is the option's value, not an option.
+    @Option(parsing: .unconditional, help: "Lower runs first (default: the topic's, else 100).") var priority: Int?
     @Option(help: ArgumentHelp("Run at this ISO-8601 time (wins over --in).", valueName: "TIME")) var at: String?
     @Option(name: .customLong("in"), help: ArgumentHelp("Run after this delay: 1500ms, 90s, 5m, 1h.", valueName: "DELAY")) var delay: String?
-    @Option(help: "Retries after the first run (default: the topic's, else 3).") var maxRetries: Int?
+    @Option(parsing: .unconditional, help: "Retries after the first run (default: the topic's, else 3).") var maxRetries: Int?
     @Option(help: ArgumentHelp("Enqueue every line of a JSON Lines file in one transaction.", valueName: "PATH")) var file: String?
 
     func validate() throws {
