@@ -82,7 +82,9 @@ public final class HostService: Service, Sendable {
         _ = executor.install(first)
         let worker = JobPipeline(store: store, executor: executor, settings: initial.consumerSettings(drain: drain), logger: logger)
         pipeline.withLock { $0 = worker }
-        logger.info("serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)")
+        logger.info(
+            "jobqueue \(JobQueueVersion.current) serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)"
+        )
 
         let watcher = watchingFiles ? FileWatcher { [reloads] _ in reloads.ring() } : nil
         watcher?.watch(initial.watchedFiles)

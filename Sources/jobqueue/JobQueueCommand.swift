@@ -1,4 +1,5 @@
 import ArgumentParser
+import JobQueue
 
 /// `jobqueue`: run the host, enqueue jobs, inspect queues and dead letters.
 @main
@@ -11,6 +12,7 @@ struct JobQueueCommand: AsyncParsableCommand {
             Exit codes: 0 success; 1 error (bad input, unusable store or config, failed check); \
             64 bad command line; 70 a running host stopped by itself (its store became unusable).
             """,
+        version: JobQueueVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, DeadCommand.self,
         ]

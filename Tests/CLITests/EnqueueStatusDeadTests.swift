@@ -66,6 +66,16 @@ extension ProcessTests {
             #expect(try await cli.run("status", "--json").stdout == before)
         }
 
+        @Test func theVersionIsPrintedReportedAndLogged() async throws {
+            let cli = try CLI(config: HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]))
+            defer { cli.cleanUp() }
+            #expect(try await cli.run("--version").stdout == "\(JobQueueVersion.current)\n")
+            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as? [String: Any]
+            #expect(status?["version"] as? String == JobQueueVersion.current)
+            let run = try await cli.run("run", "--drain")
+            #expect(run.stderr.contains("jobqueue \(JobQueueVersion.current) serving fault from "), "\(run.stderr)")
+        }
+
         @Test func negativeNumbersAreOptionValues() async throws {
             let cli = try CLI()
             defer { cli.cleanUp() }

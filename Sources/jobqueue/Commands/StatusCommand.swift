@@ -25,6 +25,8 @@ struct StatusCommand: AsyncParsableCommand {
         var totals: Totals
         var hosts: [HostRecord]
         var unservedTopics: [String]
+        /// The version of the `jobqueue` that wrote the report.
+        var version = JobQueueVersion.current
     }
 
     func run() async throws {
