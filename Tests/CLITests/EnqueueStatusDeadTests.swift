@@ -76,6 +76,29 @@ extension ProcessTests {
             #expect(run.stderr.contains("jobqueue \(JobQueueVersion.current) serving fault from "), "\(run.stderr)")
         }
 
+        /// JSON logs: RFC 3339 times with their offset; ids and counts as numbers, names as strings
+        /// (a queue id "7" stays "7"). `dead list --json` gives ids as numbers too.
+        @Test func jsonOutputsUseRFC3339TimesAndNumbers() async throws {
+            let config = HostTests.config([("fault", HostTests.plugin("FaultWorker"), "max_retries: 0")])
+                .replacingOccurrences(of: "log: { level: info }", with: "log: { level: info, format: json }")
+            let cli = try CLI(config: config)
+            defer { cli.cleanUp() }
+            #expect(try await cli.run("enqueue", "7", "fault", "\"error:boom\"").status == 0)
+            let run = try await cli.run("run", "--drain")
+            let lines = run.stderr.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            let failure = try #require(lines.first { $0["job_id"] != nil }, "\(run.stderr)")
+            #expect(failure["job_id"] as? Int == 1)
+            #expect(failure["attempt"] as? Int == 1)
+            #expect(failure["queue_id"] as? String == "7")
+            let time = try #require(failure["time"] as? String)
+            #expect(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time) <= Date(), "\(time)")
+            #expect(time.hasSuffix("Z"), "\(time)")
+            let dead = try JSONSerialization.jsonObject(with: Data(try await cli.run("dead", "list", "--json").stdout.utf8)) as? [[String: Any]]
+            #expect(dead?.first?["id"] as? Int == 1)
+        }
+
         @Test func negativeNumbersAreOptionValues() async throws {
             let cli = try CLI()
             defer { cli.cleanUp() }

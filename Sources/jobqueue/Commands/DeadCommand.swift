@@ -54,7 +54,8 @@ struct DeadCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         struct Entry: Encodable {
-            var id: String, queue: String, topic: String, kind: String, attempts: Int, reason: String
+            var id: Int64
+            var queue: String, topic: String, kind: String, attempts: Int, reason: String
             var payload: String
             var createdAt: String, diedAt: String
         }
@@ -64,7 +65,7 @@ struct DeadCommand: AsyncParsableCommand {
             let dead = try await global.withClient { try await $0.deadLetters(matching: selector, limit: limit) }
             let entries = dead.map {
                 Entry(
-                    id: "\($0.id)", queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts,
+                    id: $0.id.rawValue, queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts,
                     reason: $0.reason, payload: String(decoding: $0.payload, as: UTF8.self),
                     createdAt: $0.createdAt.description, diedAt: $0.diedAt.description)
             }
@@ -79,7 +80,7 @@ struct DeadCommand: AsyncParsableCommand {
             var table = Table(headers: ["ID", "QUEUE", "TOPIC", "KIND", "ATTEMPTS", "DIED", "REASON"], numeric: [0, 4])
             for entry in entries {
                 let reason = entry.reason.count > 60 ? entry.reason.prefix(59) + "…" : Substring(entry.reason)
-                table.add([entry.id, entry.queue, entry.topic, entry.kind, "\(entry.attempts)", entry.diedAt, String(reason)])
+                table.add(["\(entry.id)", entry.queue, entry.topic, entry.kind, "\(entry.attempts)", entry.diedAt, String(reason)])
             }
             print(table.render())
         }

@@ -18,8 +18,13 @@ enum LogSetup {
     }
 }
 
-/// One JSON object per line: time, level, message, and every metadata field at the top level.
+/// One JSON object per line: time (RFC 3339, UTC), level, message, and every metadata field at the
+/// top level; the fields that hold counts or ids (`numericFields`) as JSON numbers.
 struct JSONLogHandler: LogHandler {
+    /// Metadata fields whose values are integers. Others stay strings even when they look like a
+    /// number (a queue id "42" is a name).
+    static let numericFields: Set<String> = ["job_id", "attempt", "pid", "generation"]
+
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
@@ -30,13 +35,14 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)),
+        var object: [String: Any] = [
+            "time": Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             "level": event.level.rawValue,
             "message": "\(event.message)",
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
-            object[key] = "\(value)"
+            let text = "\(value)"
+            object[key] = Self.numericFields.contains(key) ? Int64(text).map { $0 as Any } ?? text : text
         }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         FileHandle.standardError.write(data + Data("\n".utf8))
