@@ -128,8 +128,13 @@ public final class HostService: Service, Sendable {
         if let problem = configuration.hostProblem(trustingFiles: trustingFiles) {
             return refuse(problem, worker: worker)
         }
-        if configuration.store != previous.configuration.store || configuration.consumer != previous.configuration.consumer {
-            logger.warning("store: and consumer: changes take effect at the next restart")
+        let restartOnly = [
+            ("store", configuration.store != previous.configuration.store),
+            ("consumer", configuration.consumer != previous.configuration.consumer),
+            ("log", configuration.log != previous.configuration.log),
+        ].filter(\.1).map { "\($0.0):" }
+        if !restartOnly.isEmpty {
+            logger.warning("changes to \(restartOnly.joined(separator: ", ")) take effect at the next restart; the rest is reloaded")
         }
         let number = generations.add(1, ordering: .relaxed).newValue
         let next: Generation

@@ -150,6 +150,24 @@ extension ProcessTests {
             #expect(host.terminationStatus == 0)
         }
 
+        @Test func aReloadSaysWhichChangesWaitForARestart() async throws {
+            let config = Self.config([("fault", Self.plugin("FaultWorker"), "")])
+            let cli = try CLI(config: config)
+            defer { cli.cleanUp() }
+            let logFile = cli.folder + "/host.log"
+            let host = try cli.start(["run"], errorLog: logFile)
+            defer { kill(host.processIdentifier, SIGKILL) }
+            #expect(try await cli.waitUntilServing(host))
+            try cli.write("config.yaml", config.replacingOccurrences(of: "log: { level: info }", with: "log: { level: debug }"))
+            let expected = "changes to log: take effect at the next restart; the rest is reloaded"
+            var log = ""
+            for _ in 0..<2000 where !log.contains(expected) {
+                await pause(10_000)
+                log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+            }
+            #expect(log.contains(expected), "\(log)")
+        }
+
         @Test func sigtermStopsGracefullyAndReleasesWhatDidNotRun() async throws {
             let cli = try CLI(
                 config: Self.config([("fault", Self.plugin("FaultWorker"), "")], consumer: "{ concurrency: 1, batch_size: 20, grace: 5s }"))
