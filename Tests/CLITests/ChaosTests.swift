@@ -85,12 +85,10 @@ extension ProcessTests {
             let setup = try await setUp()
             defer { setup.cli.cleanUp() }
             let (host, _, err) = try setup.cli.start(["run", "--drain"])
-            var forkServers: [Int32] = []
-            for _ in 0..<4000 where forkServers.isEmpty && host.isRunning {
-                await pause(5_000)
-                forkServers = Self.children(of: host.processIdentifier)
-            }
-            #expect(!forkServers.isEmpty, "the host never started its fork server")
+            // Killed once the host serves (killed while loading plugins, it would refuse to start).
+            #expect(try await setup.cli.waitUntilServing(host))
+            let forkServers = Self.children(of: host.processIdentifier)
+            #expect(!forkServers.isEmpty, "the host has no fork server")
             forkServers.forEach { kill($0, SIGKILL) }
             let log = await err.readAll()
             await host.exited()

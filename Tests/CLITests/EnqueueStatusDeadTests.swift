@@ -99,6 +99,17 @@ extension ProcessTests {
             #expect(dead?.first?["id"] as? Int == 1)
         }
 
+        @Test func aTopicNobodyKnowsIsEnqueuedWithAWarning() async throws {
+            let cli = try CLI(config: HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]))
+            defer { cli.cleanUp() }
+            let typo = try await cli.run("enqueue", "q", "faulty", "{}")
+            #expect(typo.status == 0)
+            #expect(typo.stdout == "1\n")
+            #expect(
+                typo.stderr == "warning: no topic 'faulty' in config.yaml and no running host serves it: its jobs wait until one does\n")
+            #expect(try await cli.run("enqueue", "q", "fault", "{}").stderr.isEmpty)
+        }
+
         @Test func negativeNumbersAreOptionValues() async throws {
             let cli = try CLI()
             defer { cli.cleanUp() }

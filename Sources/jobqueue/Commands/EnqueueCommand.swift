@@ -45,8 +45,22 @@ struct EnqueueCommand: AsyncParsableCommand {
             let options = JobOptions(priority: priority, at: at, delay: delay, maxRetries: maxRetries)
             jobs = [try options.job(queue: queue!, topic: topic!, payload: try JobInput.jsonPayload(text))]
         }
-        for id in try await global.withClient({ try await $0.enqueue(jobs) }) {
+        let (ids, status) = try await global.withClient { client in (try await client.enqueue(jobs), try await client.status()) }
+        for id in ids {
             print(id)
+        }
+        warnAboutUnservedTopics(of: jobs, hosts: status.hosts)
+    }
+
+    /// A topic that the config does not name and no running host serves is most likely a typo:
+    /// say so on standard error. Not an error: producers may run without the hosts' topics.
+    private func warnAboutUnservedTopics(of jobs: [NewJob], hosts: [HostRecord]) {
+        let configured = Set((try? global.loadConfiguration())?.topics.map(\.name) ?? [])
+        let served = Set(hosts.flatMap(\.topics))
+        for topic in Set(jobs.map(\.topic)).subtracting(configured).subtracting(served).sorted() {
+            let text =
+                "warning: no topic '\(topic.quotedForMessage())' in \(global.config) and no running host serves it: its jobs wait until one does\n"
+            FileHandle.standardError.write(Data(text.utf8))
         }
     }
 }
