@@ -17,11 +17,8 @@ extension ProcessTests {
         @Test(.enabled(if: binary != nil), .timeLimit(.minutes(1)))
         func smokeRunProcessesEveryJobAndReportsPositiveFigures() async throws {
             let binary = try #require(Self.binary)
-            // Waited for on a thread of its own: blocking a thread of the cooperative pool would starve
-            // the timing-sensitive tests that run alongside (lease renewal, for one).
-            let (status, stdout, stderr) = try await withCheckedThrowingContinuation { continuation in
-                Thread { continuation.resume(with: Result { try Self.runSmoke(binary) }) }.start()
-            }
+            // Waited for off the cooperative pool, as every blocking wait of these tests (CLI.swift).
+            let (status, stdout, stderr) = try await offThePool { Result { try Self.runSmoke(binary) } }.get()
             #expect(status == 0, "jobqueue-bench --smoke failed:\n\(stderr)")
             let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any], "no JSON on stdout:\n\(stderr)")
             #expect(report["size"] as? String == "smoke")

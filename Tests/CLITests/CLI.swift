@@ -103,6 +103,16 @@ struct CLI {
         return false
     }
 
+    /// The text of the log file `path` once it contains `text`, or as it is after 20 s.
+    static func waitForLog(_ path: String, containing text: String) async -> String {
+        var log = ""
+        for _ in 0..<2000 where !log.contains(text) {
+            await pause(10_000)
+            log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+        return log
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(atPath: folder) }
 }
 

@@ -139,11 +139,7 @@ extension ProcessTests {
             let host = try cli.start(["run"], errorLog: logFile)
             #expect(try await cli.waitUntilServing(host))
             kill(host.processIdentifier, SIGHUP)
-            var log = ""
-            for _ in 0..<2000 where !log.contains("reloaded: generation 2 serves fault") {
-                await pause(10_000)
-                log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-            }
+            let log = await CLI.waitForLog(logFile, containing: "reloaded: generation 2 serves fault")
             kill(host.processIdentifier, SIGTERM)
             await host.exited()
             #expect(log.contains("reloaded: generation 2 serves fault"), "\(log)")
@@ -160,11 +156,7 @@ extension ProcessTests {
             #expect(try await cli.waitUntilServing(host))
             try cli.write("config.yaml", config.replacingOccurrences(of: "log: { level: info }", with: "log: { level: debug }"))
             let expected = "changes to log: take effect at the next restart; the rest is reloaded"
-            var log = ""
-            for _ in 0..<2000 where !log.contains(expected) {
-                await pause(10_000)
-                log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-            }
+            let log = await CLI.waitForLog(logFile, containing: expected)
             #expect(log.contains(expected), "\(log)")
         }
 

@@ -42,16 +42,7 @@ extension ProcessTests {
 
         /// Starts a host that drains the queue, its log going to a file (a pipe nobody reads could fill).
         func startHost(_ number: Int) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["run", "--drain"]
-            process.currentDirectoryURL = URL(fileURLWithPath: cli.folder)
-            _ = FileManager.default.createFile(atPath: cli.folder + "/host\(number).log", contents: nil)
-            process.standardError = FileHandle(forWritingAtPath: cli.folder + "/host\(number).log")
-            process.standardOutput = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            return process
+            try cli.start(["run", "--drain"], errorLog: cli.folder + "/host\(number).log")
         }
 
         /// Every run recorded by the worker: job id → attempts, in the order they ran.

@@ -33,15 +33,23 @@ import Testing
         return path
     }
 
-    /// Writes config.yaml serving `topics` (name → plugin) and loads it.
-    func configure(_ topics: [String: String], grace: String = "2s") throws -> Configuration {
+    /// How long a test waits for what should take milliseconds, on a machine that may be busy:
+    /// only a failure waits that long.
+    static let patience: Duration = .seconds(60)
+
+    /// Writes config.yaml serving `topics` (name → plugin) and loads it, with the top-level
+    /// sections in `extra` and the plugin configs in `configs` (topic → YAML mapping).
+    func configure(_ topics: [String: String], grace: String = "2s", extra: String = "", configs: [String: String] = [:]) throws -> Configuration {
         var text = """
             store: { path: queue.db, sync: normal }
             consumer: { concurrency: 2, lease: 2s, poll: 50ms, grace: \(grace) }
+            \(extra)
             topics:
 
             """
-        for (name, plugin) in topics.sorted(by: { $0.key < $1.key }) { text += "  \(name): { plugin: \(plugin) }\n" }
+        for (name, plugin) in topics.sorted(by: { $0.key < $1.key }) {
+            text += "  \(name): { plugin: \(plugin), config: \(configs[name] ?? "{}") }\n"
+        }
         try text.write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
         return try Configuration.load(path: folder + "/config.yaml")
     }
@@ -55,6 +63,19 @@ import Testing
 
     func status() async throws -> StoreStatus { try await store.status(now: .now) }
 
+    /// Runs `host` while `body` works with it, then shuts it down gracefully and waits until it
+    /// has stopped.
+    func whileRunning(_ host: HostService, _ body: () async throws -> Void) async throws {
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await host.run() }
+                try await body()
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+
     func cleanUp() async {
         await store.close()
         try? FileManager.default.removeItem(atPath: folder)
@@ -63,15 +84,10 @@ import Testing
     @Test func servesJobsThroughPluginsUntilAGracefulShutdown() async throws {
         let host = host(try configure(["fault": try Self.plugin("FaultWorker")]))
         _ = try await store.enqueue((0..<20).map { NewJob(queueID: "q\($0 % 3)", topic: "fault", payload: Array("ok".utf8)) })
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await host.run() }
-                #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.isEmpty })
-                #expect(host.generation == 1)
-                #expect(host.servedTopics == ["fault"])
-                trigger.triggerGracefulShutdown()
-                try await group.waitForAll()
-            }
+        try await whileRunning(host) { () async throws in
+            #expect(try await eventually(timeout: Self.patience) { try await status().queues.isEmpty })
+            #expect(host.generation == 1)
+            #expect(host.servedTopics == ["fault"])
         }
         #expect(try await status().hosts.isEmpty)  // its record is removed at shutdown
         await cleanUp()
@@ -79,26 +95,21 @@ import Testing
 
     @Test func aReloadStartsANewGenerationAndABadConfigKeepsTheCurrentOne() async throws {
         let host = host(try configure(["fault": try Self.plugin("FaultWorker")]))
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await host.run() }
-                #expect(await eventually(timeout: .seconds(60)) { host.generation == 1 })
+        try await whileRunning(host) { () async throws in
+            #expect(await eventually(timeout: Self.patience) { host.generation == 1 })
 
-                _ = try configure(["fault": try Self.plugin("FaultWorker"), "noop": try Self.plugin("NoopWorker")])
-                host.reload()
-                #expect(await eventually(timeout: .seconds(60)) { host.generation == 2 })
-                #expect(host.servedTopics == ["fault", "noop"])
-                _ = try await store.enqueue([NewJob(queueID: "q", topic: "noop", payload: Array("{}".utf8))])
-                #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.isEmpty })
+            _ = try configure(["fault": try Self.plugin("FaultWorker"), "noop": try Self.plugin("NoopWorker")])
+            host.reload()
+            #expect(await eventually(timeout: Self.patience) { host.generation == 2 })
+            #expect(host.servedTopics == ["fault", "noop"])
+            _ = try await store.enqueue([NewJob(queueID: "q", topic: "noop", payload: Array("{}".utf8))])
+            #expect(try await eventually(timeout: Self.patience) { try await status().queues.isEmpty })
 
-                try "topics: [".write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
-                host.reload()
-                #expect(await eventually(timeout: .seconds(60)) { host.note?.hasPrefix("reload refused: ") == true })
-                #expect(host.generation == 2)
-                #expect(host.servedTopics == ["fault", "noop"])
-                trigger.triggerGracefulShutdown()
-                try await group.waitForAll()
-            }
+            try "topics: [".write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
+            host.reload()
+            #expect(await eventually(timeout: Self.patience) { host.note?.hasPrefix("reload refused: ") == true })
+            #expect(host.generation == 2)
+            #expect(host.servedTopics == ["fault", "noop"])
         }
         await cleanUp()
     }
@@ -113,7 +124,7 @@ import Testing
             try await host.run()
             finished.withLock { $0 = true }
         }
-        #expect(try await eventually(timeout: .seconds(60)) { try await status().queues.first?.running == 1 })
+        #expect(try await eventually(timeout: Self.patience) { try await status().queues.first?.running == 1 })
         run.cancel()
         // Were it waiting out the grace period, it would not end within the hour.
         try #require(await eventually(timeout: .seconds(20)) { finished.withLock { $0 } })
@@ -125,12 +136,39 @@ import Testing
         await cleanUp()
     }
 
+    /// A plugin whose `jq_init` hangs, with an hour's `init_timeout`: a graceful shutdown during
+    /// the start gives it up (the process loading it is killed), and `run()` ends.
+    @Test(.timeLimit(.minutes(1))) func aGracefulShutdownDuringStartGivesUpAPluginStillLoading() async throws {
+        let hanging = folder + "/libhang.so"
+        try FileManager.default.copyItem(atPath: try Self.plugin("FaultWorker"), toPath: hanging)
+        let host = host(try configure(["hang": hanging], extra: "children: { init_timeout: 1h }", configs: ["hang": "{ init_hang: true }"]))
+        await testGracefulShutdown { trigger in
+            await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await host.run() }
+                #expect(await eventually(timeout: Self.patience) { !Self.processesMapping(hanging).isEmpty })
+                trigger.triggerGracefulShutdown()
+                await #expect(throws: (any Error).self) { try await group.waitForAll() }
+            }
+        }
+        #expect(await eventually(timeout: Self.patience) { Self.processesMapping(hanging).isEmpty })
+        #expect(host.generation == 0)
+        await cleanUp()
+    }
+
+    /// Processes that have `path` mapped (loaded).
+    static func processesMapping(_ path: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            (try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8))?.contains(path) == true
+        }
+    }
+
     @Test func aStoreThatBecomesUnusableStopsTheHostWithAHostFailure() async throws {
         let host = host(try configure(["fault": try Self.plugin("FaultWorker")]))
         try await testGracefulShutdown { _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await host.run() }
-                #expect(await eventually(timeout: .seconds(60)) { host.generation == 1 })
+                #expect(await eventually(timeout: Self.patience) { host.generation == 1 })
                 try FileManager.default.removeItem(atPath: folder + "/queue.db")
                 await #expect(throws: HostFailure.self) { try await group.waitForAll() }
             }
