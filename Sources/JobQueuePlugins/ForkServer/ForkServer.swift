@@ -72,32 +72,23 @@ public final class ForkServer: Sendable {
     /// Loads one plugin; nil when it ran past `initTimeout` and the server was killed.
     private func load(_ plugin: PluginSpec) async throws -> PluginLoadResult? {
         let frame = ServerCommand.load([plugin], limits: configuration.limits, swiftBacktraces: configuration.swiftBacktraces).frame
-        // True when it fired: the server was killed for running past the deadline.
-        let deadline = configuration.initTimeout.map { timeout in
-            Task { [pid] in
-                guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-                Glibc.kill(pid, SIGKILL)
-                return true
-            }
-        }
         do {
-            let results = try await withTaskCancellationHandler {
+            let results = try await withDeadline(configuration.initTimeout) {
                 try await withCheckedThrowingContinuation { continuation in
                     do {
-                        try channel.send(frame) { router.expectLoad(continuation) }
+                        try self.channel.send(frame) { self.router.expectLoad(continuation) }
                     } catch {
                         continuation.resume(throwing: error)
                     }
                 }
-            } onCancel: { [pid] in
-                Glibc.kill(pid, SIGKILL)
             }
-            deadline?.cancel()
             return results.first ?? PluginLoadResult(topic: plugin.topic, failure: "the fork server gave no answer")
-        } catch {
-            deadline?.cancel()
-            if case ForkServerError.exited = error, await deadline?.value == true { return nil }
-            throw error
+        } catch is DeadlineExceeded {
+            Glibc.kill(pid, SIGKILL)  // the given-up load ends with the server
+            return nil
+        } catch is CancellationError {
+            Glibc.kill(pid, SIGKILL)
+            throw CancellationError()
         }
     }
 
