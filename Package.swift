@@ -127,6 +127,7 @@ let workerPlugins = [
     workerPlugin("FaultWorker", path: "Fixtures/FaultWorker"),
     workerPlugin("TrapWorker", path: "Fixtures/TrapWorker", swift: true),
     workerPlugin("BadAbiWorker", path: "Fixtures/BadAbiWorker"),
+    workerPlugin("NewerMinorWorker", path: "Fixtures/NewerMinorWorker"),
     workerPlugin("NoPerformWorker", path: "Fixtures/NoPerformWorker"),
     workerPlugin("InitFailWorker", path: "Fixtures/InitFailWorker"),
     workerPlugin("ChaosWorker", path: "Fixtures/ChaosWorker"),

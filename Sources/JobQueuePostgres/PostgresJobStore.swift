@@ -27,26 +27,19 @@ public final class PostgresJobStore: JobStore {
     /// The LISTEN/NOTIFY channel of this store.
     var channel: String { "jobqueue_\(settings.schema)" }
 
-    /// Connects, then creates or upgrades the schema. Throws a `StoreError` naming the server
-    /// (never the password) when it cannot connect or the schema is from a newer version.
-    public init(_ settings: PostgresStoreSettings, logger: Logger = Logger(label: "jobqueue.postgres")) async throws {
+    /// Connects, then creates or upgrades the schema; unless `creating` is false, when a missing
+    /// schema is `StoreError.absent` and nothing is created. Throws a `StoreError` naming the
+    /// server (never the password) when it cannot connect or the schema is from a newer version.
+    public init(
+        _ settings: PostgresStoreSettings, creating: Bool = true, logger: Logger = Logger(label: "jobqueue.postgres")
+    ) async throws {
         self.settings = settings
         self.logger = logger
-        // A direct connection first: the pool waits for a server that is down, this fails at once.
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 0, logger: logger)
-        } catch {
-            throw StoreError.cannotOpen(store: settings.location, reason: Self.reason(error))
-        }
-        do {
-            try await Self.inTransaction(connection, logger: logger) { transaction in
-                try await PostgresSchema.migrate(in: transaction, schema: settings.schema, store: settings.location, logger: logger)
+        try await Self.withDirectTransaction(settings, logger: logger) { transaction in
+            if !creating, try await PostgresSchema.readiness(in: transaction, schema: settings.schema, store: settings.location) == .absent {
+                throw StoreError.absent(store: settings.location)
             }
-            try? await connection.close()
-        } catch {
-            try? await connection.close()
-            throw Self.storeError(error, store: settings.location)
+            try await PostgresSchema.migrate(in: transaction, schema: settings.schema, store: settings.location, logger: logger)
         }
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         self.client = client
@@ -103,6 +96,35 @@ public final class PostgresJobStore: JobStore {
             throw StoreError.outcomeUnknown(store: settings.location, reason: "connection lost during COMMIT: \(Self.reason(error.error))")
         } catch {
             throw Self.storeError(error, store: settings.location)
+        }
+    }
+
+    /// What the store's schema holds, read without writing anything. Throws what opening the
+    /// store would throw.
+    public static func readiness(of settings: PostgresStoreSettings, logger: Logger = Logger(label: "jobqueue.postgres")) async throws -> StoreReadiness {
+        try await withDirectTransaction(settings, logger: logger) { transaction in
+            try await PostgresSchema.readiness(in: transaction, schema: settings.schema, store: settings.location)
+        }
+    }
+
+    /// Runs `body` in a transaction on a connection of its own: the pool waits for a server that
+    /// is down, this fails at once.
+    private static func withDirectTransaction<Result: Sendable>(
+        _ settings: PostgresStoreSettings, logger: Logger, _ body: @Sendable (PostgresTransaction) async throws -> Result
+    ) async throws -> Result {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: settings.connectionConfiguration(), id: 0, logger: logger)
+        } catch {
+            throw StoreError.cannotOpen(store: settings.location, reason: reason(error))
+        }
+        do {
+            let result = try await inTransaction(connection, logger: logger, body)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw storeError(error, store: settings.location)
         }
     }
 

@@ -80,6 +80,26 @@ enum PostgresSchema {
         )
     ]
 
+    /// What the schema holds, read without writing: absent, ready, or to be upgraded.
+    static func readiness(in transaction: PostgresTransaction, schema: String, store: StoreLocation) async throws -> StoreReadiness {
+        let table = "\(schema).schema_migrations"
+        guard try await transaction.first("SELECT to_regclass(\(table))::text", as: String?.self) ?? nil != nil else { return .absent }
+        return try await pending(in: transaction, schema: schema, store: store).isEmpty ? .ready : .upgradable
+    }
+
+    /// The migrations not yet applied to an existing schema, oldest first. Throws `newerSchema`
+    /// when it holds one this version does not know.
+    private static func pending(
+        in transaction: PostgresTransaction, schema: String, store: StoreLocation
+    ) async throws -> [(identifier: String, statements: [String])] {
+        let applied = try await transaction.all(
+            "SELECT identifier FROM \(unescaped: schema).schema_migrations ORDER BY applied_at, identifier", as: String.self)
+        let known = migrations.map(\.identifier)
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty { throw StoreError.newerSchema(store: store, found: unknown.joined(separator: ", ")) }
+        return migrations.filter { !applied.contains($0.identifier) }
+    }
+
     /// Creates or upgrades the schema. Safe to run from several processes at once.
     static func migrate(in transaction: PostgresTransaction, schema: String, store: StoreLocation, logger: Logger) async throws {
         let lockName = "jobqueue schema \(schema)"
@@ -92,13 +112,7 @@ enum PostgresSchema {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        let applied = try await transaction.all(
-            "SELECT identifier FROM \(unescaped: schema).schema_migrations ORDER BY applied_at, identifier", as: String.self)
-
-        let known = migrations.map(\.identifier)
-        let unknown = applied.filter { !known.contains($0) }
-        if !unknown.isEmpty { throw StoreError.newerSchema(store: store, found: unknown.joined(separator: ", ")) }
-        for migration in migrations where !applied.contains(migration.identifier) {
+        for migration in try await pending(in: transaction, schema: schema, store: store) {
             for statement in migration.statements {
                 try await transaction.run("\(unescaped: statement.replacingOccurrences(of: "$schema", with: schema))")
             }

@@ -71,9 +71,19 @@ static void handle_load(jq_reader *r) {
         }
         char error[1200] = {0};
         const jq_plugin *plugin = jq_plugins_load(topic, path, config, error, sizeof error);
+        /* Loaded: the message is a notice, or empty. A newer minor version is compatible, but what
+         * it added is not there. */
+        if (plugin && (plugin->abi_version & 0xffffu) > JQ_ABI_VERSION_MINOR)
+            snprintf(error, sizeof error,
+                     "built against ABI %u.%u, newer than this host's %u.%u: what %u.%u added is "
+                     "unavailable",
+                     plugin->abi_version >> 16, plugin->abi_version & 0xffffu, JQ_ABI_VERSION_MAJOR,
+                     JQ_ABI_VERSION_MINOR, plugin->abi_version >> 16, plugin->abi_version & 0xffffu);
+        else if (plugin)
+            error[0] = 0;
         jq_buf_put_str(&reply, topic);
         jq_buf_put_u8(&reply, plugin != NULL);
-        jq_buf_put_str(&reply, plugin ? "" : error);
+        jq_buf_put_str(&reply, error);
         free(topic);
         free(path);
         free(config);

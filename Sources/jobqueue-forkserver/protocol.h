@@ -22,7 +22,7 @@
  *   End of file on stdin = the host is gone: kill every batch, exit.
  *
  * Events (server → host)
- *   LOADED   64 u32 n, n × { str topic, u8 ok, str message }    message empty when ok
+ *   LOADED   64 u32 n, n × { str topic, u8 ok, str message }    when ok, a notice or empty
  *   STARTED  65 u64 batch, u32 pid                               the batch's child (and process group)
  *   BEGIN    66 u64 batch, u32 index                             job `index` (0-based) is starting
  *   OUTCOME  67 u64 batch, u32 index, u8 status, str message,

@@ -103,6 +103,26 @@ struct PostgresStoreTests {
         await #expect(throws: StoreError.newerSchema(store: settings.location, found: "v99: from the future")) {
             try await PostgresJobStore(settings, logger: .quiet)
         }
+        await #expect(throws: StoreError.newerSchema(store: settings.location, found: "v99: from the future")) {
+            try await PostgresJobStore.readiness(of: settings, logger: .quiet)
+        }
+    }
+
+    @Test func readinessReadsTheSchemaAndOnlyAWritingOpenCreatesIt() async throws {
+        #expect(try await PostgresJobStore.readiness(of: settings, logger: .quiet) == .absent)
+        await #expect(throws: StoreError.absent(store: settings.location)) {
+            try await PostgresJobStore(settings, creating: false, logger: .quiet)
+        }
+        #expect(try await PostgresJobStore.readiness(of: settings, logger: .quiet) == .absent)
+        await (try PostgresJobStore(settings, logger: .quiet)).close()
+        #expect(try await PostgresJobStore.readiness(of: settings, logger: .quiet) == .ready)
+        await (try PostgresJobStore(settings, creating: false, logger: .quiet)).close()
+        try await withApplicationConnection { connection in
+            let last = PostgresSchema.migrations.last!.identifier
+            try await connection.query("DELETE FROM \(unescaped: settings.schema).schema_migrations WHERE identifier = \(last)", logger: .quiet)
+        }
+        // Only the record was removed: enough to see that an upgrade would be due.
+        #expect(try await PostgresJobStore.readiness(of: settings, logger: .quiet) == .upgradable)
     }
 
     @Test func storesUnderDifferentSchemasAreIndependent() async throws {

@@ -53,6 +53,21 @@ import Testing
         #expect(throws: StoreError.newerSchema(store: .path(fixture.path), found: "v99: from the future")) {
             try SQLiteJobStore(.init(path: fixture.path))
         }
+        #expect(throws: StoreError.newerSchema(store: .path(fixture.path), found: "v99: from the future")) {
+            try SQLiteJobStore.readiness(of: .init(path: fixture.path))
+        }
+    }
+
+    @Test func readinessReadsTheFileAndOnlyAWritingOpenCreatesIt() throws {
+        let folder = TemporaryFolder()
+        let settings = SQLiteJobStore.Settings(path: folder.file("a/b/queue.db"))
+        #expect(try SQLiteJobStore.readiness(of: settings) == .absent)
+        #expect(throws: StoreError.absent(store: .path(settings.path))) { try SQLiteJobStore(settings, creating: false) }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("a")))
+        _ = try SQLiteJobStore(settings)
+        #expect(try SQLiteJobStore.readiness(of: settings) == .ready)
+        _ = try SQLiteJobStore(settings, creating: false)
+        #expect(try SQLiteJobStore.readiness(of: fixture.store.settings) == .ready)
     }
 
     @Test func refusesFilesThatAreNotJobQueueStores() throws {
@@ -68,7 +83,9 @@ import Testing
         #expect(throws: StoreError.notAJobQueueStore(store: .path(other), reason: "it holds another application's tables")) {
             try SQLiteJobStore(.init(path: other))
         }
-        #expect(throws: StoreError.self) { try SQLiteJobStore(.init(path: folder.file("missing/dir/q.db"))) }
+        // Missing folders are created; a file in the way of one is an error.
+        #expect(throws: StoreError.self) { try SQLiteJobStore(.init(path: text + "/dir/q.db")) }
+        #expect(throws: StoreError.self) { try SQLiteJobStore.readiness(of: .init(path: text + "/dir/q.db")) }
     }
 
     @Test func aFailingRequestDoesNotSpoilItsGroup() async throws {

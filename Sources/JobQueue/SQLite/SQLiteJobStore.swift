@@ -32,19 +32,23 @@ public final class SQLiteJobStore: JobStore {
     /// Device and inode of the file opened, to notice it being deleted or replaced.
     private let fileIdentity: FileIdentity?
 
-    /// Opens (creating when missing, mode 0600) and upgrades the store at `settings.path`.
-    public init(_ settings: Settings) throws {
+    /// Opens and upgrades the store at `settings.path`. Unless `creating` is false, a missing
+    /// file is created (mode 0600), and its missing folders too (mode 0700); otherwise a missing
+    /// file is `StoreError.absent` and nothing is created.
+    public init(_ settings: Settings, creating: Bool = true) throws {
         self.settings = settings
         let path = settings.path
-        try Self.createIfMissing(path)
+        if creating {
+            try Self.createIfMissing(path)
+        } else if access(path, F_OK) != 0 {
+            throw StoreError.absent(store: .path(path))
+        }
 
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(TimeInterval(settings.busyTimeout.milliseconds) / 1000)
-        configuration.label = "jobqueue"
+        let configuration = Self.configuration(settings)
         do {
             // Inspected read-only first: a foreign, newer or damaged file is refused before anything
             // (GRDB's pool set-up included) writes to it.
-            let needsSetUp = try Self.inspect(path, configuration)
+            let needsSetUp = try Self.inspect(path, configuration) != .ready
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets synchronous=NORMAL on the writer when it sets up WAL; the setting is ours.
             try pool.writeWithoutTransaction { db in
@@ -54,13 +58,8 @@ public final class SQLiteJobStore: JobStore {
                 try Self.claim(pool, path: path)
                 try SQLiteSchema.migrator.migrate(pool)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
-            throw StoreError.notAJobQueueStore(
-                store: .path(path), reason: "\(error.message ?? "\(error.resultCode)") (the file is damaged; restore it from a backup)")
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(store: .path(path), reason: error.message ?? "\(error.resultCode)")
+            throw Self.openError(error, path: path)
         }
         writer = GroupCommitWriter(pool: pool, sync: settings.sync)
         fileIdentity = FileIdentity(path: path)
@@ -74,9 +73,64 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    /// Creates an empty file readable by its owner only: SQLite keeps the mode for -wal and -shm.
+    /// What the file at `settings.path` holds, read without writing anything; for a missing file,
+    /// whether it could be created. Throws what opening it would throw.
+    public static func readiness(of settings: Settings) throws -> StoreReadiness {
+        let path = settings.path
+        guard access(path, F_OK) == 0 else {
+            if let problem = creationProblem(path) { throw StoreError.cannotOpen(store: .path(path), reason: problem) }
+            return .absent
+        }
+        if access(path, R_OK | W_OK) != 0 { throw StoreError.cannotOpen(store: .path(path), reason: String(cString: strerror(errno))) }
+        do {
+            return try inspect(path, configuration(settings))
+        } catch let error as DatabaseError {
+            throw openError(error, path: path)
+        }
+    }
+
+    /// An error met while opening or inspecting the file, in its operator form.
+    private static func openError(_ error: DatabaseError, path: String) -> StoreError {
+        let reason = error.message ?? "\(error.resultCode)"
+        if [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+            return .notAJobQueueStore(store: .path(path), reason: "\(reason) (the file is damaged; restore it from a backup)")
+        }
+        return .cannotOpen(store: .path(path), reason: reason)
+    }
+
+    private static func configuration(_ settings: Settings) -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(TimeInterval(settings.busyTimeout.milliseconds) / 1000)
+        configuration.label = "jobqueue"
+        return configuration
+    }
+
+    /// Why a file could not be created at `path`: its nearest existing folder is not a folder or
+    /// not writable. Nil when it could.
+    private static func creationProblem(_ path: String) -> String? {
+        var folder = (path as NSString).deletingLastPathComponent
+        while !folder.isEmpty && access(folder, F_OK) != 0 { folder = (folder as NSString).deletingLastPathComponent }
+        if folder.isEmpty { folder = "." }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            return "\(folder) is not a folder"
+        }
+        return access(folder, W_OK | X_OK) == 0 ? nil : "cannot create it in \(folder): \(String(cString: strerror(errno)))"
+    }
+
+    /// Creates an empty file readable by its owner only (SQLite keeps the mode for -wal and
+    /// -shm), and its missing folders, readable by their owner only.
     private static func createIfMissing(_ path: String) throws {
-        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotOpen(store: .path(path), reason: "cannot create its folder: \(creationProblem(path) ?? "\(error)")")
+            }
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
         if fd >= 0 {
             Glibc.close(fd)
         } else if errno != EEXIST {
@@ -86,34 +140,34 @@ public final class SQLiteJobStore: JobStore {
         }
     }
 
-    /// Reads what the file is without writing to it. Returns whether it needs setting up (a new
-    /// file) or upgrading; throws for another application's database, a newer JobQueue's store, or
-    /// a damaged file about to be upgraded.
-    private static func inspect(_ path: String, _ configuration: Configuration) throws -> Bool {
+    /// Reads what the file is without writing to it: empty (to be set up), ready, or to be
+    /// upgraded; throws for another application's database, a newer JobQueue's store, or a
+    /// damaged file about to be upgraded.
+    private static func inspect(_ path: String, _ configuration: Configuration) throws -> StoreReadiness {
         var readOnly = configuration
         readOnly.readonly = true
         return try DatabaseQueue(path: path, configuration: readOnly).read { db in
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            if tableCount == 0 && applicationID == 0 { return true }
+            if tableCount == 0 && applicationID == 0 { return .absent }
             if applicationID != SQLiteSchema.applicationID && tableCount > 0 {
                 throw StoreError.notAJobQueueStore(store: .path(path), reason: "it holds another application's tables")
             }
-            if tableCount == 0 { return true }  // claimed, then killed before the schema was created
+            if tableCount == 0 { return .absent }  // claimed, then killed before the schema was created
             let migrator = SQLiteSchema.migrator
             if try migrator.hasBeenSuperseded(db) {
                 let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
                 throw StoreError.newerSchema(
                     store: .path(path), found: applied.filter { !SQLiteSchema.identifiers.contains($0) }.joined(separator: ", "))
             }
-            if try migrator.hasCompletedMigrations(db) { return false }
+            if try migrator.hasCompletedMigrations(db) { return .ready }
             // About to upgrade an existing store (rare): make sure it is sound before writing to it.
             let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(1)")
             if problems != ["ok"] {
                 throw StoreError.notAJobQueueStore(
                     store: .path(path), reason: "\(problems.first ?? "damaged") (the file is damaged; restore it from a backup)")
             }
-            return true
+            return .upgradable
         }
     }
 
@@ -132,18 +186,5 @@ public final class SQLiteJobStore: JobStore {
                 return .commit
             }
         }
-    }
-}
-
-/// Which file a path names right now.
-struct FileIdentity: Equatable, Sendable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
     }
 }

@@ -3,6 +3,8 @@
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The file could not be opened or created, or the server could not be reached.
     case cannotOpen(store: StoreLocation, reason: String)
+    /// There is no store yet (no file, or no schema), and the command only reads, so it created none.
+    case absent(store: StoreLocation)
     /// The file or schema exists but is not a JobQueue store (another database, or not a database at all).
     case notAJobQueueStore(store: StoreLocation, reason: String)
     /// The store was written by a newer JobQueue whose schema this version does not know.
@@ -20,6 +22,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .cannotOpen(store, reason): "cannot open store \(store): \(reason)"
+        case let .absent(store):
+            "no store at \(store) (nothing was created: a host or `jobqueue enqueue` creates it; is the store setting right?)"
         case let .notAJobQueueStore(store, reason): "\(store) is not a JobQueue store: \(reason)"
         case let .newerSchema(store, found):
             "\(store) was written by a newer JobQueue (schema \(found)); upgrade jobqueue to open it"

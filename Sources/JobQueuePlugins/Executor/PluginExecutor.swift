@@ -39,6 +39,9 @@ public final class PluginExecutor: JobExecutor {
             await server.shutdown()
             throw PluginLoadError(failures: failures)
         }
+        for result in results {
+            if let notice = result.notice { logger.notice("plugin \(notice)", metadata: ["topic": "\(result.topic)"]) }
+        }
         return PluginExecutor(server: server, plugins: plugins, defaults: defaults, logger: logger)
     }
 

@@ -30,7 +30,8 @@ enum ServerEvent {
                     let topic = try reader.string()
                     let ok = try reader.u8() != 0
                     let message = try reader.string()
-                    results.append(PluginLoadResult(topic: topic, failure: ok ? nil : message))
+                    let text = message.isEmpty ? nil : message
+                    results.append(PluginLoadResult(topic: topic, failure: ok ? nil : text ?? "failed", notice: ok ? text : nil))
                 }
                 self = .loaded(results)
                 return

@@ -3,12 +3,17 @@ import JobQueue
 import JobQueueConfig
 import JobQueueHost
 import JobQueuePlugins
+import Logging
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate the configuration and load every plugin in a throwaway child, per topic.",
-        discussion: "Loading runs each plugin's jq_init. Exits 1 if anything is wrong."
+        abstract: "Check everything `run` checks: the configuration, the store, and every plugin, each loaded in a throwaway child.",
+        discussion: """
+            Says ok only when `jobqueue run` would start. The store is read, never written (a missing \
+            one is reported as to be created). Loading runs each plugin's jq_init. Exits 1 if anything \
+            is wrong.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -18,23 +23,34 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         if !allowInsecureFiles, let problem = FileTrust.problem(with: configuration.file) { throw InputError(problem) }
-        print("ok    \(global.config): valid")
+        // Plugin files others could change are reported per topic below, without being loaded.
         if let problem = configuration.hostProblem(trustingFiles: true) { throw InputError(problem) }
+        print("ok    \(global.config): valid")
+        print("ok    store \(try await storeReport(configuration.store))")
 
-        // Files that fail the trust check are reported without being loaded.
         let specs = configuration.pluginSpecs
         let distrust = specs.map { allowInsecureFiles ? nil : FileTrust.problem(with: $0.path) }
         let loadable = zip(specs, distrust).filter { $0.1 == nil }.map(\.0)
         var loaded = try await PluginChecker.check(loadable, configuration: configuration.forkServerConfiguration).makeIterator()
         var failed = 0
         for (spec, problem) in zip(specs, distrust) {
-            if let failure = problem ?? loaded.next()?.failure {
+            let result = problem == nil ? loaded.next() : nil
+            if let failure = problem ?? result?.failure {
                 failed += 1
                 print("FAIL  \(spec.topic): \(failure)")
             } else {
-                print("ok    \(spec.topic): \(spec.path)")
+                print("ok    \(spec.topic): \(spec.path)\(result?.notice.map { " (\($0))" } ?? "")")
             }
         }
         if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
+    }
+
+    /// The store's line: where it is and what `run` will do with it. Throws what `run` would.
+    private func storeReport(_ store: StoreConfiguration) async throws -> String {
+        switch try await store.readiness(logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        case .absent: return "\(store.location): none yet; `run` creates it"
+        case .ready: return "\(store.location)"
+        case .upgradable: return "\(store.location): from an older version; `run` upgrades it"
+        }
     }
 }

@@ -32,7 +32,7 @@ struct DeadCommand: AsyncParsableCommand {
         /// fails (after acting on the others).
         func apply(_ action: (JobClient, DeadLetterSelector) async throws -> Int, global: GlobalOptions, done: String) async throws {
             let selector = selector
-            let (count, unknown) = try await global.withClient { client in
+            let (count, unknown) = try await global.withClient(creatingStore: false) { client in
                 let found = Set(try await client.deadLetters(matching: selector).map(\.id))
                 let unknown = (selector.ids ?? []).filter { !found.contains($0) }
                 return (try await action(client, selector), unknown)
@@ -62,7 +62,7 @@ struct DeadCommand: AsyncParsableCommand {
 
         func run() async throws {
             let selector = DeadLetterSelector(queueID: queue, topic: topic)
-            let dead = try await global.withClient { try await $0.deadLetters(matching: selector, limit: limit) }
+            let dead = try await global.withClient(creatingStore: false) { try await $0.deadLetters(matching: selector, limit: limit) }
             let entries = dead.map {
                 Entry(
                     id: $0.id.rawValue, queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts,

@@ -20,10 +20,12 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Runs `body` with a client over the configured store that applies the configured topic
-    /// defaults, and closes the store afterwards, whatever `body` does.
-    func withClient<Result>(_ body: (JobClient) async throws -> Result) async throws -> Result {
+    /// defaults, and closes the store afterwards, whatever `body` does. A command that only
+    /// reads passes `creatingStore: false`: it fails on a store that does not exist, creating nothing.
+    func withClient<Result>(creatingStore: Bool = true, _ body: (JobClient) async throws -> Result) async throws -> Result {
         let configuration = try loadConfiguration()
-        let store = try await configuration.store.open(logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try await configuration.store.open(
+            creating: creatingStore, logger: Logger(label: "jobqueue", factory: { _ in SwiftLogNoOpLogHandler() }))
         let client = JobClient(
             store: store,
             policies: configuration.policies,

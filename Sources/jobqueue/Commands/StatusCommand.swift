@@ -30,7 +30,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let report = Self.report(try await global.withClient { try await $0.status() })
+        let report = Self.report(try await global.withClient(creatingStore: false) { try await $0.status() })
         if json {
             try JSONOutput.print(report)
         } else {
