@@ -48,7 +48,8 @@ extension Configuration {
             guard let path = topic.plugin else { continue }
             let file = FileIdentity(path: path).map { "\($0.device):\($0.inode)" } ?? path
             if let first = firstTopic[file] {
-                return "\(self.file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' names the plugin of topic '\(first.name)' (\(path)); copy it to another path to load it twice"
+                return
+                    "\(self.file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' names the plugin of topic '\(first.name)' (\(path)); copy it to another path to load it twice"
             }
             firstTopic[file] = topic
         }

@@ -101,7 +101,9 @@ public final class PostgresJobStore: JobStore {
 
     /// What the store's schema holds, read without writing anything. Throws what opening the
     /// store would throw.
-    public static func readiness(of settings: PostgresStoreSettings, logger: Logger = Logger(label: "jobqueue.postgres")) async throws -> StoreReadiness {
+    public static func readiness(
+        of settings: PostgresStoreSettings, logger: Logger = Logger(label: "jobqueue.postgres")
+    ) async throws -> StoreReadiness {
         try await withDirectTransaction(settings, logger: logger) { transaction in
             try await PostgresSchema.readiness(in: transaction, schema: settings.schema, store: settings.location)
         }
