@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "JobQueue", "JobQueueConfig", "JobQueueHost", "JobQueuePlugins",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -15,9 +15,9 @@ extension PostgresJobStore {
                 FROM \(unescaped: tables).jobs GROUP BY queue_id, topic
                 """)
             {
-                let (queueID, topic, ready, scheduled, running) = try row.decode((String, String, Int, Int, Int).self)
+                let (queueID, topic, ready, scheduled, leased) = try row.decode((String, String, Int, Int, Int).self)
                 counts[QueueKey(queueID: queueID, topic: topic)] = QueueCounts(
-                    queueID: queueID, topic: topic, ready: ready, scheduled: scheduled, running: running)
+                    queueID: queueID, topic: topic, ready: ready, scheduled: scheduled, leased: leased)
             }
             for row in try await transaction.rows("SELECT queue_id, topic, count(*) FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic")
             {
@@ -26,14 +26,16 @@ extension PostgresJobStore {
             }
             let hosts = try await transaction.rows(
                 """
-                SELECT id, hostname, pid, topics, started_at, seen_at, note FROM \(unescaped: tables).hosts
+                SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping FROM \(unescaped: tables).hosts
                 WHERE expires_at > \(now) ORDER BY started_at
                 """
             ).map { row in
-                let (id, hostname, pid, topics, startedAt, seenAt, note) = try row.decode((String, String, Int32, String, Int64, Int64, String?).self)
+                let (id, hostname, pid, topics, startedAt, seenAt, note, running, stopping) = try row.decode(
+                    (String, String, Int32, String, Int64, Int64, String?, String, Bool).self)
                 return HostRecord(
                     id: id, hostname: hostname, pid: pid, topics: topics.split(separator: "\n").map(String.init),
-                    startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note)
+                    startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note,
+                    running: HostRecord.running(fromText: running), stopping: stopping)
             }
             return StoreStatus(queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts)
         }
@@ -44,11 +46,13 @@ extension PostgresJobStore {
         try await transaction { [self] transaction in
             try await transaction.run(
                 """
-                INSERT INTO \(unescaped: tables).hosts (id, hostname, pid, topics, started_at, seen_at, expires_at, note)
+                INSERT INTO \(unescaped: tables).hosts (id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping)
                 VALUES (\(host.id), \(host.hostname), \(host.pid), \(host.topics.joined(separator: "\n")),
-                    \(host.startedAt.rawValue), \(host.seenAt.rawValue), \(expiry.rawValue), \(host.note))
+                    \(host.startedAt.rawValue), \(host.seenAt.rawValue), \(expiry.rawValue), \(host.note),
+                    \(host.runningText), \(host.stopping))
                 ON CONFLICT (id) DO UPDATE SET
-                    topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
+                    topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note,
+                    running = excluded.running, stopping = excluded.stopping
                 """)
             // Forget hosts that stopped heart-beating long ago.
             let forgotten = host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds

@@ -77,7 +77,14 @@ enum PostgresSchema {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "v2: hosts report running jobs and stopping",
+            [
+                "ALTER TABLE $schema.hosts ADD COLUMN running text NOT NULL DEFAULT ''",
+                "ALTER TABLE $schema.hosts ADD COLUMN stopping boolean NOT NULL DEFAULT false",
+            ]
+        ),
     ]
 
     /// What the schema holds, read without writing: absent, ready, or to be upgraded.

@@ -56,7 +56,6 @@ struct CLI {
         return (process, out, err)
     }
 
-    /// Runs `jobqueue ARGS` to completion.
     /// Starts `jobqueue ARGS` in the test's folder with its standard error going to `errorLog`
     /// (a file a test can read while the process runs).
     func start(_ arguments: [String], errorLog: String) throws -> Process {
@@ -72,6 +71,7 @@ struct CLI {
         return process
     }
 
+    /// Runs `jobqueue ARGS` to completion.
     @discardableResult
     func run(_ arguments: String..., stdin: String? = nil) async throws -> Result {
         try await run(arguments, stdin: stdin)

@@ -23,7 +23,7 @@ extension ProcessTests {
             #expect(status.status == 0)
             let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
             let totals = report["totals"] as! [String: Int]
-            #expect(totals == ["ready": 3, "scheduled": 2, "running": 0, "dead": 0])
+            #expect(totals == ["ready": 3, "scheduled": 2, "leased": 0, "running": 0, "dead": 0])
             #expect(report["unserved_topics"] as? [String] == ["email:send", "report"])
             let table = try await cli.run("status").stdout
             #expect(table.contains("tenant-1  email:send"))
@@ -70,10 +70,10 @@ extension ProcessTests {
             let cli = try CLI(config: HostTests.config([("fault", HostTests.plugin("FaultWorker"), "")]))
             defer { cli.cleanUp() }
             #expect(try await cli.run("--version").stdout == "\(JobQueueVersion.current)\n")
-            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as? [String: Any]
-            #expect(status?["version"] as? String == JobQueueVersion.current)
             let run = try await cli.run("run", "--drain")
             #expect(run.stderr.contains("jobqueue \(JobQueueVersion.current) serving fault from "), "\(run.stderr)")
+            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as? [String: Any]
+            #expect(status?["version"] as? String == JobQueueVersion.current)
         }
 
         /// JSON logs: RFC 3339 times with their offset; ids and counts as numbers, names as strings

@@ -60,7 +60,7 @@ extension ProcessTests {
             #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
             let run = try await cli.run("run", "--drain")
             #expect(run.status == 0, "\(run.stderr)")
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 3])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 3])
             let dead = try await cli.run("dead", "list", "--json").stdout
             #expect(dead.contains("broken"))
             #expect(dead.contains("hopeless"))
@@ -90,7 +90,7 @@ extension ProcessTests {
             }
             let run = try await cli.run("run", "--drain")
             #expect(run.status == 0, "\(run.stderr)")
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
             let written = Set(try FileManager.default.contentsOfDirectory(atPath: reports))
             #expect(written == Set((1...count).map { "\($0).txt" }))
         }
@@ -110,7 +110,7 @@ extension ProcessTests {
                 await host.exited()
                 #expect(host.terminationStatus == 0, "\(log)")
             }
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: reports)).count == count)
         }
 
@@ -174,6 +174,7 @@ extension ProcessTests {
             #expect(host.terminationStatus == 0, "\(log)")
             let totals = try await totals(cli)
             #expect(totals["running"] == 0)
+            #expect(totals["leased"] == 0)
             #expect(totals["dead"] == 0)
             // The batch in flight finished within the grace period; what had not started is ready
             // again (jobs of 50 ms are leased one per batch, so some ran and the rest wait).
@@ -213,7 +214,7 @@ extension ProcessTests {
             #expect(latency != nil)
             #expect(log.contains("reloaded: generation 2"))
             // No job was dropped or failed.
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
         }
 
         @Test func aConfigChangeAddsATopicAndABadPluginKeepsTheOldGeneration() async throws {

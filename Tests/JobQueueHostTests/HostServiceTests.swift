@@ -124,13 +124,13 @@ import Testing
             try await host.run()
             finished.withLock { $0 = true }
         }
-        #expect(try await eventually(timeout: Self.patience) { try await status().queues.first?.running == 1 })
+        #expect(try await eventually(timeout: Self.patience) { try await status().queues.first?.leased == 1 })
         run.cancel()
         // Were it waiting out the grace period, it would not end within the hour.
         try #require(await eventually(timeout: .seconds(20)) { finished.withLock { $0 } })
         try await run.value
         let queue = try #require(try await status().queues.first)
-        #expect(queue.running == 0 && queue.ready == 1)
+        #expect(queue.leased == 0 && queue.ready == 1)
         let again = try await store.lease(queue: QueueKey(queueID: "q", topic: "fault"), limit: 1, duration: .seconds(5), owner: "test", now: .now)
         #expect(again.map(\.attempt) == [1])
         await cleanUp()

@@ -58,7 +58,7 @@ import Testing
         #expect(byPayload["fail"]?.attempts == 3)
         #expect(byPayload["fail"]?.reason == "still broken")
         #expect(byPayload["throw"]?.attempts == 3)
-        #expect(try await store.status(now: .now).queues.allSatisfy { $0.ready + $0.scheduled + $0.running == 0 })
+        #expect(try await store.status(now: .now).queues.allSatisfy { $0.ready + $0.scheduled + $0.leased == 0 })
     }
 
     @Test func metadataReachesTheHandler() async throws {
@@ -196,6 +196,55 @@ import Testing
             let now = clock.now
             try #require(try await eventually { try await store.status(now: now).hosts.filter { $0.seenAt == now }.count == hosts })
         }
+    }
+
+    @Test func theHostRecordSaysWhichJobsRunAndWhenTheHostIsStopping() async throws {
+        let finished = Mutex(false)
+        let executor = InProcessExecutor()
+        executor.register("slow") { _ in
+            while !finished.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+            return .ok()
+        }
+        _ = try await store.enqueue([.make("a", "slow"), .make("b", "slow"), .make("c", "slow")])
+        let worker = JobPipeline(
+            store: store, executor: executor, settings: ConsumerSettings(concurrency: 2, lease: .seconds(30), grace: .seconds(30)), logger: .quiet)
+        let run = Task { await worker.run() }
+        func host() async throws -> HostRecord? { try await store.status(now: .now).hosts.first }
+        // Two consumers, one job each: two running, and the third one ready.
+        #expect(try await eventually { try await host()?.running.count == 2 })
+        let status = try await store.status(now: .now)
+        #expect(Set(try #require(try await host()).running.map(\.queueID)).isSubset(of: ["a", "b", "c"]))
+        #expect(status.queues.map(\.leased).reduce(0, +) == 2)
+        #expect(try await host()?.stopping == false)
+
+        worker.shutdown()
+        #expect(try await eventually { try await host()?.stopping == true })
+        #expect(try await host()?.running.count == 2)
+        finished.withLock { $0 = true }
+        await run.value
+        #expect(try await host() == nil)
+    }
+
+    @Test func runningJobsFollowEachBatchInOrder() {
+        let running = RunningJobs()
+        let jobs = ["a", "b", "c"].enumerated().map { index, queue in
+            LeasedJob(
+                id: JobID(rawValue: Int64(index + 1)), queueID: queue, topic: "t", payload: [], priority: 0, attempt: 1, maxRetries: 0,
+                lease: LeaseToken(rawValue: "x"))
+        }
+        let token = running.begin(jobs)
+        #expect(running.queues.map(\.queueID) == ["a"])
+        running.report(jobs[0].id, in: token)
+        #expect(running.queues.map(\.queueID) == ["b"])
+        // Reported out of order: still running b.
+        running.report(jobs[2].id, in: token)
+        #expect(running.queues.map(\.queueID) == ["b"])
+        running.report(jobs[1].id, in: token)
+        #expect(running.queues.isEmpty)
+        let second = running.begin(Array(jobs.prefix(1)))
+        running.end(second)
+        running.end(token)
+        #expect(running.queues.isEmpty)
     }
 
     @Test func leaseExtensionKeepsALongJobFromRunningTwice() async throws {

@@ -89,7 +89,9 @@ struct PostgresStoreTests {
             try await group.waitForAll()
         }
         try await withApplicationConnection { connection in
-            let rows = try await connection.query("SELECT identifier FROM \(unescaped: settings.schema).schema_migrations", logger: .quiet).collect()
+            let rows = try await connection.query(
+                "SELECT identifier FROM \(unescaped: settings.schema).schema_migrations ORDER BY identifier", logger: .quiet
+            ).collect()
             #expect(try rows.map { try $0.decode(String.self) } == PostgresSchema.migrations.map(\.identifier))
         }
     }

@@ -72,7 +72,7 @@ enum MemoryScenario {
         if forkServer == nil { bench.problem("memory: could not find the fork server of `jobqueue run`") }
 
         let left = try await SQLiteJobStore(.init(path: path, sync: .normal)).status(now: .now).queues.reduce(0) {
-            $0 + $1.ready + $1.running + $1.scheduled
+            $0 + $1.ready + $1.leased + $1.scheduled
         }
         let processed = jobs - left
         if processed <= 0 { bench.problem("memory: `jobqueue run` processed no job") }

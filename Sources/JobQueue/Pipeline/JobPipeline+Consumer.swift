@@ -36,14 +36,20 @@ extension JobPipeline {
         let reported = Mutex<Set<JobID>>([])
         let policies = executor.policies
 
+        let token = runningJobs.begin(batch)
+        hostRecordChanged.ring()
         await executor.run(batch) { id, completion in
             guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
+            self.runningJobs.report(id, in: token)
+            self.hostRecordChanged.ring()
             self.leases.remove(id)
             let settlement = self.settlement(for: job, completion, policies: policies, now: self.clock.now)
             self.log(job, completion.outcome)
             settlements.add(settlement)
         }
 
+        runningJobs.end(token)
+        hostRecordChanged.ring()
         let done = reported.withLock { $0 }
         for job in batch where !done.contains(job.id) {
             leases.remove(job.id)

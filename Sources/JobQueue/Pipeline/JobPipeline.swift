@@ -36,8 +36,10 @@ public final class JobPipeline: Sendable {
     let batchesRunning = Atomic<Int>(0)
     private let noteText = Mutex<String?>(nil)
     private let stopReason = Mutex<(any Error)?>(nil)
-    /// Wakes the lease extender to publish the host record at once.
-    private let heartbeatNow = Doorbell()
+    /// Wakes the lease extender to publish the host record now (at most five times a second).
+    let hostRecordChanged = Doorbell()
+    /// The job each running batch is at, for the host record.
+    let runningJobs = RunningJobs()
 
     /// A pipeline from `store` to `executor`; nothing runs until ``run()``. `hostID` identifies its
     /// leases and its host record; `logger` receives its reports.
@@ -72,12 +74,13 @@ public final class JobPipeline: Sendable {
         logger.info("stopping: no new work; running batches have \(settings.grace) to finish")
         stopSignal.ring()
         doorbell.ring()
+        hostRecordChanged.ring()
     }
 
     /// Wakes the manager now, e.g. after the executor started serving new topics.
     public func wake() {
         doorbell.ring()
-        heartbeatNow.ring()
+        hostRecordChanged.ring()
     }
 
     /// Publishes (or clears) a problem in this host's record, for `jobqueue status` to show.
@@ -86,7 +89,7 @@ public final class JobPipeline: Sendable {
 
     public func setNote(_ text: String?) {
         noteText.withLock { $0 = text }
-        heartbeatNow.ring()
+        hostRecordChanged.ring()
     }
 
     /// Works the queue until a stop completes: a graceful one after ``shutdown()``, a drained
@@ -160,9 +163,12 @@ public final class JobPipeline: Sendable {
         }
     }
 
-    /// Renews the leases of unfinished jobs every `lease / 3`, and this host's heartbeat with them.
+    /// Renews the leases of unfinished jobs every `lease / 3`, and this host's record with them;
+    /// publishes the record between renewals too when it changes (the jobs running, the note, a
+    /// stop beginning), at most five times a second.
     private func extendLeases(startedAt: Timestamp) async {
         let interval = settings.lease / 3
+        var extendedAt: Timestamp?
         while !Task.isCancelled {
             let now = clock.now
             do {
@@ -174,18 +180,25 @@ public final class JobPipeline: Sendable {
                 return
             }
             do {
-                let held = leases.snapshot
-                if !held.isEmpty {
-                    try await store.extend(held, until: now + settings.lease)
+                if extendedAt.map({ now - $0 >= interval }) ?? true {
+                    let held = leases.snapshot
+                    if !held.isEmpty {
+                        try await store.extend(held, until: now + settings.lease)
+                    }
+                    extendedAt = now
                 }
                 let host = HostRecord(
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
-                    topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note)
+                    topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note,
+                    running: runningJobs.queues.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, stopping: isStopping)
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 logger.error("lease extension failed: \(error)")
             }
-            await heartbeatNow.wait(upTo: interval, on: clock)
+            let due = (extendedAt ?? now) + interval
+            await hostRecordChanged.wait(upTo: due - now, on: clock)
+            // Woken early by a change: the records of a busy host are spaced out (in real time).
+            if clock.now < due { try? await Task.sleep(for: .milliseconds(200)) }
         }
     }
 }

@@ -16,20 +16,25 @@ extension SQLiteJobStore {
                     """, arguments: ["now": now.rawValue])
             for row in live {
                 let key = QueueKey(queueID: row[0], topic: row[1])
-                counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], running: row[4])
+                counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], leased: row[4])
             }
             for row in try Row.fetchAll(db, sql: "SELECT queue_id, topic, count(*) FROM dead_letters GROUP BY queue_id, topic") {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
             }
             let hosts = try Row.fetchAll(
-                db, sql: "SELECT id, hostname, pid, topics, started_at, seen_at, note FROM hosts WHERE expires_at > ? ORDER BY started_at",
+                db,
+                sql: """
+                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping
+                    FROM hosts WHERE expires_at > ? ORDER BY started_at
+                    """,
                 arguments: [now.rawValue]
             ).map { row in
                 HostRecord(
                     id: row[0], hostname: row[1], pid: row[2],
                     topics: (row[3] as String).split(separator: "\n").map(String.init),
-                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6])
+                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6],
+                    running: HostRecord.running(fromText: row[7]), stopping: row[8])
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts)
@@ -42,13 +47,15 @@ extension SQLiteJobStore {
         try await writer.write(durable: false) { db in
             try db.execute(
                 sql: """
-                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET
-                        topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note
+                        topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note,
+                        running = excluded.running, stopping = excluded.stopping
                     """,
                 arguments: [
                     host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
-                    host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note,
+                    host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note, host.runningText, host.stopping,
                 ])
             // Forget hosts that stopped heart-beating long ago.
             try db.execute(

@@ -8,7 +8,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4A_51_31
 
     /// Every migration this version knows, oldest first.
-    static let identifiers = ["v1: jobs, pointers, dead letters, hosts"]
+    static let identifiers = ["v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -72,6 +72,13 @@ enum SQLiteSchema {
                         expires_at INTEGER NOT NULL,
                         note TEXT
                     );
+                    """)
+        }
+        migrator.registerMigration(identifiers[1]) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE hosts ADD COLUMN running TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE hosts ADD COLUMN stopping INTEGER NOT NULL DEFAULT 0;
                     """)
         }
         return migrator

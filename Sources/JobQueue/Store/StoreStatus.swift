@@ -20,17 +20,18 @@ public struct QueueCounts: Sendable, Equatable, Codable {
     public var ready: Int
     /// Visible later (delayed, or backing off before a retry).
     public var scheduled: Int
-    /// Leased by a runner whose lease has not expired.
-    public var running: Int
+    /// Leased by a host whose lease has not expired: running, or waiting in a batch for the jobs
+    /// before it. (Hosts report which jobs are running now in `HostRecord.running`.)
+    public var leased: Int
     /// In the dead-letter store.
     public var dead: Int
 
-    public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, running: Int = 0, dead: Int = 0) {
+    public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, leased: Int = 0, dead: Int = 0) {
         self.queueID = queueID
         self.topic = topic
         self.ready = ready
         self.scheduled = scheduled
-        self.running = running
+        self.leased = leased
         self.dead = dead
     }
 }
@@ -45,8 +46,16 @@ public struct HostRecord: Sendable, Equatable, Codable {
     public var seenAt: Timestamp
     /// A problem the host wants operators to see, e.g. why its last reload was refused.
     public var note: String?
+    /// The queue of each job running now (started in a runner, not finished), one entry per job.
+    public var running: [QueueKey]
+    /// True once the host has begun a graceful stop: it takes no new work, and running batches
+    /// have their grace period to finish.
+    public var stopping: Bool
 
-    public init(id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp, note: String? = nil) {
+    public init(
+        id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp, note: String? = nil,
+        running: [QueueKey] = [], stopping: Bool = false
+    ) {
         self.id = id
         self.hostname = hostname
         self.pid = pid
@@ -54,5 +63,18 @@ public struct HostRecord: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.seenAt = seenAt
         self.note = note
+        self.running = running
+        self.stopping = stopping
+    }
+
+    /// `running` as stored: one `queue_id TAB topic` line per job (neither holds control characters).
+    public var runningText: String { running.map { "\($0.queueID)\t\($0.topic)" }.joined(separator: "\n") }
+
+    /// The queues of `runningText`.
+    public static func running(fromText text: String) -> [QueueKey] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            return fields.count == 2 ? QueueKey(queueID: String(fields[0]), topic: String(fields[1])) : nil
+        }
     }
 }

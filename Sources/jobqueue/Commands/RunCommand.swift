@@ -5,6 +5,7 @@ import JobQueueConfig
 import JobQueueHost
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,8 @@ struct RunCommand: AsyncParsableCommand {
             Every batch runs in a forked child, so a crashing or hanging plugin never takes the host \
             down. Editing config.yaml or replacing a plugin file reloads without dropping jobs (SIGHUP \
             forces it). SIGTERM or SIGINT stops gracefully: no new work, running batches get `grace` \
-            to finish.
+            to finish. A second SIGTERM or SIGINT (Ctrl-C again) stops at once: running batches are \
+            killed and their jobs go back to the queue uncharged.
             """
     )
 
@@ -30,12 +32,44 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "jobqueue")
         let host = HostService(
             configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, logger: logger)
-        // SIGTERM and SIGINT: graceful shutdown. The group ends when the host does (drained,
-        // stopped, or failed: its error is rethrown).
+        // The group ends when the host does (drained, stopped, or failed: its error is rethrown).
         let services = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
-        try await services.run()
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        try await Self.run(services, stoppingOn: await UnixSignalsSequence(trapping: .sigterm, .sigint), logger: logger)
+    }
+
+    /// Runs `services` until they end. The first of `signals` shuts them down gracefully; the
+    /// next one cancels them, which stops the host at once.
+    static func run(_ services: ServiceGroup, stoppingOn signals: UnixSignalsSequence, logger: Logger) async throws {
+        enum Ended { case services, stopAtOnce }
+        try await withThrowingTaskGroup(of: Ended.self) { group in
+            group.addTask {
+                try await services.run()
+                return .services
+            }
+            group.addTask {
+                var received = 0
+                for await signal in signals {
+                    received += 1
+                    if received == 1 {
+                        logger.info("\(signal): stopping gracefully; \(signal) again stops at once")
+                        await services.triggerGracefulShutdown()
+                    } else {
+                        logger.warning("\(signal) again: stopping at once; unfinished jobs go back to their queues uncharged")
+                        return .stopAtOnce
+                    }
+                }
+                return .stopAtOnce  // cancelled: the services have ended
+            }
+            let first = try await group.next()
+            group.cancelAll()
+            if first == .stopAtOnce {
+                do {
+                    _ = try await group.next()
+                } catch is CancellationError {}
+            }
+        }
     }
 }

@@ -4,8 +4,11 @@ import JobQueue
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show, per queue and topic, how many jobs are ready, scheduled, running and dead.",
-        discussion: "A topic that no running host serves is marked unserved: its jobs wait, untouched."
+        abstract: "Show, per queue and topic, how many jobs are ready, scheduled, leased, running and dead.",
+        discussion: """
+            Leased jobs are taken by a host: running now, or waiting in a batch for the jobs before \
+            them. A topic that no running host serves is marked unserved: its jobs wait, untouched.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -15,11 +18,11 @@ struct StatusCommand: AsyncParsableCommand {
         struct Row: Encodable {
             var queue: String
             var topic: String
-            var ready, scheduled, running, dead: Int
+            var ready, scheduled, leased, running, dead: Int
             var served: Bool
         }
         struct Totals: Encodable {
-            var ready = 0, scheduled = 0, running = 0, dead = 0
+            var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
         }
         var queues: [Row]
         var totals: Totals
@@ -40,33 +43,40 @@ struct StatusCommand: AsyncParsableCommand {
 
     static func report(_ status: StoreStatus) -> Report {
         let served = status.servedTopics
+        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
         var totals = Report.Totals()
         let rows = status.queues.map { counts in
+            let runningNow = running[QueueKey(queueID: counts.queueID, topic: counts.topic)] ?? 0
             totals.ready += counts.ready
             totals.scheduled += counts.scheduled
-            totals.running += counts.running
+            totals.leased += counts.leased
+            totals.running += runningNow
             totals.dead += counts.dead
             return Report.Row(
                 queue: counts.queueID, topic: counts.topic, ready: counts.ready, scheduled: counts.scheduled,
-                running: counts.running, dead: counts.dead, served: served.contains(counts.topic))
+                leased: counts.leased, running: runningNow, dead: counts.dead, served: served.contains(counts.topic))
         }
         let waiting = Set(rows.filter { !$0.served && $0.ready + $0.scheduled > 0 }.map(\.topic))
         return Report(queues: rows, totals: totals, hosts: status.hosts, unservedTopics: waiting.sorted())
     }
 
     static func render(_ report: Report) -> String {
-        var table = Table(headers: ["QUEUE", "TOPIC", "READY", "SCHEDULED", "RUNNING", "DEAD", ""], numeric: [2, 3, 4, 5])
+        var table = Table(headers: ["QUEUE", "TOPIC", "READY", "SCHEDULED", "LEASED", "RUNNING", "DEAD", ""], numeric: [2, 3, 4, 5, 6])
         for row in report.queues {
-            table.add([row.queue, row.topic, "\(row.ready)", "\(row.scheduled)", "\(row.running)", "\(row.dead)", row.served ? "" : "unserved"])
+            table.add([
+                row.queue, row.topic, "\(row.ready)", "\(row.scheduled)", "\(row.leased)", "\(row.running)", "\(row.dead)",
+                row.served ? "" : "unserved",
+            ])
         }
         let totals = report.totals
-        table.add(["total", "", "\(totals.ready)", "\(totals.scheduled)", "\(totals.running)", "\(totals.dead)", ""])
+        table.add(["total", "", "\(totals.ready)", "\(totals.scheduled)", "\(totals.leased)", "\(totals.running)", "\(totals.dead)", ""])
         var lines = [table.render(), ""]
         if report.hosts.isEmpty {
             lines.append("hosts: none running")
         } else {
             for host in report.hosts {
-                lines.append("host \(host.id) (pid \(host.pid)): serves \(host.topics.joined(separator: ", "))")
+                let state = host.stopping ? "stopping (no new work; running batches finishing)" : "serves \(host.topics.joined(separator: ", "))"
+                lines.append("host \(host.id) (pid \(host.pid)): \(state); \(host.running.count) running")
                 if let note = host.note { lines.append("  ! \(note)") }
             }
         }

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Which job each batch in the executor's hands is running now: a batch runs its jobs in order,
+/// so it is the first one not yet reported. What a host publishes as its running jobs, apart
+/// from the jobs it has leased that wait in a batch.
+final class RunningJobs: Sendable {
+    private struct Batch {
+        let ids: [JobID]
+        let queues: [QueueKey]
+        var reported: Set<JobID> = []
+        var next = 0
+
+        mutating func report(_ id: JobID) {
+            reported.insert(id)
+            while next < ids.count && reported.contains(ids[next]) { next += 1 }
+        }
+
+        var running: QueueKey? { next < queues.count ? queues[next] : nil }
+    }
+
+    private let state = Mutex<(nextToken: Int, batches: [Int: Batch])>((0, [:]))
+
+    /// Records that `jobs` began running, the first of them now; returns the token to report them by.
+    func begin(_ jobs: [LeasedJob]) -> Int {
+        state.withLock { state in
+            state.nextToken += 1
+            state.batches[state.nextToken] = Batch(ids: jobs.map(\.id), queues: jobs.map { QueueKey(queueID: $0.queueID, topic: $0.topic) })
+            return state.nextToken
+        }
+    }
+
+    /// Records the completion of job `id` of the batch `token`.
+    func report(_ id: JobID, in token: Int) {
+        state.withLock { $0.batches[token]?.report(id) }
+    }
+
+    /// Records that the batch `token` is over, whatever it did not run.
+    func end(_ token: Int) {
+        _ = state.withLock { $0.batches.removeValue(forKey: token) }
+    }
+
+    /// The queue of each job running now.
+    var queues: [QueueKey] {
+        state.withLock { state in
+            state.batches.values.compactMap(\.running)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+extension ProcessTests {
+    /// What `status` shows of a running host: jobs leased apart from jobs running, and a host in
+    /// its grace period as stopping; and a second Ctrl-C that stops it at once.
+    @Suite(.serialized) struct StatusWhileRunningTests {
+        func status(_ cli: CLI) async throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+        }
+
+        /// Polls `status --json` until `condition` holds; false after 20 s.
+        func eventually(_ cli: CLI, _ condition: ([String: Any]) -> Bool) async throws -> Bool {
+            for _ in 0..<400 {
+                if condition(try await status(cli)) { return true }
+                await pause(50_000)
+            }
+            return false
+        }
+
+        @Test func leasedAndRunningApartThenStoppingThenASecondSignalStopsAtOnce() async throws {
+            // One consumer, so one job runs at a time. A topic's batches start at one job and
+            // double after quick ones (1, 2, then up to 4): the three slow jobs share the third batch.
+            let cli = try CLI(
+                config: HostTests.config(
+                    [("fault", HostTests.plugin("FaultWorker"), "timeout: 10m")],
+                    consumer: "{ concurrency: 1, batch_size: 4, lease: 2s, poll: 50ms, grace: 30s }"))
+            defer { cli.cleanUp() }
+            let jobs =
+                (0..<3).map { _ in #"{"queue": "q", "topic": "fault", "payload": "ok"}"# }
+                + (0..<3).map { _ in #"{"queue": "q", "topic": "fault", "payload": "sleep:60000"}"# }
+            try cli.write("jobs.jsonl", jobs.joined(separator: "\n"))
+            #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+            let log = cli.folder + "/host.log"
+            let host = try cli.start(["run"], errorLog: log)
+
+            // Running: 1 job; leased: the rest of its batch, waiting.
+            let busy = try await eventually(cli) { status in
+                let totals = status["totals"] as? [String: Int] ?? [:]
+                return totals["running"] == 1 && (totals["leased"] ?? 0) > 1
+            }
+            #expect(busy)
+            let table = try await cli.run("status").stdout
+            #expect(table.contains("LEASED") && table.contains("RUNNING"), "\(table)")
+            #expect(table.contains("1 running"), "\(table)")
+
+            // First SIGINT: a graceful stop; the slow job keeps running through the grace period.
+            kill(host.processIdentifier, SIGINT)
+            let stopping = try await eventually(cli) { status in
+                (status["hosts"] as? [[String: Any]])?.first?["stopping"] as? Bool == true
+            }
+            #expect(stopping)
+            let stoppingTable = try await cli.run("status").stdout
+            #expect(stoppingTable.contains("stopping (no new work; running batches finishing)"), "\(stoppingTable)")
+
+            // Second SIGINT: stops at once; every job not finished goes back uncharged.
+            kill(host.processIdentifier, SIGINT)
+            let exited = await offThePool { () -> Bool in
+                let deadline = Date().addingTimeInterval(10)
+                while host.isRunning && Date() < deadline { usleep(10_000) }
+                return !host.isRunning
+            }
+            #expect(exited, "the host ignored the second SIGINT")
+            if !exited { kill(host.processIdentifier, SIGKILL) }
+            #expect(await host.exited() == 0)
+            let totals = try await status(cli)["totals"] as? [String: Int]
+            #expect(totals == ["ready": 3, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.contains("SIGINT again: stopping at once"), "\(text)")
+        }
+    }
+}
