@@ -86,6 +86,24 @@ struct CLI {
         return Result(status: status, stdout: await stdout, stderr: await stderr)
     }
 
+    /// `jobqueue status --json ARGS`, parsed.
+    func statusJSON(_ arguments: String...) async throws -> [String: Any] { try await statusJSON(arguments) }
+
+    func statusJSON(_ arguments: [String]) async throws -> [String: Any] {
+        let output = try await run(["status", "--json"] + arguments).stdout
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+    }
+
+    /// Polls `status --json ARGS` until `condition` holds; false after 20 s.
+    func eventually(_ arguments: String..., condition: ([String: Any]) -> Bool) async throws -> Bool {
+        for _ in 0..<400 {
+            let output = try await run(["status", "--json"] + arguments).stdout
+            if let status = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], condition(status) { return true }
+            await pause(50_000)
+        }
+        return false
+    }
+
     /// Waits until `host` (a started `jobqueue run`) has published its host record: its plugins
     /// are loaded, its signals trapped and its pipeline running. False if that takes over 20 s.
     func waitUntilServing(_ host: Process) async throws -> Bool {

@@ -72,8 +72,8 @@ extension ProcessTests {
             #expect(try await cli.run("--version").stdout == "\(JobQueueVersion.current)\n")
             let run = try await cli.run("run", "--drain")
             #expect(run.stderr.contains("jobqueue \(JobQueueVersion.current) serving fault from "), "\(run.stderr)")
-            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as? [String: Any]
-            #expect(status?["version"] as? String == JobQueueVersion.current)
+            let status = try await cli.statusJSON()
+            #expect(status["version"] as? String == JobQueueVersion.current)
         }
 
         /// JSON logs: RFC 3339 times with their offset; ids and counts as numbers, names as strings

@@ -31,12 +31,8 @@ extension ProcessTests {
             return text
         }
 
-        func statusJSON(_ cli: CLI) async throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
-        }
-
         func totals(_ cli: CLI) async throws -> [String: Int] {
-            try await statusJSON(cli)["totals"] as! [String: Int]
+            try await cli.statusJSON()["totals"] as! [String: Int]
         }
 
         @Test func drainRunsEveryOutcomeThroughPluginsAndRoutesByTopic() async throws {
@@ -227,7 +223,7 @@ extension ProcessTests {
             let (host, _, err) = try cli.start(["run"])
             defer { kill(host.processIdentifier, SIGKILL) }
             #expect(try await cli.waitUntilServing(host))
-            await #expect(try statusJSON(cli)["unserved_topics"] as? [String] == ["later"])
+            await #expect(try cli.statusJSON()["unserved_topics"] as? [String] == ["later"])
 
             // Add a topic: its waiting job runs.
             try cli.write("config.yaml", Self.config([("work", installed, ""), ("later", Self.plugin("FaultWorker"), "")]))
@@ -245,7 +241,7 @@ extension ProcessTests {
             var note: String?
             for _ in 0..<200 where note == nil {
                 await pause(10_000)
-                note = await ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+                note = await ((try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["note"] as? String)
             }
             #expect(note?.contains("reload refused") == true)
             #expect(try await cli.run("enqueue", "q", "work", "\"ok\"").status == 0)

@@ -23,10 +23,6 @@ extension ProcessTests {
 
         static let hangs = #"config: { "init_hang": true }"#
 
-        func statusJSON(_ cli: CLI) async throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
-        }
-
         /// Processes that have `path` mapped (loaded).
         static func processesMapping(_ path: String) -> [Int32] {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -102,7 +98,7 @@ extension ProcessTests {
             var note: String?
             for _ in 0..<300 where note == nil {
                 await pause(10_000)
-                note = await ((try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+                note = await ((try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["note"] as? String)
             }
             #expect(note?.contains("jq_init did not return within 300ms") == true, "\(note ?? "no note")")
             #expect(await Self.nobodyMaps(hang))
@@ -112,7 +108,7 @@ extension ProcessTests {
             var served = false
             for _ in 0..<300 where !served {
                 await pause(10_000)
-                let topics = await (try statusJSON(cli)["hosts"] as? [[String: Any]])?.first?["topics"] as? [String]
+                let topics = await (try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["topics"] as? [String]
                 served = topics == ["fault", "more"]
             }
             #expect(served)

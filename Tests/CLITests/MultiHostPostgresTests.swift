@@ -57,7 +57,7 @@ extension ProcessTests {
         }
 
         func expectDrained() async throws {
-            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+            let status = try await cli.statusJSON()
             #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
         }
 

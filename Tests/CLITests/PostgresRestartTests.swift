@@ -64,7 +64,7 @@ extension ProcessTests {
                     $0.split(separator: " ").first.flatMap { Int($0) }
                 })
             #expect(ids == Set(1...jobs), "missing \(Set(1...jobs).subtracting(ids).count) jobs")
-            let status = try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
+            let status = try await cli.statusJSON()
             #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
         }
     }

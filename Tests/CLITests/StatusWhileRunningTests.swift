@@ -5,19 +5,6 @@ extension ProcessTests {
     /// What `status` shows of a running host: jobs leased apart from jobs running, and a host in
     /// its grace period as stopping; and a second Ctrl-C that stops it at once.
     @Suite(.serialized) struct StatusWhileRunningTests {
-        func status(_ cli: CLI) async throws -> [String: Any] {
-            try JSONSerialization.jsonObject(with: Data(try await cli.run("status", "--json").stdout.utf8)) as! [String: Any]
-        }
-
-        /// Polls `status --json` until `condition` holds; false after 20 s.
-        func eventually(_ cli: CLI, _ condition: ([String: Any]) -> Bool) async throws -> Bool {
-            for _ in 0..<400 {
-                if condition(try await status(cli)) { return true }
-                await pause(50_000)
-            }
-            return false
-        }
-
         @Test func leasedAndRunningApartThenStoppingThenASecondSignalStopsAtOnce() async throws {
             // One consumer, so one job runs at a time. A topic's batches start at one job and
             // double after quick ones (1, 2, then up to 4): the three slow jobs share the third batch.
@@ -35,7 +22,7 @@ extension ProcessTests {
             let host = try cli.start(["run"], errorLog: log)
 
             // Running: 1 job; leased: the rest of its batch, waiting.
-            let busy = try await eventually(cli) { status in
+            let busy = try await cli.eventually { status in
                 let totals = status["totals"] as? [String: Int] ?? [:]
                 return totals["running"] == 1 && (totals["leased"] ?? 0) > 1
             }
@@ -46,7 +33,7 @@ extension ProcessTests {
 
             // First SIGINT: a graceful stop; the slow job keeps running through the grace period.
             kill(host.processIdentifier, SIGINT)
-            let stopping = try await eventually(cli) { status in
+            let stopping = try await cli.eventually { status in
                 (status["hosts"] as? [[String: Any]])?.first?["stopping"] as? Bool == true
             }
             #expect(stopping)
@@ -63,7 +50,7 @@ extension ProcessTests {
             #expect(exited, "the host ignored the second SIGINT")
             if !exited { kill(host.processIdentifier, SIGKILL) }
             #expect(await host.exited() == 0)
-            let totals = try await status(cli)["totals"] as? [String: Int]
+            let totals = try await cli.statusJSON()["totals"] as? [String: Int]
             #expect(totals == ["ready": 3, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
             let text = try String(contentsOfFile: log, encoding: .utf8)
             #expect(text.contains("SIGINT again: stopping at once"), "\(text)")

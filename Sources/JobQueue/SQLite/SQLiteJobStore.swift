@@ -98,7 +98,7 @@ public final class SQLiteJobStore: JobStore {
         return .cannotOpen(store: .path(path), reason: reason)
     }
 
-    private static func configuration(_ settings: Settings) -> Configuration {
+    static func configuration(_ settings: Settings) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(settings.busyTimeout.milliseconds) / 1000)
         configuration.label = "jobqueue"

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case outcomeUnknown(store: StoreLocation, reason: String)
     /// A job was refused before anything was stored.
     case invalidJob(String)
+    /// A backup could not be made at `destination`; nothing was left there.
+    case backupFailed(destination: String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "store \(store) was deleted or replaced while open; stopping so that no work goes to a file nobody reads"
         case let .outcomeUnknown(store, reason): "store \(store): \(reason); the operation may or may not have been stored"
         case let .invalidJob(reason): reason
+        case let .backupFailed(destination, reason): "cannot back up to \(destination): \(reason); nothing was written there"
         }
     }
 }
