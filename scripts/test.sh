@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what the build and the tests need, starts a throwaway PostgreSQL for
 # the PostgreSQL store's tests (unless JOBQUEUE_TEST_POSTGRES_URL already names a server), builds
-# every product (the plugins and the fork server the tests load) and runs every suite. Around
-# them, two upkeep checks: the formatting first (swift format lint --strict, before anything is
-# built) and, last, the documentation catalogs, built without a warning.
+# every product (the plugins and the fork server the tests load), installs them into a throwaway
+# prefix with scripts/install.sh (unless JOBQUEUE_TEST_INSTALL_PREFIX names one) and runs every
+# suite. Around them, two upkeep checks: the formatting first (swift format lint --strict, before
+# anything is built) and, last, the documentation catalogs, built without a warning.
 #
 #   scripts/test.sh [ARGUMENTS FOR swift test…]     e.g. scripts/test.sh --filter PipelineTests
 set -euo pipefail
@@ -12,14 +13,27 @@ cd "$(dirname "$0")/.."
 scripts/format.sh --check
 scripts/install-deps.sh --tests
 
+# What this script starts or makes is stopped and deleted however the tests end.
+postgres_dir=
+install_prefix=
+cleanUp() {
+    if [[ -n $postgres_dir ]]; then scripts/postgres.sh stop "$postgres_dir"; fi
+    if [[ -n $install_prefix ]]; then rm -rf "$install_prefix"; fi
+}
+trap cleanUp EXIT
+
 if [[ -z ${JOBQUEUE_TEST_POSTGRES_URL:-} ]]; then
     postgres_dir=$(mktemp -d /tmp/jobqueue-test-postgres.XXXXXX)
-    # Stopped, and its files deleted, however the tests end.
-    trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT
     JOBQUEUE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$postgres_dir")
     export JOBQUEUE_TEST_POSTGRES_URL
 fi
 
 swift build
+# The installed layout (scripts/install.sh, debug builds) for CLITests/InstalledHostTests.
+if [[ -z ${JOBQUEUE_TEST_INSTALL_PREFIX:-} ]]; then
+    install_prefix=$(mktemp -d /tmp/jobqueue-test-install.XXXXXX)
+    scripts/install.sh --debug --no-user "$install_prefix" >/dev/null
+    export JOBQUEUE_TEST_INSTALL_PREFIX=$install_prefix
+fi
 swift test "$@"
 scripts/docs.sh

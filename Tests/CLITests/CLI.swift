@@ -33,10 +33,10 @@ struct CLI {
         try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
     }
 
-    /// Starts `jobqueue ARGS` in the test's folder without waiting.
-    func start(_ arguments: [String], stdin: String? = nil) throws -> (Process, Pipe, Pipe) {
+    /// Starts `jobqueue ARGS` (or another `program`) in the test's folder without waiting.
+    func start(program: String = Self.binary, _ arguments: [String], stdin: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let out = Pipe()
@@ -78,8 +78,8 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
-        let (process, out, err) = try start(arguments, stdin: stdin)
+    func run(program: String = Self.binary, _ arguments: [String], stdin: String? = nil) async throws -> Result {
+        let (process, out, err) = try start(program: program, arguments, stdin: stdin)
         async let stdout = out.readAll()
         async let stderr = err.readAll()
         let status = await process.exited()

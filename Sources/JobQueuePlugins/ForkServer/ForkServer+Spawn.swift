@@ -7,7 +7,8 @@ extension ForkServer {
     public static let executableName = "jobqueue-forkserver"
 
     /// Where the fork server executable is: `explicit`, else `$JOBQUEUE_FORKSERVER`, else next to
-    /// the running executable (SwiftPM builds both into the same folder).
+    /// the running executable (SwiftPM builds both into the same folder), else where
+    /// `scripts/install.sh` puts it: `../libexec/jobqueue/` from the executable's folder.
     static func locateExecutable(_ explicit: String?) throws(ForkServerError) -> String {
         var candidates: [String] = []
         if let explicit {
@@ -16,6 +17,7 @@ extension ForkServer {
             candidates.append(String(cString: fromEnvironment))
         } else if let directory = runningExecutableDirectory() {
             candidates.append(directory + "/" + executableName)
+            candidates.append(directory + "/../libexec/jobqueue/" + executableName)
         }
         for candidate in candidates where access(candidate, X_OK) == 0 {
             return candidate
@@ -82,6 +84,10 @@ extension ForkServer {
             environment.append("SWIFT_BACKTRACE=" + String(cString: inherited))
         }
 
+        // An installed fork server (`scripts/install.sh`) has the Swift runtime it and Swift
+        // plugins share beside it: one runtime, the one the fork server was built with.
+        let runtime = executable.prefix(through: executable.lastIndex(of: "/") ?? executable.startIndex) + swiftRuntimeFolder
+        if access(String(runtime), F_OK) == 0 { environment.append("LD_LIBRARY_PATH=\(runtime)") }
         if let runAs { environment.append("JOBQUEUE_RUN_AS=\(runAs.uid):\(runAs.gid)") }
         environment.append("JOBQUEUE_HOST_PID=\(getpid())")
 
@@ -99,6 +105,9 @@ extension ForkServer {
         }
         return (pid, command[1], event[0])
     }
+
+    /// The folder beside an installed fork server that holds the Swift runtime.
+    static let swiftRuntimeFolder = "swift-runtime"
 
     /// The environment variables a fork server and its children inherit from the host.
     static let passedEnvironment: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
