@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The plugin ABI and the Swift plugin SDK: a package of their own, so that a plugin
+        // author resolves nothing else.
+        .package(path: "JobQueuePluginSDK"),
         // `swift package generate-documentation` (scripts/docs.sh); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -105,7 +108,8 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// MARK: - Worker plugins: the C ABI, the Swift SDK, the fork server and the host side.
+// MARK: - Worker plugins: the fork server, the host side, and plugins built against the SDK
+// package (JobQueuePluginSDK/: the C ABI and the Swift SDK).
 // Plugins/README.md explains how they fit together. `swift build` builds every plugin below into
 // `.build/<debug|release>/lib<Name>.so`, next to the `jobqueue-forkserver` executable.
 
@@ -115,7 +119,9 @@ let package = Package(
 func workerPlugin(_ name: String, path: String, swift: Bool = false) -> (Product, Target) {
     (
         .library(name: name, type: .dynamic, targets: [name]),
-        .target(name: name, dependencies: [swift ? "JobQueueSDK" : "CJobQueuePlugin"], path: "Plugins/\(path)", publicHeadersPath: swift ? nil : ".")
+        .target(
+            name: name, dependencies: [.product(name: swift ? "JobQueueSDK" : "CJobQueuePlugin", package: "JobQueuePluginSDK")],
+            path: "Plugins/\(path)", publicHeadersPath: swift ? nil : ".")
     )
 }
 
@@ -134,19 +140,11 @@ let workerPlugins = [
     workerPlugin("ChaosWorker", path: "Fixtures/ChaosWorker"),
 ]
 
-package.products += [
-    // What a Swift plugin outside this package depends on.
-    .library(name: "JobQueueSDK", targets: ["JobQueueSDK"])
-]
 package.products += workerPlugins.map(\.0)
 
 package.targets += [
-    // jobqueue_plugin.h: the versioned C ABI between the host and worker plugins.
-    .target(name: "CJobQueuePlugin"),
-    // Swift plugins: conform to JobWorker, add one @_cdecl("jq_init") line. Never depends on the host.
-    .target(name: "JobQueueSDK", dependencies: ["CJobQueuePlugin"]),
     // The single-threaded C process that loads plugins once and forks a child per batch.
-    .executableTarget(name: "jobqueue-forkserver", dependencies: ["CJobQueuePlugin"]),
+    .executableTarget(name: "jobqueue-forkserver", dependencies: [.product(name: "CJobQueuePlugin", package: "JobQueuePluginSDK")]),
     // The host's side: ForkServer, PluginExecutor, PluginChecker.
     .target(
         name: "JobQueuePlugins",

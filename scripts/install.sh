@@ -9,7 +9,8 @@
 # PREFIX/libexec/jobqueue/swift-runtime/       the Swift runtime the fork server and Swift plugins
 #                                              share (a Swift plugin must be built with this Swift)
 # PREFIX/lib/jobqueue/plugins/                 the example plugins
-# PREFIX/include/jobqueue_plugin.h             the plugin ABI, for plugin authors
+# PREFIX/include/jobqueue_plugin.h             the plugin ABI, for C plugin authors
+# PREFIX/share/jobqueue/JobQueuePluginSDK/     the SDK package, for Swift plugin authors
 # PREFIX/lib/systemd/system/jobqueue.service   the service; see docs/operations.md
 # PREFIX/share/jobqueue/config.example.yaml    a config for the service, to copy to /etc/jobqueue/
 # PREFIX/share/doc/jobqueue/                   README.md, operations.md, Plugins/README.md
@@ -68,7 +69,10 @@ done
 for plugin in NoopWorker WordCountWorker EmailWorker; do
     install -m 0755 "$bin/lib$plugin.so" "$prefix/lib/jobqueue/plugins/"
 done
-install -m 0644 Sources/CJobQueuePlugin/include/jobqueue_plugin.h "$prefix/include/"
+install -m 0644 JobQueuePluginSDK/Sources/CJobQueuePlugin/include/jobqueue_plugin.h "$prefix/include/"
+rm -rf "$prefix/share/jobqueue/JobQueuePluginSDK"
+install -d -m 0755 "$prefix/share/jobqueue/JobQueuePluginSDK"
+cp -R JobQueuePluginSDK/Package.swift JobQueuePluginSDK/Sources "$prefix/share/jobqueue/JobQueuePluginSDK/"
 sed "s|@PREFIX@|$prefix|g" packaging/jobqueue.service >"$prefix/lib/systemd/system/jobqueue.service"
 sed "s|@PREFIX@|$prefix|g" packaging/config.example.yaml >"$prefix/share/jobqueue/config.example.yaml"
 chmod 0644 "$prefix/lib/systemd/system/jobqueue.service" "$prefix/share/jobqueue/config.example.yaml"

@@ -8,10 +8,10 @@ import Testing
 /// tells third parties to.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/cc")))
 struct ThirdPartyPluginTests {
-    /// `Sources/CJobQueuePlugin/include`, found from this file's place in the tree.
+    /// `JobQueuePluginSDK/Sources/CJobQueuePlugin/include`, found from this file's place in the tree.
     private static let headerDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/CJobQueuePlugin/include").path
+        .appendingPathComponent("JobQueuePluginSDK/Sources/CJobQueuePlugin/include").path
 
     private static let source = """
         #include <stdio.h>

@@ -7,9 +7,9 @@ let package = Package(
         .library(name: "Greeter", type: .dynamic, targets: ["Greeter"])
     ],
     dependencies: [
-        .package(path: "../jobqueue")
+        .package(path: "../jobqueue/JobQueuePluginSDK")
     ],
     targets: [
-        .target(name: "Greeter", dependencies: [.product(name: "JobQueueSDK", package: "jobqueue")])
+        .target(name: "Greeter", dependencies: [.product(name: "JobQueueSDK", package: "JobQueuePluginSDK")])
     ]
 )
