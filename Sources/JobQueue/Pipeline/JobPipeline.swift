@@ -197,8 +197,9 @@ public final class JobPipeline: Sendable {
             }
             let due = (extendedAt ?? now) + interval
             await hostRecordChanged.wait(upTo: due - now, on: clock)
-            // Woken early by a change: the records of a busy host are spaced out (in real time).
-            if clock.now < due { try? await Task.sleep(for: .milliseconds(200)) }
+            // Woken early by a change: the records of a busy host are spaced out.
+            let early = due - clock.now
+            if early > .zero { try? await clock.sleep(for: min(early, .milliseconds(200))) }
         }
     }
 }
