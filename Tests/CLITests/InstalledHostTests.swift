@@ -98,6 +98,17 @@ extension ProcessTests {
             #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"))
             #expect(unit.contains("User=jobqueue") && unit.contains("ProtectSystem=strict") && unit.contains("NoNewPrivileges=yes"))
             #expect(!unit.contains("@PREFIX@"))
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") {
+                let cli = try CLI()
+                defer { cli.cleanUp() }
+                let unitPath = prefix + "/lib/systemd/system/jobqueue.service"
+                let verify = try await cli.run(program: "/usr/bin/systemd-analyze", ["verify", unitPath])
+                #expect(verify.status == 0 && verify.stderr.isEmpty, "\(verify.stderr)")
+                // systemd's own score of the sandbox: 0 is locked down, 10 is not sandboxed at all.
+                let security = try await cli.run(program: "/usr/bin/systemd-analyze", ["security", "--offline=yes", unitPath])
+                let score = security.stdout.components(separatedBy: "exposure level for jobqueue.service: ").last?.split(separator: " ").first
+                #expect(score.flatMap { Double($0) }.map { $0 <= 3.5 } == true, "\(security.stdout.suffix(200))")
+            }
             let example = try String(contentsOfFile: prefix + "/share/jobqueue/config.example.yaml", encoding: .utf8)
             #expect(example.contains("plugin: \(prefix)/lib/jobqueue/plugins/libNoopWorker.so"))
             let cli = try CLI()
