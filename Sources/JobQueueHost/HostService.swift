@@ -27,6 +27,8 @@ public final class HostService: Service, Sendable {
     /// ``reload()``).
     public let watchingFiles: Bool
     let logger: Logger
+    /// Counts runs and reloads for `/metrics`, when the host has a listener.
+    let metrics: HostMetrics?
 
     private let reloads = Doorbell()
     private let executor: ReloadingExecutor
@@ -36,8 +38,9 @@ public final class HostService: Service, Sendable {
     /// A host for `configuration`, loaded from `configPath` (which reloads read again).
     public init(
         configPath: String, configuration: Configuration, drain: Bool = false, trustingFiles: Bool = false, watchingFiles: Bool = true,
-        logger: Logger
+        metrics: HostMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
         self.watchingFiles = watchingFiles
         self.configPath = configPath
         self.initial = configuration
@@ -64,6 +67,12 @@ public final class HostService: Service, Sendable {
     /// Why the last reload was refused, until one succeeds (also shown by `jobqueue status`).
     public var note: String? { pipeline.withLock { $0?.note } }
 
+    /// Batches running now, each in a child process.
+    public var runningBatches: Int { pipeline.withLock { $0?.runningBatches } ?? 0 }
+
+    /// Jobs running now in this host's children.
+    public var runningJobs: Int { pipeline.withLock { $0?.runningJobCount } ?? 0 }
+
     public func run() async throws {
         // Trapped first: until then, SIGHUP's default action would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -80,7 +89,8 @@ public final class HostService: Service, Sendable {
             throw error
         }
         _ = executor.install(first)
-        let worker = JobPipeline(store: store, executor: executor, settings: initial.consumerSettings(drain: drain), logger: logger)
+        let worker = JobPipeline(
+            store: store, executor: executor, settings: initial.consumerSettings(drain: drain), observer: metrics, logger: logger)
         pipeline.withLock { $0 = worker }
         logger.info(
             "jobqueue \(JobQueueVersion.current) serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)"
@@ -132,6 +142,7 @@ public final class HostService: Service, Sendable {
             ("store", configuration.store != previous.configuration.store),
             ("consumer", configuration.consumer != previous.configuration.consumer),
             ("log", configuration.log != previous.configuration.log),
+            ("http", configuration.http != previous.configuration.http),
         ].filter(\.1).map { "\($0.0):" }
         if !restartOnly.isEmpty {
             logger.warning("changes to \(restartOnly.joined(separator: ", ")) take effect at the next restart; the rest is reloaded")
@@ -147,6 +158,7 @@ public final class HostService: Service, Sendable {
         watcher?.watch(configuration.watchedFiles)
         worker.setNote(nil)
         worker.wake()
+        metrics?.reloaded(succeeded: true)
         logger.info("reloaded: generation \(number) serves \(configuration.topics.map(\.name).joined(separator: ", "))")
         await old?.retire()
     }
@@ -154,5 +166,6 @@ public final class HostService: Service, Sendable {
     private func refuse(_ reason: String, worker: JobPipeline) {
         logger.error("reload refused; the previous plugins keep serving: \(reason)")
         worker.setNote("reload refused: \(reason)")
+        metrics?.reloaded(succeeded: false)
     }
 }

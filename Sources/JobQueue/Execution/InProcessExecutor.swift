@@ -46,23 +46,24 @@ public final class InProcessExecutor: JobExecutor {
         for job in batch {
             guard !Task.isCancelled, let registration = registrations.withLock({ $0[job.topic] }) else { return }
             let context = InProcessJob(job)
-            guard let outcome = await Self.outcome(of: registration.handler, context, timeout: registration.policy.timeout) else { return }
-            await report(job.id, JobCompletion(outcome, followUps: context.followUps))
+            guard let completion = await Self.completion(of: registration.handler, context, timeout: registration.policy.timeout) else { return }
+            await report(job.id, completion)
         }
     }
 
-    /// The handler's outcome; a timeout outcome if it runs too long; nil if this task is cancelled.
-    private static func outcome(of handler: @escaping Handler, _ job: InProcessJob, timeout: Duration?) async -> JobOutcome? {
+    /// The handler's completion; a timeout if it runs too long; nil if this task is cancelled.
+    private static func completion(of handler: @escaping Handler, _ job: InProcessJob, timeout: Duration?) async -> JobCompletion? {
         do {
-            return try await withDeadline(timeout) {
+            let outcome = try await withDeadline(timeout) {
                 do {
                     return try await handler(job)
                 } catch {
                     return .error(String(describing: error))
                 }
             }
+            return JobCompletion(outcome, followUps: job.followUps)
         } catch let exceeded as DeadlineExceeded {
-            return .error("timed out after \(exceeded.timeout)")
+            return JobCompletion(.error("timed out after \(exceeded.timeout)"), interruption: .timedOut)
         } catch {
             return nil  // cancelled: shutdown grace is over
         }

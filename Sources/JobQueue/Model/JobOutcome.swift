@@ -17,10 +17,22 @@ public struct JobCompletion: Sendable, Equatable {
     public var outcome: JobOutcome
     /// Jobs the run asked to enqueue, kept only when `outcome` is ``JobOutcome/ok(result:)``.
     public var followUps: [NewJob]
+    /// Set when the runner, not the worker, ended the run: the process running it died, or it
+    /// ran past its timeout. `outcome` is then the ``JobOutcome/error(_:)`` that says so.
+    public var interruption: Interruption?
+
+    /// How a run can end without the worker saying how.
+    public enum Interruption: String, Sendable, Equatable {
+        /// The process running the job died (a crash, a signal, `exit()`).
+        case crashed
+        /// The job ran past its timeout and was killed.
+        case timedOut = "timed_out"
+    }
 
     /// A completion with `outcome` and the run's follow-up jobs.
-    public init(_ outcome: JobOutcome, followUps: [NewJob] = []) {
+    public init(_ outcome: JobOutcome, followUps: [NewJob] = [], interruption: Interruption? = nil) {
         self.outcome = outcome
         self.followUps = followUps
+        self.interruption = interruption
     }
 }

@@ -40,8 +40,9 @@ extension JobPipeline {
         hostRecordChanged.ring()
         await executor.run(batch) { id, completion in
             guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
-            self.runningJobs.report(id, in: token)
+            let duration = self.runningJobs.report(id, in: token)
             self.hostRecordChanged.ring()
+            self.observer?.jobRan(job, completion, duration: duration)
             self.leases.remove(id)
             let settlement = self.settlement(for: job, completion, policies: policies, now: self.clock.now)
             self.log(job, completion.outcome)

@@ -40,14 +40,18 @@ public final class JobPipeline: Sendable {
     let hostRecordChanged = Doorbell()
     /// The job each running batch is at, for the host record.
     let runningJobs = RunningJobs()
+    /// Told of every settled run.
+    let observer: (any JobPipelineObserver)?
 
     /// A pipeline from `store` to `executor`; nothing runs until ``run()``. `hostID` identifies its
     /// leases and its host record; `logger` receives its reports.
     public init(
         store: any JobStore, executor: any JobExecutor, settings: ConsumerSettings = ConsumerSettings(),
-        hostID: String = JobPipeline.makeHostID(), clock: any JobClock = SystemJobClock(), logger: Logger = Logger(label: "jobqueue")
+        hostID: String = JobPipeline.makeHostID(), clock: any JobClock = SystemJobClock(), observer: (any JobPipelineObserver)? = nil,
+        logger: Logger = Logger(label: "jobqueue")
     ) {
         self.clock = clock
+        self.observer = observer
         self.store = store
         self.executor = executor
         self.settings = settings
@@ -64,6 +68,12 @@ public final class JobPipeline: Sendable {
 
     /// True once a stop has begun (``shutdown()``, cancellation, or a failure of the store).
     public var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Batches in the executor's hands now.
+    public var runningBatches: Int { batchesRunning.load(ordering: .relaxed) }
+
+    /// Jobs running now (started, not finished), one per running batch at most.
+    public var runningJobCount: Int { runningJobs.queues.count }
 
     /// Why the worker stopped by itself, if it did because the store became unusable.
     public var failure: (any Error)? { stopReason.withLock { $0 } }

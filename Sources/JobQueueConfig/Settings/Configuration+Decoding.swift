@@ -3,7 +3,7 @@ import JobQueue
 extension Configuration {
     /// The top-level sections of a config file.
     enum ConfigKey: String, CaseIterable {
-        case store, consumer, defaults, children, log, topics
+        case store, consumer, defaults, children, log, http, topics
     }
 
     /// Builds the configuration from a parsed document: nil (an empty file) or a null document
@@ -30,6 +30,9 @@ extension Configuration {
             defaults: defaults,
             children: try ChildConfiguration(reading: sections.section(ConfigKey.children, of: ChildConfiguration.ConfigKey.self)),
             log: try LogConfiguration(reading: sections.section(ConfigKey.log, of: LogConfiguration.ConfigKey.self)),
+            http: sections[ConfigKey.http] == nil
+                ? nil
+                : try HTTPConfiguration(reading: sections.section(ConfigKey.http, of: HTTPConfiguration.ConfigKey.self), environment: environment),
             topics: topics
         )
     }

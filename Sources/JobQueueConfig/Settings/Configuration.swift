@@ -13,6 +13,7 @@ import JobQueue
 /// defaults: { priority: 100, max_retries: 3, timeout: 30s, backoff: { base: 1s, max: 1h, jitter: 0.1 } }
 /// children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
 /// log:      { level: info, format: text }
+/// http:     { listen: 127.0.0.1:9187, token_env: JOBQUEUE_TOKEN }   # absent: no listener
 /// topics:
 ///   email:send:                           # any of the `defaults` keys, plus:
 ///     plugin: plugins/libEmailWorker.so   # relative to the config file's folder
@@ -30,6 +31,8 @@ public struct Configuration: Sendable, Equatable {
     public var defaults: TopicPolicy
     public var children: ChildConfiguration
     public var log: LogConfiguration
+    /// The HTTP listener; nil (no `http:` section) for none.
+    public var http: HTTPConfiguration?
     /// In file order.
     public var topics: [TopicConfiguration]
 
@@ -40,6 +43,7 @@ public struct Configuration: Sendable, Equatable {
         defaults: TopicPolicy = .default,
         children: ChildConfiguration = ChildConfiguration(),
         log: LogConfiguration = LogConfiguration(),
+        http: HTTPConfiguration? = nil,
         topics: [TopicConfiguration] = []
     ) {
         self.file = file
@@ -48,6 +52,7 @@ public struct Configuration: Sendable, Equatable {
         self.defaults = defaults
         self.children = children
         self.log = log
+        self.http = http
         self.topics = topics
     }
 

@@ -61,10 +61,10 @@ struct BatchRun {
                 let job = jobs[index]
                 if verdict.timedOut == index, let timeout {
                     logger.warning("job timed out; killed its batch", metadata: job.logMetadata)
-                    await report(job.id, JobCompletion(.error("timed out after \(timeout.brief)")))
+                    await report(job.id, JobCompletion(.error("timed out after \(timeout.brief)"), interruption: .timedOut))
                 } else if !verdict.killed {
                     logger.warning("plugin child died: \(status)", metadata: job.logMetadata)
-                    await report(job.id, JobCompletion(.error(status.jobError)))
+                    await report(job.id, JobCompletion(.error(status.jobError), interruption: .crashed))
                 }
                 return false
             case .rejected(let reason):

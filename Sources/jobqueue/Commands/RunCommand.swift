@@ -30,13 +30,20 @@ struct RunCommand: AsyncParsableCommand {
         if let problem = configuration.hostProblem(trustingFiles: allowInsecureFiles) { throw InputError(problem) }
         LogSetup.bootstrap(configuration.log)
         let logger = Logger(label: "jobqueue")
+        let metrics = configuration.http.map { _ in HostMetrics() }
         let host = HostService(
-            configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, logger: logger)
-        // The group ends when the host does (drained, stopped, or failed: its error is rethrown).
+            configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, metrics: metrics,
+            logger: logger)
+        // The group ends when the host does (drained, stopped, or failed: its error is rethrown);
+        // a listener that cannot listen stops the host.
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)
+        ]
+        if let http = configuration.http, let metrics {
+            members.append(.init(service: HTTPListener(http, host: host, metrics: metrics, logger: logger), failureTerminationBehavior: .cancelGroup))
+        }
         let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: host, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .cancelGroup)],
-                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+            configuration: ServiceGroupConfiguration(services: members, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
         try await Self.run(services, stoppingOn: await UnixSignalsSequence(trapping: .sigterm, .sigint), logger: logger)
     }
 

@@ -1,0 +1,69 @@
+import Hummingbird
+import JobQueueConfig
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The host's HTTP listener, as `http:` configures it: `GET /metrics` (the Prometheus text
+/// format), behind the bearer token when one is set. A swift-service-lifecycle `Service`: run
+/// it in the host's group, which stops it when the host stops.
+public struct HTTPListener: Service {
+    public let configuration: HTTPConfiguration
+    let host: HostService
+    let metrics: HostMetrics
+    let logger: Logger
+
+    /// A listener serving `host`'s `metrics`.
+    public init(_ configuration: HTTPConfiguration, host: HostService, metrics: HostMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.host = host
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let router = Router()
+        if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: token)) }
+        router.get("metrics") { [host, metrics] _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(of: host))))
+        }
+        let started = Started()
+        var serverLogger = logger
+        serverLogger.logLevel = .warning  // Hummingbird's own start and stop lines
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { [configuration, logger] channel in
+                started.flag.store(true, ordering: .releasing)
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.info("http: listening on \(HTTPConfiguration(host: configuration.host, port: port).listen) (GET /metrics)")
+            },
+            logger: serverLogger)
+        do {
+            try await application.run()
+        } catch  where !started.flag.load(ordering: .acquiring) {
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            throw HTTPListenError(listen: configuration.listen, reason: reason)
+        }
+    }
+
+    /// Whether the server got as far as listening.
+    private final class Started: Sendable {
+        let flag = Atomic<Bool>(false)
+    }
+}
+
+/// The listener could not start: the address is taken, or not one of this machine's.
+public struct HTTPListenError: Error, CustomStringConvertible {
+    public var listen: String
+    public var reason: String
+
+    public var description: String { "cannot listen on \(listen) (http.listen): \(reason)" }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+extension ProcessTests {
+    /// The host's `http:` listener: `/metrics` counts what the host ran, behind its token; a
+    /// listener it cannot open, or one other machines could reach without a token, stops it.
+    @Suite(.serialized) struct MetricsTests {
+        static let token = "metrics-token-0123456789"
+
+        static func config(listen: String, token: String? = MetricsTests.token) -> String {
+            HostTests.config(
+                [("fault", HostTests.plugin("FaultWorker"), "max_retries: 0\n    timeout: 300ms")],
+                consumer: "{ concurrency: 2, batch_size: 5, lease: 2s, poll: 50ms, grace: 2s }")
+                + "http:\n  listen: \(listen)\n" + (token.map { "  token: \($0)\n" } ?? "")
+        }
+
+        /// GET `url`; the status and the body.
+        static func get(_ url: String, token: String?) async throws -> (status: Int, body: String) {
+            var request = URLRequest(url: try #require(URL(string: url)))
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+
+        /// The samples of `text` (the Prometheus text format) named `name`, by their labels.
+        static func samples(_ name: String, in text: String) -> [String: Double] {
+            var samples: [String: Double] = [:]
+            for line in text.split(separator: "\n") where line.hasPrefix(name + "{") || line.hasPrefix(name + " ") {
+                let parts = line.split(separator: " ")
+                let labels = parts[0].dropFirst(name.count)
+                samples[String(labels)] = Double(parts[parts.count - 1])
+            }
+            return samples
+        }
+
+        @Test func metricsCountEachOutcomeBehindTheToken() async throws {
+            let cli = try CLI(config: Self.config(listen: "127.0.0.1:0"))
+            defer { cli.cleanUp() }
+            let payloads = ["ok", "ok", "ok", "error:boom", "discard:no", "segv", "hang", "result:r"]
+            for payload in payloads { try await cli.run("enqueue", "q", "fault", "\"\(payload)\"") }
+            let log = cli.folder + "/host.log"
+            let host = try cli.start(["run"], errorLog: log)
+            defer { kill(host.processIdentifier, SIGKILL) }
+            let started = await CLI.waitForLog(log, containing: "(GET /metrics)")
+            let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
+            let url = "http://127.0.0.1:\(port)/metrics"
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 0 && ($0["totals"] as? [String: Int])?["leased"] == 0 })
+
+            let metrics = try await Self.get(url, token: Self.token)
+            #expect(metrics.status == 200)
+            let runs = Self.samples("jobqueue_runs_total", in: metrics.body)
+            #expect(
+                runs == [
+                    #"{topic="fault",outcome="ok"}"#: 4, #"{topic="fault",outcome="error"}"#: 1, #"{topic="fault",outcome="discard"}"#: 1,
+                    #"{topic="fault",outcome="crashed"}"#: 1, #"{topic="fault",outcome="timed_out"}"#: 1,
+                ], "\(metrics.body)")
+            #expect(Self.samples("jobqueue_run_duration_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
+            #expect(Self.samples("jobqueue_generation", in: metrics.body) == ["": 1])
+            #expect(Self.samples("jobqueue_jobs_running", in: metrics.body) == ["": 0])
+            // The same four dead letters `status` counts: error, discard, crash and timeout, no retries.
+            #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["dead"] == 4)
+
+            #expect(try await Self.get(url, token: nil).status == 401)
+            #expect(try await Self.get(url, token: "metrics-token-0123456780").status == 401)
+            #expect(try await Self.get(url, token: Self.token + "x").status == 401)
+
+            // A second host cannot listen on the same address: it says so and exits 1.
+            try cli.write("second.yaml", Self.config(listen: "127.0.0.1:\(port)"))
+            let second = try await cli.run("run", "--config", "second.yaml")
+            #expect(second.status == 1)
+            #expect(second.stderr.contains("Error: cannot listen on 127.0.0.1:\(port) (http.listen): "), "\(second.stderr)")
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+        }
+
+        @Test func aListenerOthersCouldReachWithoutATokenIsRefusedByCheckAndRun() async throws {
+            let cli = try CLI(config: Self.config(listen: "0.0.0.0:0", token: nil))
+            defer { cli.cleanUp() }
+            for command in ["check", "run"] {
+                let result = try await cli.run(command)
+                #expect(result.status == 1)
+                #expect(result.stderr.contains("http.listen: 0.0.0.0:0 can be reached from other machines: set http.token"), "\(result.stderr)")
+            }
+        }
+    }
+}
