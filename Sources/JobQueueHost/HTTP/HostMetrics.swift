@@ -16,6 +16,7 @@ public final class HostMetrics: JobPipelineObserver {
     public func jobRan(_ job: LeasedJob, _ completion: JobCompletion, duration: Duration) {
         let outcome = Self.outcomeLabel(completion)
         let (runs, histogram) = perTopic.withLock { topics in
+            if let metrics = topics[job.topic], let runs = metrics.runs[outcome] { return (runs, metrics.duration) }
             var metrics =
                 topics[job.topic]
                 ?? ([:], registry.makeDurationHistogram(descriptor: Self.runDuration, labels: [("topic", job.topic)], buckets: Self.durationBuckets))
