@@ -27,6 +27,9 @@ struct CheckCommand: AsyncParsableCommand {
         if let problem = configuration.hostProblem(trustingFiles: true) { throw InputError(problem) }
         print("ok    \(global.config): valid")
         print("ok    store \(try await storeReport(configuration.store))")
+        if let http = configuration.http {
+            print("ok    http \(http.listen): /metrics, \(http.token == nil ? "no token (loopback only)" : "bearer token required")")
+        }
 
         let specs = configuration.pluginSpecs
         let distrust = specs.map { allowInsecureFiles ? nil : FileTrust.problem(with: $0.path) }
