@@ -21,7 +21,7 @@ extension Configuration {
     ///   - file: the name errors carry, also stored as `Configuration.file`.
     ///   - baseDirectory: the folder relative paths (`store.path`, `plugin`) are resolved
     ///     against; itself relative to the current directory if not absolute.
-    ///   - environment: where `store.url_env` and `store.password_env` are looked up.
+    ///   - environment: where `store.url_env`, `store.password_env` and `http.token_env` are looked up.
     public static func parse(
         yaml: String, file: String = "<string>", baseDirectory: String,
         environment: [String: String] = ProcessInfo.processInfo.environment

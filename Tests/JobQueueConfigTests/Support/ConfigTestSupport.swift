@@ -6,16 +6,19 @@ import Testing
 /// The folder relative paths resolve against in text-only tests.
 let testBaseDirectory = "/srv/jobqueue"
 
-/// Parses `yaml` as if it came from `config.yaml` in `testBaseDirectory`.
-func parseConfig(_ yaml: String) throws(ConfigError) -> Configuration {
-    try Configuration.parse(yaml: yaml, file: "config.yaml", baseDirectory: testBaseDirectory)
+/// Parses `yaml` as if it came from `config.yaml` in `testBaseDirectory`, with `environment`
+/// as the process's environment.
+func parseConfig(_ yaml: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
+    try Configuration.parse(yaml: yaml, file: "config.yaml", baseDirectory: testBaseDirectory, environment: environment)
 }
 
 /// The one-line description of the error parsing `yaml` fails with; records an issue (and
 /// returns nil) when it parses.
-func parseErrorDescription(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+func parseErrorDescription(
+    _ yaml: String, environment: [String: String] = ProcessInfo.processInfo.environment, sourceLocation: SourceLocation = #_sourceLocation
+) -> String? {
     do {
-        _ = try parseConfig(yaml)
+        _ = try parseConfig(yaml, environment: environment)
         Issue.record("expected an error for \(yaml.debugDescription)", sourceLocation: sourceLocation)
         return nil
     } catch {
