@@ -37,6 +37,7 @@ final class RunningJobs: Sendable {
     }
 
     /// Records the completion of job `id` of the batch `token`; returns how long it ran.
+    @discardableResult
     func report(_ id: JobID, in token: Int) -> Duration {
         state.withLock { $0.batches[token]?.report(id) } ?? .zero
     }
