@@ -68,6 +68,10 @@ for library in "$runtime"/*.so; do
     *) install -m 0644 "$library" "$prefix/libexec/jobqueue/swift-runtime/" ;;
     esac
 done
+# Swift plugins must be built with this Swift release: say which it is.
+swift_version=$(swift --version 2>/dev/null)
+grep -m 1 'Swift version' <<<"$swift_version" >"$prefix/libexec/jobqueue/swift-runtime/SWIFT_VERSION"
+chmod 0644 "$prefix/libexec/jobqueue/swift-runtime/SWIFT_VERSION"
 for plugin in NoopWorker WordCountWorker EmailWorker; do
     install -m 0755 "$bin/lib$plugin.so" "$prefix/lib/jobqueue/plugins/"
 done

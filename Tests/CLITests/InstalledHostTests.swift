@@ -74,6 +74,8 @@ extension ProcessTests {
                 {"queue": "q", "topic": "text:wordcount", "payload": {"file": "words.txt"}}
                 """)
 
+            let swiftVersion = try String(contentsOfFile: prefix + "/libexec/jobqueue/swift-runtime/SWIFT_VERSION", encoding: .utf8)
+            #expect(swiftVersion.contains("Swift version "), "\(swiftVersion)")
             let linked = try await cli.run(program: "/usr/bin/ldd", [jobqueue])
             #expect(linked.status == 0 && !linked.stdout.contains("libswift"), "the host links Swift dynamically: \(linked.stdout)")
             if Self.canHideToolchain {
