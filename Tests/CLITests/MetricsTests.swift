@@ -65,6 +65,13 @@ extension ProcessTests {
             // The same four dead letters `status` counts: error, discard, crash and timeout, no retries.
             #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["dead"] == 4)
 
+            // A reload: counted, and the generation moves on.
+            kill(host.processIdentifier, SIGHUP)
+            _ = await CLI.waitForLog(log, containing: "reloaded: generation 2")
+            let reloaded = try await Self.get(url, token: Self.token).body
+            #expect(Self.samples("jobqueue_generation", in: reloaded) == ["": 2], "\(reloaded)")
+            #expect(Self.samples("jobqueue_reloads_total", in: reloaded) == [#"{result="ok"}"#: 1], "\(reloaded)")
+
             #expect(try await Self.get(url, token: nil).status == 401)
             #expect(try await Self.get(url, token: "metrics-token-0123456780").status == 401)
             #expect(try await Self.get(url, token: Self.token + "x").status == 401)

@@ -51,7 +51,7 @@ extension SQLiteJobStore {
         } catch let error as DatabaseError {
             throw failure(error.message ?? "\(error.resultCode)")
         }
-        try durablyPublish(partial, as: destination, failure: failure)
+        try durablyPublish(partial, as: destination, in: folder, failure: failure)
         var info = stat()
         stat(destination, &info)
         return BackupSummary(jobs: counts.jobs, deadLetters: counts.deadLetters, bytes: Int(info.st_size))
@@ -61,14 +61,13 @@ extension SQLiteJobStore {
 
     /// Flushes `partial` and its folder to disk and links it in at `destination`, failing rather
     /// than replacing a file that appeared there meanwhile.
-    private static func durablyPublish(_ partial: String, as destination: String, failure: (String) -> StoreError) throws {
+    private static func durablyPublish(_ partial: String, as destination: String, in folder: String, failure: (String) -> StoreError) throws {
         let fd = open(partial, O_RDONLY | O_CLOEXEC)
         guard fd >= 0, fsync(fd) == 0 else { throw failure(String(cString: strerror(errno))) }
         Glibc.close(fd)
         guard link(partial, destination) == 0 else {
             throw failure(errno == EEXIST ? occupied : String(cString: strerror(errno)))
         }
-        let folder = (destination as NSString).deletingLastPathComponent
         let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             fsync(folderFD)
