@@ -45,14 +45,17 @@ import Testing
 
     @Test func withDeadlineReturnsTheResultThrowsPastTheDeadlineAndLetsCancellationThrough() async throws {
         #expect(try await withDeadline(.seconds(60)) { 42 } == 42)
+        // A OneShot has one waiter: each given-up operation waits on its own.
         let never = OneShot<Void>()
         await #expect(throws: DeadlineExceeded.self) {
             try await withDeadline(.milliseconds(5)) { await never.value }
         }
-        let cancelled = Task { try await withDeadline(nil) { await never.value } }
+        let neverEither = OneShot<Void>()
+        let cancelled = Task { try await withDeadline(nil) { await neverEither.value } }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         never.offer(())
+        neverEither.offer(())
     }
 
     @Test func aManualClockWakesOnlyTheSleepersWhoseTimeHasCome() async throws {

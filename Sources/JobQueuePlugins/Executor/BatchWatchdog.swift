@@ -5,6 +5,10 @@ import Synchronization
 ///
 /// One timer task per batch: arming and disarming a job only update the shared state (a job
 /// costs a lock, not a task), and the task sleeps until the running job's deadline.
+///
+/// A deadline runs from when the host reads the job's `begin`. A host that reads events late
+/// (an overloaded machine) may kill a child whose job had in fact just ended: that job's
+/// outcome still counts, and the job the child had begun next goes back to its queue uncharged.
 final class BatchWatchdog: Sendable {
     private struct State {
         /// The job that is running and when it began.
