@@ -51,6 +51,17 @@ public struct JobClient: Sendable {
         try await store.status(now: .now)
     }
 
+    /// The job with this id wherever it is now (queued, leased, dead, or kept after it completed),
+    /// with its latest runs; nil when no job has it.
+    public func job(_ id: JobID) async throws -> JobRecord? {
+        try await store.job(id, now: .now)
+    }
+
+    /// Jobs matching `filter`, most recently enqueued first, at most `limit` of them.
+    public func jobs(matching filter: JobFilter = JobFilter(), limit: Int = 100) async throws -> [JobRecord] {
+        try await store.jobs(matching: filter, limit: limit, now: .now)
+    }
+
     /// Dead letters matching `selector`, oldest first, at most `limit` of them.
     public func deadLetters(matching selector: DeadLetterSelector = .all, limit: Int? = nil) async throws -> [DeadLetter] {
         try await store.deadLetters(matching: selector, limit: limit)

@@ -8,6 +8,7 @@ extension Configuration {
     func consumerSettings(drain: Bool) -> ConsumerSettings {
         var settings = consumer
         settings.drain = drain
+        settings.retention = retention
         return settings
     }
 

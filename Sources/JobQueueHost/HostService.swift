@@ -143,6 +143,7 @@ public final class HostService: Service, Sendable {
             ("consumer", configuration.consumer != previous.configuration.consumer),
             ("log", configuration.log != previous.configuration.log),
             ("http", configuration.http != previous.configuration.http),
+            ("retention", configuration.retention != previous.configuration.retention),
         ].filter(\.1).map { "\($0.0):" }
         if !restartOnly.isEmpty {
             logger.warning("changes to \(restartOnly.joined(separator: ", ")) take effect at the next restart; the rest is reloaded")

@@ -22,7 +22,7 @@ extension PostgresJobStore {
     }
 
     /// Moves matching dead letters back into their queues, keeping their ids (so their place in
-    /// enqueue order), and wakes the hosts.
+    /// enqueue order) and their history, and wakes the hosts.
     public func retryDeadLetters(matching selector: DeadLetterSelector, now: Timestamp) async throws -> Int {
         let moved = try await autocommit { [self] transaction in
             try await transaction.first(
@@ -31,8 +31,8 @@ extension PostgresJobStore {
                     DELETE FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector) RETURNING *
                 ), inserted AS (
                     INSERT INTO \(unescaped: tables).jobs
-                        (id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error)
-                    SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason FROM moved
+                        (id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error, history)
+                    SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason, history FROM moved
                     RETURNING queue_id, topic
                 ), pointers AS (
                     INSERT INTO \(unescaped: tables).queue_pointers (queue_id, topic, vesting_at)

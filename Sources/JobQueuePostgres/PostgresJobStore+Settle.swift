@@ -41,20 +41,34 @@ extension PostgresJobStore {
         }
     }
 
-    /// Applies one settlement if its lease is still held; returns the job's queue if it was.
+    /// Applies one settlement if its lease is still held; returns the job's queue if it was. The
+    /// run's record, when there is one, joins the job's history (as `run.record`).
     private func apply(_ settlement: Settlement, now: Timestamp, in transaction: PostgresTransaction) async throws -> QueueKey? {
         let id = settlement.job.rawValue
         let lease = settlement.lease.rawValue
+        let record = settlement.record?.json
+        let appended = PostgresSchema.historyAppending("run.record", history: "history")
         let query: PostgresQuery =
             switch settlement.action {
             case .complete:
                 """
                 DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
                 """
+            case .keep:
+                """
+                WITH gone AS (
+                    DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING *
+                )
+                INSERT INTO \(unescaped: tables).completed_jobs
+                    (id, queue_id, topic, payload, priority, max_retries, attempts, history, created_at, completed_at)
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(unescaped: appended), created_at, \(now.rawValue)
+                FROM gone, (SELECT \(record)::jsonb AS record) run RETURNING queue_id, topic
+                """
             case let .retry(at, error):
                 """
                 UPDATE \(unescaped: tables).jobs SET visible_at = \(at.rawValue), last_error = coalesce(\(error)::text, last_error),
-                    lease_token = NULL, lease_expires_at = NULL
+                    lease_token = NULL, lease_expires_at = NULL, history = \(unescaped: appended)
+                FROM (SELECT \(record)::jsonb AS record) run
                 WHERE id = \(id) AND lease_token = \(lease) RETURNING queue_id, topic
                 """
             case let .bury(kind, reason):
@@ -63,9 +77,10 @@ extension PostgresJobStore {
                     DELETE FROM \(unescaped: tables).jobs WHERE id = \(id) AND lease_token = \(lease) RETURNING *
                 )
                 INSERT INTO \(unescaped: tables).dead_letters
-                    (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
-                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(kind.rawValue), \(reason), created_at, \(now.rawValue)
-                FROM gone RETURNING queue_id, topic
+                    (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at, history)
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(kind.rawValue), \(reason), created_at, \(now.rawValue),
+                    \(unescaped: appended)
+                FROM gone, (SELECT \(record)::jsonb AS record) run RETURNING queue_id, topic
                 """
             case .release:
                 """

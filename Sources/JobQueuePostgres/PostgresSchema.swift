@@ -85,7 +85,43 @@ enum PostgresSchema {
                 "ALTER TABLE $schema.hosts ADD COLUMN stopping boolean NOT NULL DEFAULT false",
             ]
         ),
+        (
+            "v3: job history, completed jobs, retention",
+            [
+                // Each job's latest runs (an array of JobAttempt records), moving with it.
+                "ALTER TABLE $schema.jobs ADD COLUMN history jsonb NOT NULL DEFAULT '[]'",
+                "ALTER TABLE $schema.dead_letters ADD COLUMN history jsonb NOT NULL DEFAULT '[]'",
+                "CREATE INDEX dead_letters_age ON $schema.dead_letters (died_at)",
+                // Completed jobs kept for `retention.completed` (none unless configured).
+                """
+                CREATE TABLE $schema.completed_jobs (
+                    id bigint PRIMARY KEY,
+                    queue_id text NOT NULL,
+                    topic text NOT NULL,
+                    payload bytea NOT NULL,
+                    priority integer NOT NULL,
+                    max_retries integer NOT NULL,
+                    attempts integer NOT NULL,
+                    history jsonb NOT NULL,
+                    created_at bigint NOT NULL,
+                    completed_at bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX completed_jobs_queue ON $schema.completed_jobs (queue_id, topic)",
+                "CREATE INDEX completed_jobs_age ON $schema.completed_jobs (completed_at)",
+            ]
+        ),
     ]
+
+    /// SQL for a row's `history` with `record` (an SQL expression of one jsonb record, or NULL for
+    /// none) appended, the oldest runs dropped beyond `StoreRules.historyLength`.
+    static func historyAppending(_ record: String, history: String = "history") -> String {
+        """
+        CASE WHEN \(record) IS NULL THEN \(history)
+            ELSE (CASE WHEN jsonb_array_length(\(history)) >= \(StoreRules.historyLength) THEN \(history) - 0 ELSE \(history) END)
+                || jsonb_build_array(\(record)) END
+        """
+    }
 
     /// What the schema holds, read without writing: absent, ready, or to be upgraded.
     static func readiness(in transaction: PostgresTransaction, schema: String, store: StoreLocation) async throws -> StoreReadiness {

@@ -4,8 +4,8 @@ import Testing
 /// The `JobStore` contract as a suite that every backend runs against itself, as River's drivers
 /// run riverdrivertest: what the pipeline, the CLI and the library rely on (queue order,
 /// scheduling, the pointer index's fairness, leases and their expiry, settlement, follow-ups,
-/// dead letters, concurrent enqueues and takes, batch limits). Both built-in stores run it; a new
-/// backend's tests add:
+/// dead letters, a job's history and retention, concurrent enqueues and takes, batch limits). Both
+/// built-in stores run it; a new backend's tests add:
 ///
 /// ```swift
 /// import JobQueueTestKit
@@ -45,5 +45,5 @@ public enum StoreConformance {
     }
 
     /// Every check, in a stable order.
-    public static var checks: [Check] { all }
+    public static var checks: [Check] { all + historyChecks }
 }

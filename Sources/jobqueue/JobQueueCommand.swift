@@ -14,7 +14,7 @@ struct JobQueueCommand: AsyncParsableCommand {
             """,
         version: JobQueueVersion.current,
         subcommands: [
-            RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, DeadCommand.self, BackupCommand.self,
+            RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, DeadCommand.self, BackupCommand.self,
         ]
     )
 }

@@ -100,7 +100,10 @@ struct ConfigurationErrorTests {
         ("consumer:\n  batchSize: 8", "config.yaml:2:3: unknown key 'batchSize' in consumer (did you mean 'batch_size'?)"),
         ("consumr:\n  concurrency: 8", "config.yaml:1:1: unknown section 'consumr' (did you mean 'consumer'?)"),
         ("Store: {}", "config.yaml:1:1: unknown section 'Store' (did you mean 'store'?)"),
-        ("plugins: {}", "config.yaml:1:1: unknown section 'plugins' (expected one of: store, consumer, defaults, children, log, http, topics)"),
+        (
+            "plugins: {}",
+            "config.yaml:1:1: unknown section 'plugins' (expected one of: store, consumer, defaults, children, log, http, retention, topics)"
+        ),
         (
             "consumer:\n  workers: 1",
             "config.yaml:2:3: unknown key 'workers' in consumer (expected one of: concurrency, batch_size, lease, poll, grace, scan_width)"

@@ -98,16 +98,17 @@ import Testing
         let jobs = try await store.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 1, duration: .seconds(5), owner: "w", now: .now)
         let policy = TopicPolicy(backoff: BackoffPolicy(base: .seconds(10), max: .seconds(15), jitter: 0))
         let now = Timestamp.now
-        let settlement = worker.settlement(for: jobs[0], JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now)
+        let settlement = worker.settlement(
+            for: jobs[0], JobCompletion(.error("x")), duration: .zero, policies: TopicPolicies(["t": policy]), now: now)
         #expect(settlement.action == .retry(at: now + .seconds(10), error: "x"))
         var third = jobs[0]
         third.attempt = 3
         #expect(
-            worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action
+            worker.settlement(for: third, JobCompletion(.error("x")), duration: .zero, policies: TopicPolicies(["t": policy]), now: now).action
                 == .retry(at: now + .seconds(15), error: "x"))
         third.attempt = 6
         #expect(
-            worker.settlement(for: third, JobCompletion(.error("x")), policies: TopicPolicies(["t": policy]), now: now).action
+            worker.settlement(for: third, JobCompletion(.error("x")), duration: .zero, policies: TopicPolicies(["t": policy]), now: now).action
                 == .bury(.failed, reason: "x"))
     }
 
@@ -187,7 +188,7 @@ import Testing
     }
 
     /// Advances `clock` in steps, each once every host is asleep on it again (`sleepers` tasks: per
-    /// host its lease extender and grace keeper, and its manager while a consumer is idle), then
+    /// host its lease extender, pruner and grace keeper, and its manager while a consumer is idle), then
     /// waits until every host has heart-beaten at the new time (extending its leases just before).
     func advance(_ clock: ManualJobClock, by step: Duration, times: Int, hosts: Int, sleepers: Int) async throws {
         for _ in 0..<times {
@@ -264,8 +265,8 @@ import Testing
         let workers = (0..<2).map { _ in JobPipeline(store: store, executor: executor, settings: settings, clock: clock, logger: .quiet) }
         let running = workers.map { worker in Task { await worker.run() } }
         #expect(await eventually { runs.withLock { $0 } == 1 })
-        // Five sleepers: the busy host's manager waits for an idle consumer, not on the clock.
-        try await advance(clock, by: .seconds(10), times: 30, hosts: 2, sleepers: 5)
+        // Seven sleepers: the busy host's manager waits for an idle consumer, not on the clock.
+        try await advance(clock, by: .seconds(10), times: 30, hosts: 2, sleepers: 7)
         #expect(runs.withLock { $0 } == 1)
         finish.offer(())
         #expect(try await eventually { try await store.status(now: clock.now).queues.isEmpty })
@@ -286,11 +287,38 @@ import Testing
         _ = try await store.enqueue([.make(visibleAt: due)])
         let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), clock: clock, logger: .quiet)
         let running = Task { await worker.run() }
-        try await advance(clock, by: .seconds(3599), times: 1, hosts: 1, sleepers: 3)
+        try await advance(clock, by: .seconds(3599), times: 1, hosts: 1, sleepers: 4)
         #expect(runs.items.isEmpty)
-        #expect(await eventually { clock.sleepers == 3 })
+        #expect(await eventually { clock.sleepers == 4 })
         clock.advance(by: .seconds(1))
         #expect(await eventually { runs.items == [due] })
+        worker.shutdown()
+        await running.value
+    }
+
+    @Test func eachRunJoinsTheJobsHistoryAndKeptJobsArePrunedOnTheClock() async throws {
+        let executor = InProcessExecutor()
+        executor.register("t") { job in job.metadata.attempt == 1 ? .error("first run fails") : .ok() }
+        let id = try await store.enqueue([.make()])[0]
+        let clock = ManualJobClock()
+        var settings = Self.settings(drain: false)
+        settings.retention = Retention(completed: .seconds(90), dead: nil)
+        let worker = JobPipeline(store: store, executor: executor, settings: settings, hostID: "host-1", clock: clock, logger: .quiet)
+        let running = Task { await worker.run() }
+        #expect(try await eventually { try await store.job(id, now: .now)?.state == .scheduled })
+        try await advance(clock, by: .seconds(2), times: 1, hosts: 1, sleepers: 4)
+        #expect(try await eventually { try await store.job(id, now: .now)?.state == .completed })
+        let kept = try #require(try await store.job(id, now: .now))
+        #expect(kept.history.map(\.outcome) == [.error, .ok])
+        #expect(kept.history.map(\.attempt) == [1, 2])
+        #expect(kept.history.map(\.host) == ["host-1", "host-1"])
+        #expect(kept.history[0].error == "first run fails")
+        // The pruner wakes every minute: at +62 s the job is 62 s old and stays; at +122 s it goes.
+        try await advance(clock, by: .seconds(60), times: 1, hosts: 1, sleepers: 4)
+        #expect(try await eventually { clock.sleepers == 4 })
+        #expect(try await store.job(id, now: .now)?.state == .completed)
+        try await advance(clock, by: .seconds(60), times: 1, hosts: 1, sleepers: 4)
+        #expect(try await eventually { try await store.job(id, now: .now) == nil })
         worker.shutdown()
         await running.value
     }
@@ -310,9 +338,9 @@ import Testing
         let worker = JobPipeline(store: store, executor: executor, settings: Self.settings(drain: false), clock: clock, logger: .quiet)
         let running = Task { await worker.run() }
         #expect(await eventually { runs.withLock { $0 } == 1 })
-        try await advance(clock, by: .seconds(59), times: 1, hosts: 1, sleepers: 3)
+        try await advance(clock, by: .seconds(59), times: 1, hosts: 1, sleepers: 4)
         #expect(runs.withLock { $0 } == 1)  // 59 s after the failure: still waiting
-        #expect(await eventually { clock.sleepers == 3 })
+        #expect(await eventually { clock.sleepers == 4 })
         clock.advance(by: .seconds(1))
         #expect(await eventually { runs.withLock { $0 } == 2 })
         #expect(try await eventually { try await store.status(now: clock.now).queues.isEmpty })

@@ -36,3 +36,31 @@ public struct JobCompletion: Sendable, Equatable {
         self.interruption = interruption
     }
 }
+
+extension JobCompletion {
+    /// The outcome as a job's history and the metrics name it: the worker's, or `crashed` /
+    /// `timed_out` when the runner ended the run.
+    public var attemptOutcome: JobAttempt.Outcome {
+        if let interruption {
+            switch interruption {
+            case .crashed: return .crashed
+            case .timedOut: return .timedOut
+            }
+        }
+        switch outcome {
+        case .ok: return .ok
+        case .error: return .error
+        case .snooze: return .snooze
+        case .discard: return .discard
+        }
+    }
+
+    /// The error or discard reason, if the run failed or gave up.
+    public var errorText: String? {
+        switch outcome {
+        case .ok, .snooze: nil
+        case let .error(message): message
+        case let .discard(reason): reason
+        }
+    }
+}

@@ -45,4 +45,13 @@ public struct LeaseToken: RawRepresentable, Hashable, Sendable, CustomStringConv
     }
 
     private static let counter = Atomic<Int>(0)
+
+    /// The owner the token was made for (what precedes its last `#`). Stores compute the same
+    /// in SQL as ``ownerSQL``.
+    public var owner: String {
+        rawValue.lastIndex(of: "#").map { String(rawValue[..<$0]) } ?? rawValue
+    }
+
+    /// SQL computing ``owner`` from a `lease_token` column (the same in SQLite and PostgreSQL).
+    public static let ownerSQL = "rtrim(rtrim(lease_token, '0123456789'), '#')"
 }

@@ -21,12 +21,15 @@ public struct ConsumerSettings: Sendable, Equatable {
     public var changeCheck: Duration
     /// Stop by itself once served topics hold no ready, scheduled or running job.
     public var drain: Bool
+    /// How long completed jobs and dead letters are kept; the pipeline prunes older ones.
+    public var retention: Retention
 
     public init(
         concurrency: Int = 4, batchSize: Int = 10, lease: Duration = .seconds(30), poll: Duration = .milliseconds(100),
         grace: Duration = .seconds(30), scanWidth: Int = 10, changeCheck: Duration = .milliseconds(2), drain: Bool = false,
-        batchTarget: Duration = .milliseconds(20)
+        batchTarget: Duration = .milliseconds(20), retention: Retention = Retention()
     ) {
+        self.retention = retention
         self.concurrency = concurrency
         self.batchSize = batchSize
         self.batchTarget = batchTarget

@@ -44,7 +44,7 @@ extension JobPipeline {
             self.hostRecordChanged.ring()
             self.observer?.jobRan(job, completion, duration: duration)
             self.leases.remove(id)
-            let settlement = self.settlement(for: job, completion, policies: policies, now: self.clock.now)
+            let settlement = self.settlement(for: job, completion, duration: duration, policies: policies, now: self.clock.now)
             self.log(job, completion.outcome)
             settlements.add(settlement)
         }

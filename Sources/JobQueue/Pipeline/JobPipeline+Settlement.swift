@@ -1,16 +1,17 @@
 extension JobPipeline {
-    /// Turns a run's outcome into what the store should do, applying the topic's retry policy.
-    /// Follow-up jobs are kept only when the run succeeded; their unset priority and retry limit
-    /// come from their own topic's policy.
+    /// Turns a run's outcome into what the store should do, applying the topic's retry policy and
+    /// `retention.completed`, with the run's record for the job's history. Follow-up jobs are
+    /// kept only when the run succeeded; their unset priority and retry limit come from their own
+    /// topic's policy.
     func settlement(
-        for job: LeasedJob, _ completion: JobCompletion, policies: TopicPolicies, now: Timestamp
+        for job: LeasedJob, _ completion: JobCompletion, duration: Duration, policies: TopicPolicies, now: Timestamp
     ) -> Settlement {
         let policy = policies[job.topic]
         let action: Settlement.Action
         var followUps: [NewJob] = []
         switch completion.outcome {
         case .ok:
-            action = .complete
+            action = settings.retention.completed > .zero ? .keep : .complete
             followUps = completion.followUps.map { $0.withDefaults(from: policies[$0.topic]) }
         case let .error(message):
             action =
@@ -22,7 +23,10 @@ extension JobPipeline {
         case let .discard(reason):
             action = .bury(.discarded, reason: reason)
         }
-        return Settlement(job: job.id, lease: job.lease, action: action, followUps: followUps)
+        let record = JobAttempt(
+            attempt: job.attempt, outcome: completion.attemptOutcome, error: completion.errorText, host: hostID, finishedAt: now,
+            duration: duration)
+        return Settlement(job: job.id, lease: job.lease, action: action, followUps: followUps, record: record)
     }
 }
 

@@ -120,6 +120,7 @@ public final class JobPipeline: Sendable {
         await withTaskGroup(of: Void.self) { support in
             support.addTask { await self.watchForChanges() }
             support.addTask { await self.extendLeases(startedAt: startedAt) }
+            support.addTask { await self.pruneFinishedJobs() }
             support.addTask { await self.manage(requests) }
             await runConsumers(requests)
             requests.finish()

@@ -27,11 +27,11 @@ extension SQLiteJobStore {
             let (filter, arguments) = Self.whereClause(selector)
             let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT queue_id, topic FROM dead_letters \(filter)", arguments: arguments)
                 .map { QueueKey(queueID: $0[0], topic: $0[1]) }
-            // The job keeps its id, so it keeps its place in enqueue order.
+            // The job keeps its id, so it keeps its place in enqueue order, and its history.
             try db.execute(
                 sql: """
-                    INSERT INTO jobs(id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error)
-                    SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason
+                    INSERT INTO jobs(id, queue_id, topic, payload, priority, visible_at, attempt, max_retries, created_at, last_error, history)
+                    SELECT id, queue_id, topic, payload, priority, \(now.rawValue), 0, max_retries, created_at, reason, history
                     FROM dead_letters \(filter)
                     """, arguments: arguments)
             let moved = db.changesCount
@@ -51,7 +51,7 @@ extension SQLiteJobStore {
         }
     }
 
-    private static func whereClause(_ selector: DeadLetterSelector) -> (String, StatementArguments) {
+    static func whereClause(_ selector: DeadLetterSelector) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if let ids = selector.ids {

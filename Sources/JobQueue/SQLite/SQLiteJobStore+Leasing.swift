@@ -93,7 +93,7 @@ extension SQLiteJobStore {
         let candidates = try RawStatement(
             db,
             """
-            SELECT id, payload, priority, attempt, max_retries, lease_token IS NOT NULL FROM jobs INDEXED BY jobs_order
+            SELECT id, payload, priority, attempt, max_retries, lease_token, lease_expires_at FROM jobs INDEXED BY jobs_order
             WHERE queue_id = ?1 AND topic = ?2 AND visible_at <= ?3
             ORDER BY priority, visible_at, id LIMIT ?4
             """)
@@ -102,14 +102,17 @@ extension SQLiteJobStore {
         candidates.bind(3, now)
         candidates.bind(4, limit)
         var leased: [LeasedJob] = []
-        var abandoned: [(id: JobID, attempt: Int)] = []
+        var abandoned: [(id: JobID, attempt: Int, record: JobAttempt)] = []
         while try candidates.step() {
             let id = JobID(rawValue: candidates.int64(0))
             let attempt = candidates.int(3)
             let maxRetries = candidates.int(4)
-            if candidates.int(5) != 0 && attempt > maxRetries {
+            if !candidates.isNull(5) && attempt > maxRetries {
                 // Its runner vanished during the last run allowed: dead-letter rather than run again.
-                abandoned.append((id, attempt))
+                let record = JobAttempt(
+                    attempt: attempt, outcome: .lost, error: StoreRules.lostRunError, host: LeaseToken(rawValue: candidates.string(5)).owner,
+                    finishedAt: Timestamp(rawValue: candidates.int64(6)))
+                abandoned.append((id, attempt, record))
                 continue
             }
             leased.append(
@@ -118,16 +121,18 @@ extension SQLiteJobStore {
                     priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
         }
         for job in abandoned {
-            try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), now: now)
+            try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), record: job.record.json, now: now)
         }
-        // One statement for the whole batch (the ids are bound, in chunks SQLite's limits allow).
+        // One statement for the whole batch (the ids are bound, in chunks SQLite's limits allow). A
+        // job still holding an expired lease lost its last run: its history says so.
         var start = 0
         while start < leased.count {
             let chunk = leased[start..<min(start + 500, leased.count)]
             let take = try RawStatement(
                 db,
                 """
-                UPDATE jobs SET attempt = attempt + 1, visible_at = ?1, lease_token = ?2, lease_expires_at = ?1
+                UPDATE jobs SET attempt = attempt + 1, visible_at = ?1, lease_token = ?2, lease_expires_at = ?1,
+                    history = \(lostRunAppended)
                 WHERE id IN (\(RawStatement.placeholders(chunk.count, from: 3)))
                 """)
             take.bind(1, expiry)
@@ -139,6 +144,15 @@ extension SQLiteJobStore {
         try refreshPointer(db, queue, servedAt: now, now: now)
         return leased
     }
+
+    /// SQL for a leased row's history with a `lost` record of its previous run appended, when a
+    /// lease it still holds ran out.
+    private static let lostRunAppended = historyAppending(
+        """
+        CASE WHEN lease_token IS NULL THEN NULL ELSE json_object(
+            'attempt', attempt, 'outcome', 'lost', 'error', '\(StoreRules.lostRunError)',
+            'host', \(LeaseToken.ownerSQL), 'finished_at', lease_expires_at) END
+        """)
 
     @discardableResult
     public func extend(_ leases: [JobID: LeaseToken], until: Timestamp) async throws -> Int {

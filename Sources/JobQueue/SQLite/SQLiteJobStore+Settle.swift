@@ -73,19 +73,29 @@ extension SQLiteJobStore {
 
     private static func apply(_ db: Database, _ settlement: Settlement, now: Int64) throws {
         let id = settlement.job.rawValue
+        let record = settlement.record?.json
         switch settlement.action {
         case .complete:
+            try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [id])
+        case .keep:
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO completed_jobs(id, queue_id, topic, payload, priority, max_retries, attempts, history, created_at, completed_at)
+                    SELECT id, queue_id, topic, payload, priority, max_retries, attempt, \(historyAppending(":record")), created_at, :now
+                    FROM jobs WHERE id = :id
+                    """
+            ).execute(arguments: ["record": record, "now": now, "id": id])
             try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [id])
         case let .retry(at, error):
             try db.cachedStatement(
                 sql: """
-                    UPDATE jobs SET visible_at = ?, last_error = coalesce(?, last_error),
-                        lease_token = NULL, lease_expires_at = NULL
-                    WHERE id = ?
+                    UPDATE jobs SET visible_at = :at, last_error = coalesce(:error, last_error),
+                        lease_token = NULL, lease_expires_at = NULL, history = \(historyAppending(":record"))
+                    WHERE id = :id
                     """
-            ).execute(arguments: [at.rawValue, error, id])
+            ).execute(arguments: ["at": at.rawValue, "error": error, "record": record, "id": id])
         case let .bury(kind, reason):
-            try bury(db, settlement.job, kind: kind, reason: reason, now: now)
+            try bury(db, settlement.job, kind: kind, reason: reason, record: record, now: now)
         case .release:
             try db.cachedStatement(
                 sql: """
@@ -96,14 +106,27 @@ extension SQLiteJobStore {
         }
     }
 
-    /// Moves a job into the dead-letter store (the caller refreshes its queue's pointer).
-    static func bury(_ db: Database, _ job: JobID, kind: DeadLetter.Kind, reason: String, now: Int64) throws {
+    /// Moves a job into the dead-letter store with its history, `record` (JSON) appended when
+    /// given (the caller refreshes its queue's pointer).
+    static func bury(_ db: Database, _ job: JobID, kind: DeadLetter.Kind, reason: String, record: String?, now: Int64) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO dead_letters(id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
-                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, ?, ?, created_at, ? FROM jobs WHERE id = ?
+                INSERT INTO dead_letters(id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at, history)
+                SELECT id, queue_id, topic, payload, priority, max_retries, attempt, :kind, :reason, created_at, :now,
+                    \(historyAppending(":record"))
+                FROM jobs WHERE id = :id
                 """
-        ).execute(arguments: [kind.rawValue, reason, now, job.rawValue])
+        ).execute(arguments: ["kind": kind.rawValue, "reason": reason, "now": now, "record": record, "id": job.rawValue])
         try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [job.rawValue])
+    }
+
+    /// SQL for the row's `history` with `record` (an SQL expression of one JSON record, or NULL
+    /// for none) appended, the oldest runs dropped beyond `StoreRules.historyLength`.
+    static func historyAppending(_ record: String) -> String {
+        """
+        CASE WHEN \(record) IS NULL THEN history
+            WHEN json_array_length(history) >= \(StoreRules.historyLength) THEN json_remove(json_insert(history, '$[#]', json(\(record))), '$[0]')
+            ELSE json_insert(history, '$[#]', json(\(record))) END
+        """
     }
 }

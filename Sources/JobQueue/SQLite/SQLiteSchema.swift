@@ -8,7 +8,10 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4A_51_31
 
     /// Every migration this version knows, oldest first.
-    static let identifiers = ["v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping"]
+    static let identifiers = [
+        "v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping",
+        "v3: job history, completed jobs, retention",
+    ]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -79,6 +82,31 @@ enum SQLiteSchema {
                 sql: """
                     ALTER TABLE hosts ADD COLUMN running TEXT NOT NULL DEFAULT '';
                     ALTER TABLE hosts ADD COLUMN stopping INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
+        migrator.registerMigration(identifiers[2]) { db in
+            try db.execute(
+                sql: """
+                    -- Each job's latest runs (a JSON array of JobAttempt records), moving with it.
+                    ALTER TABLE jobs ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE dead_letters ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+                    CREATE INDEX dead_letters_age ON dead_letters(died_at);
+
+                    -- Completed jobs kept for `retention.completed` (none unless configured).
+                    CREATE TABLE completed_jobs (
+                        id INTEGER PRIMARY KEY,
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        priority INTEGER NOT NULL,
+                        max_retries INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        history TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        completed_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX completed_jobs_queue ON completed_jobs(queue_id, topic);
+                    CREATE INDEX completed_jobs_age ON completed_jobs(completed_at);
                     """)
         }
         return migrator

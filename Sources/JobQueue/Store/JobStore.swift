@@ -48,6 +48,18 @@ public protocol JobStore: Sendable {
     /// Deletes matching dead letters for good.
     func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int
 
+    /// The job with this id wherever it is now (queued, leased, dead, or kept after it
+    /// completed), with its history; nil when no job has it.
+    func job(_ id: JobID, now: Timestamp) async throws -> JobRecord?
+
+    /// Jobs matching `filter`, most recently enqueued first, at most `limit`.
+    func jobs(matching filter: JobFilter, limit: Int, now: Timestamp) async throws -> [JobRecord]
+
+    /// Deletes up to `limit` completed jobs that completed before `completedBefore`, and up to
+    /// `limit` dead letters that died before `deadBefore` (none when nil), oldest first; returns
+    /// how many went. Bounded, so that pruning a backlog never holds the store for long.
+    func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int
+
     /// Counts per queue and topic, and the hosts currently alive.
     func status(now: Timestamp) async throws -> StoreStatus
 

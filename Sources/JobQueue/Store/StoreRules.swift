@@ -21,4 +21,10 @@ public enum StoreRules {
     /// How long the record of a host that stopped heart-beating is kept (status shows it as gone)
     /// before a heartbeat of another host deletes it.
     public static let hostRecordRetention: Duration = .seconds(3600)
+
+    /// How many runs a job's history keeps: the latest ones.
+    public static let historyLength = 20
+
+    /// The error a job's history gives a run whose host vanished (its lease ran out).
+    public static let lostRunError = "its host vanished; the lease ran out"
 }

@@ -3,7 +3,7 @@ import JobQueue
 extension Configuration {
     /// The top-level sections of a config file.
     enum ConfigKey: String, CaseIterable {
-        case store, consumer, defaults, children, log, http, topics
+        case store, consumer, defaults, children, log, http, retention, topics
     }
 
     /// Builds the configuration from a parsed document: nil (an empty file) or a null document
@@ -33,6 +33,7 @@ extension Configuration {
             http: sections[ConfigKey.http] == nil
                 ? nil
                 : try HTTPConfiguration(reading: sections.section(ConfigKey.http, of: HTTPConfiguration.ConfigKey.self), environment: environment),
+            retention: try Retention(reading: sections.section(ConfigKey.retention, of: Retention.ConfigKey.self)),
             topics: topics
         )
     }

@@ -14,6 +14,7 @@ import JobQueue
 /// children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
 /// log:      { level: info, format: text }
 /// http:     { listen: 127.0.0.1:9187, token_env: JOBQUEUE_TOKEN }   # absent: no listener
+/// retention: { completed: 0s, dead: 30d }  # how long finished jobs are kept; dead: none = until purged
 /// topics:
 ///   email:send:                           # any of the `defaults` keys, plus:
 ///     plugin: plugins/libEmailWorker.so   # relative to the config file's folder
@@ -33,6 +34,8 @@ public struct Configuration: Sendable, Equatable {
     public var log: LogConfiguration
     /// The HTTP listener; nil (no `http:` section) for none.
     public var http: HTTPConfiguration?
+    /// How long completed jobs and dead letters are kept.
+    public var retention: Retention
     /// In file order.
     public var topics: [TopicConfiguration]
 
@@ -44,6 +47,7 @@ public struct Configuration: Sendable, Equatable {
         children: ChildConfiguration = ChildConfiguration(),
         log: LogConfiguration = LogConfiguration(),
         http: HTTPConfiguration? = nil,
+        retention: Retention = Retention(),
         topics: [TopicConfiguration] = []
     ) {
         self.file = file
@@ -53,6 +57,7 @@ public struct Configuration: Sendable, Equatable {
         self.children = children
         self.log = log
         self.http = http
+        self.retention = retention
         self.topics = topics
     }
 

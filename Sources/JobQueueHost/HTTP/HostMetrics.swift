@@ -14,7 +14,7 @@ public final class HostMetrics: JobPipelineObserver {
     }
 
     public func jobRan(_ job: LeasedJob, _ completion: JobCompletion, duration: Duration) {
-        let outcome = Self.outcomeLabel(completion)
+        let outcome = completion.attemptOutcome.rawValue
         let (runs, histogram) = perTopic.withLock { topics in
             if let metrics = topics[job.topic], let runs = metrics.runs[outcome] { return (runs, metrics.duration) }
             var metrics =
@@ -41,18 +41,6 @@ public final class HostMetrics: JobPipelineObserver {
         registry.makeGauge(descriptor: Self.batchesRunning).set(Int64(host.runningBatches))
         registry.makeGauge(descriptor: Self.jobsRunning).set(Int64(host.runningJobs))
         return registry.emitToBuffer()
-    }
-
-    /// `ok`, `error`, `snooze` or `discard` as the worker said; `crashed` or `timed_out` when the
-    /// runner ended the run.
-    static func outcomeLabel(_ completion: JobCompletion) -> String {
-        if let interruption = completion.interruption { return interruption.rawValue }
-        switch completion.outcome {
-        case .ok: return "ok"
-        case .error: return "error"
-        case .snooze: return "snooze"
-        case .discard: return "discard"
-        }
     }
 
     static var info: MetricNameDescriptor { descriptor("info", help: "The jobqueue version, as a label; always 1.") }

@@ -5,29 +5,34 @@ import PostgresNIO
 /// enqueue order), under `token` until `expiry`. Rows other transactions hold are skipped
 /// (`SKIP LOCKED`), so a take never waits for another host's. A candidate whose runner vanished
 /// during its last allowed attempt (still leased, no retries left) is moved to the dead letters
-/// instead, in the same statement, with `StoreRules.runnerVanishedReasonFormat`.
+/// instead, in the same statement, with `StoreRules.runnerVanishedReasonFormat`. A job that still
+/// held an expired lease lost its last run: its history says so (`lost`).
 ///
 /// The caller must hold the queue's pointer row (see `PostgresJobStore+Pointers.swift`).
 /// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
 struct LeaseJobs: PostgresPreparedStatement {
     static let sql = """
         WITH candidates AS (
-            SELECT id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned
+            SELECT id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned,
+                CASE WHEN lease_token IS NULL THEN NULL ELSE jsonb_build_object(
+                    'attempt', attempt, 'outcome', 'lost', 'error', $9::text,
+                    'host', \(LeaseToken.ownerSQL), 'finished_at', lease_expires_at) END AS record
             FROM jobs
             WHERE queue_id = $1::text AND topic = $2::text AND visible_at <= $3::bigint
             ORDER BY priority, visible_at, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED
         ), buried AS (
             INSERT INTO dead_letters
-                (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+                (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at, history)
             SELECT j.id, j.queue_id, j.topic, j.payload, j.priority, j.max_retries, j.attempt, $7::text,
-                format($8::text, j.attempt), j.created_at, $3::bigint
+                format($8::text, j.attempt), j.created_at, $3::bigint, \(PostgresSchema.historyAppending("c.record", history: "j.history"))
             FROM jobs j JOIN candidates c ON c.id = j.id WHERE c.abandoned
             RETURNING id
         ), removed AS (
             DELETE FROM jobs WHERE id IN (SELECT id FROM buried)
         ), leased AS (
             UPDATE jobs j SET attempt = j.attempt + 1, visible_at = $6::bigint,
-                lease_token = $5::text, lease_expires_at = $6::bigint
+                lease_token = $5::text, lease_expires_at = $6::bigint,
+                history = \(PostgresSchema.historyAppending("c.record", history: "j.history"))
             FROM candidates c WHERE j.id = c.id AND NOT c.abandoned
             RETURNING j.id, j.payload, j.priority, j.attempt, j.max_retries
         )
@@ -42,7 +47,7 @@ struct LeaseJobs: PostgresPreparedStatement {
     var now: Timestamp
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 8)
+        var bindings = PostgresBindings(capacity: 9)
         bindings.append(queue.queueID)
         bindings.append(queue.topic)
         bindings.append(now.rawValue)
@@ -51,6 +56,7 @@ struct LeaseJobs: PostgresPreparedStatement {
         bindings.append(expiry.rawValue)
         bindings.append(DeadLetter.Kind.failed.rawValue)
         bindings.append(StoreRules.runnerVanishedReasonFormat)
+        bindings.append(StoreRules.lostRunError)
         return bindings
     }
 

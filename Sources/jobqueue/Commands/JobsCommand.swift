@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "List jobs, or show one with the history of its runs.",
+        discussion: """
+            A job is ready, scheduled, leased (taken by a host), dead (a dead letter), or completed \
+            (kept only when retention.completed is set). Its history keeps its last \
+            \(StoreRules.historyLength) runs: when, where, how each ended and why.
+            """,
+        subcommands: [List.self, Show.self]
+    )
+
+    /// A job as the commands print it (`--json`): its fields, its payload as text, and its runs.
+    struct Entry: Encodable {
+        struct Run: Encodable {
+            var attempt: Int
+            var outcome: String
+            var error: String?
+            var host: String
+            var finishedAt: String
+            var durationMs: Int64?
+        }
+        var id: Int64
+        var queue: String, topic: String, state: String
+        var deadKind: String?
+        var priority: Int, attempts: Int, maxRetries: Int
+        var createdAt: String
+        /// When it may run (ready, scheduled), its lease runs out (leased), it died or completed.
+        var at: String
+        var error: String?
+        var payload: String
+        var history: [Run]
+
+        init(_ job: JobRecord) {
+            id = job.id.rawValue
+            queue = job.queueID
+            topic = job.topic
+            state = job.state.rawValue
+            deadKind = job.deadKind?.rawValue
+            priority = job.priority
+            attempts = job.attempts
+            maxRetries = job.maxRetries
+            createdAt = job.createdAt.description
+            at = job.at.description
+            error = job.error
+            payload = String(decoding: job.payload, as: UTF8.self)
+            history = job.history.map {
+                Run(
+                    attempt: $0.attempt, outcome: $0.outcome.rawValue, error: $0.error, host: $0.host, finishedAt: $0.finishedAt.description,
+                    durationMs: $0.duration?.milliseconds)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, most recently enqueued first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only jobs in this state: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).") var state: JobState?
+        @Option(help: "Only this queue.") var queue: String?
+        @Option(help: "Only this topic.") var topic: String?
+        @Option(help: "At most this many.") var limit: Int = 100
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        }
+
+        func run() async throws {
+            let filter = JobFilter(state: state, queueID: queue, topic: topic)
+            let jobs = try await global.withClient(creatingStore: false) { try await $0.jobs(matching: filter, limit: limit) }
+            if json {
+                try JSONOutput.print(jobs.map(Entry.init))
+                return
+            }
+            if jobs.isEmpty {
+                print("no jobs")
+                return
+            }
+            var table = Table(headers: ["ID", "QUEUE", "TOPIC", "STATE", "ATTEMPTS", "AT", "ERROR"], numeric: [0, 4])
+            for job in jobs {
+                table.add([
+                    "\(job.id)", job.queueID, job.topic, job.deadKind.map { "dead (\($0.rawValue))" } ?? job.state.rawValue,
+                    "\(job.attempts)", job.at.description, Self.brief(job.error ?? ""),
+                ])
+            }
+            print(table.render())
+        }
+
+        static func brief(_ text: String) -> String {
+            text.count > 60 ? text.prefix(59) + "…" : text
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job: its state, payload and the history of its runs.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The job's id.") var id: String
+        @Flag(help: "Print JSON instead of text.") var json = false
+
+        func validate() throws {
+            if JobID(id) == nil { throw ValidationError("'\(id)' is not a job id") }
+        }
+
+        func run() async throws {
+            let id = JobID(id)!
+            guard let job = try await global.withClient(creatingStore: false, { try await $0.job(id) }) else {
+                FileHandle.standardError.write(Data("Error: no job has id \(id) (completed jobs are kept only with retention.completed)\n".utf8))
+                throw ExitCode.failure
+            }
+            if json {
+                try JSONOutput.print(Entry(job))
+            } else {
+                print(Self.render(job))
+            }
+        }
+
+        static func render(_ job: JobRecord) -> String {
+            let when: String =
+                switch job.state {
+                case .ready, .scheduled: "runs at"
+                case .leased: "lease until"
+                case .dead: "died at"
+                case .completed: "completed at"
+                }
+            var lines = [
+                "job \(job.id)",
+                "  queue       \(job.queueID)",
+                "  topic       \(job.topic)",
+                "  state       \(job.state.rawValue)\(job.deadKind.map { " (\($0.rawValue))" } ?? "")",
+                "  attempts    \(job.attempts) of \(job.maxRetries + 1)",
+                "  priority    \(job.priority)",
+                "  created at  \(job.createdAt)",
+                "  \(when.padding(toLength: 11, withPad: " ", startingAt: 0)) \(job.at)",
+            ]
+            if let error = job.error { lines.append("  error       \(error)") }
+            lines.append("  payload     \(String(decoding: job.payload, as: UTF8.self))")
+            if job.history.isEmpty {
+                lines.append("runs: none recorded")
+            } else {
+                var table = Table(headers: ["ATTEMPT", "OUTCOME", "FINISHED", "DURATION", "HOST", "ERROR"], numeric: [0])
+                for run in job.history {
+                    table.add([
+                        "\(run.attempt)", run.outcome.rawValue, run.finishedAt.description, run.duration.map { "\($0.milliseconds)ms" } ?? "-",
+                        run.host, run.error ?? "",
+                    ])
+                }
+                lines.append("runs:")
+                lines += table.render().split(separator: "\n").map { "  " + $0 }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+extension JobState: ExpressibleByArgument {}
