@@ -51,6 +51,12 @@ public struct JobClient: Sendable {
         try await store.status(now: .now)
     }
 
+    /// How long ready queues have waited for a take: per topic, and the `queues` that waited
+    /// longest (read from the pointer index; cheap with any number of tenants).
+    public func readyLag(queues: Int = 10) async throws -> ReadyLag {
+        try await store.readyLag(now: .now, queues: queues)
+    }
+
     /// The job with this id wherever it is now (queued, leased, dead, or kept after it completed),
     /// with its latest runs; nil when no job has it.
     public func job(_ id: JobID) async throws -> JobRecord? {

@@ -70,6 +70,9 @@ public final class HostService: Service, Sendable {
     /// Batches running now, each in a child process.
     public var runningBatches: Int { pipeline.withLock { $0?.runningBatches } ?? 0 }
 
+    /// The store the host works on, once it runs.
+    public var store: (any JobStore)? { pipeline.withLock { $0?.store } }
+
     /// Jobs running now in this host's children.
     public var runningJobs: Int { pipeline.withLock { $0?.runningJobCount } ?? 0 }
 

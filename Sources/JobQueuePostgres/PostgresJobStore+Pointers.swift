@@ -20,3 +20,34 @@ extension PostgresJobStore {
         _ = try await transaction.rows(RefreshPointers(keys: Array(keys), servedAt: servedAt, now: now))
     }
 }
+
+extension PostgresJobStore {
+    public func readyLag(now: Timestamp, queues: Int) async throws -> ReadyLag {
+        try await autocommit { [self] transaction in
+            // Each topic in the pointer index, one index seek per topic (a loose index scan), and
+            // its longest-waiting ready queues.
+            let rows = try await transaction.rows(
+                """
+                WITH RECURSIVE topics(topic) AS (
+                    SELECT min(topic) FROM \(unescaped: tables).queue_pointers
+                    UNION ALL
+                    SELECT (SELECT min(topic) FROM \(unescaped: tables).queue_pointers WHERE topic > topics.topic)
+                    FROM topics WHERE topic IS NOT NULL
+                )
+                SELECT t.topic, p.queue_id, p.vesting_at FROM topics t
+                CROSS JOIN LATERAL (
+                    SELECT queue_id, vesting_at FROM \(unescaped: tables).queue_pointers q
+                    WHERE q.topic = t.topic AND q.vesting_at <= \(now.rawValue) ORDER BY vesting_at LIMIT \(Int64(max(queues, 1)))
+                ) p
+                WHERE t.topic IS NOT NULL
+                ORDER BY t.topic, p.vesting_at
+                """)
+            var pointers: [String: [(queueID: String, vestingAt: Timestamp)]] = [:]
+            for row in rows {
+                let (topic, queueID, vestingAt) = try row.decode((String, String, Int64).self)
+                pointers[topic, default: []].append((queueID, Timestamp(rawValue: vestingAt)))
+            }
+            return ReadyLag(now: now, readyPointers: pointers, limit: queues)
+        }
+    }
+}

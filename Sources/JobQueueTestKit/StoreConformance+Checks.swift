@@ -19,6 +19,7 @@ extension StoreConformance {
         Check("concurrentEnqueuesAreAllStored", concurrentEnqueuesAreAllStored),
         Check("concurrentTakesNeverLeaseAJobTwice", concurrentTakesNeverLeaseAJobTwice),
         Check("takesFillBatchesOfOneTopicWithinItsLimit", takesFillBatchesOfOneTopicWithinItsLimit),
+        Check("readyLagIsHowLongReadyQueuesHaveWaited", readyLagIsHowLongReadyQueuesHaveWaited),
     ]
 
     static func leaseAll(
@@ -241,5 +242,22 @@ extension StoreConformance {
         // The queues skipped or left with jobs are still ready.
         let ready = try await store.readyQueues(topics: ["slow", "fast"], now: .now, limit: 10)
         #expect(Set(ready) == [slow, fastToo])
+    }
+
+    static func readyLagIsHowLongReadyQueuesHaveWaited(_ store: any JobStore) async throws {
+        let base = Timestamp.now
+        #expect(try await store.readyLag(now: base, queues: 10) == ReadyLag())
+        _ = try await store.enqueue([
+            .make("a", "x", visibleAt: base + .seconds(-30)), .make("b", "x", visibleAt: base + .seconds(-10)),
+            .make("c", "y", visibleAt: base + .seconds(-20)), .make("d", "x", visibleAt: base + .seconds(3600)),
+            .make("e", "x", visibleAt: base + .seconds(-40)),
+        ])
+        // Every job of e is leased: not ready. A pointer of a job visible at once is 1 ms earlier.
+        #expect(try await Self.leaseAll(store, QueueKey(queueID: "e", topic: "x"), now: base).count == 1)
+        let lag = try await store.readyLag(now: base, queues: 2)
+        #expect(lag.topics == ["x": .milliseconds(30_001), "y": .milliseconds(20_001)])
+        #expect(lag.queues.map(\.queue.queueID) == ["a", "c"])
+        #expect(lag.queues.map(\.wait) == [.milliseconds(30_001), .milliseconds(20_001)])
+        #expect(try await store.readyLag(now: base, queues: 10).queues.map(\.queue.queueID) == ["a", "c", "b"])
     }
 }

@@ -104,6 +104,15 @@ struct CLI {
         return false
     }
 
+    /// What the store holds, as `status --json` and `jobs list --json` report it, less what moves
+    /// with time alone (the queue lag): equal before and after a command that changes nothing.
+    func storedState() async throws -> String {
+        var status = try JSONSerialization.jsonObject(with: Data(try await run("status", "--json").stdout.utf8)) as? [String: Any] ?? [:]
+        status["oldest_ready_seconds"] = nil
+        let statusText = String(decoding: try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys]), as: UTF8.self)
+        return statusText + (try await run("jobs", "list", "--json", "--limit", "100000").stdout)
+    }
+
     /// Waits until `host` (a started `jobqueue run`) has published its host record: its plugins
     /// are loaded, its signals trapped and its pipeline running. False if that takes over 20 s.
     func waitUntilServing(_ host: Process) async throws -> Bool {

@@ -57,13 +57,13 @@ extension ProcessTests {
             try cli.write("typed.jsonl", "{\"queue\": \"a\", \"topic\": \"b\", \"priority\": \"high\"}\n")
             try cli.write("broken.yaml", "consumer:\n  concurency: 3\n")
             try await cli.run("enqueue", "existing", "job", "{}")
-            let before = try await cli.run("status", "--json").stdout
+            let before = try await cli.storedState()
 
             let result = try await cli.run(arguments)
             #expect(result.status != 0)
             #expect(result.stderr.contains(message))
             #expect(result.stdout.isEmpty)
-            #expect(try await cli.run("status", "--json").stdout == before)
+            #expect(try await cli.storedState() == before)
         }
 
         @Test func theVersionIsPrintedReportedAndLogged() async throws {

@@ -43,13 +43,16 @@ extension ProcessTests {
             #expect(try await cli.run("check").stdout.contains("ok    http 127.0.0.1:0: /metrics, bearer token required\n"))
             let payloads = ["ok", "ok", "ok", "error:boom", "discard:no", "segv", "hang", "result:r"]
             for payload in payloads { try await cli.run("enqueue", "q", "fault", "\"\(payload)\"") }
+            // A tenant of a topic nobody serves, ready for an hour: the lag gauges show it.
+            let hourAgo = Date.now.addingTimeInterval(-3600).formatted(.iso8601)
+            try await cli.run("enqueue", "waiting", "nobody", "{}", "--at", hourAgo)
             let log = cli.folder + "/host.log"
             let host = try cli.start(["run"], errorLog: log)
             defer { kill(host.processIdentifier, SIGKILL) }
             let started = await CLI.waitForLog(log, containing: "(GET /metrics)")
             let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
             let url = "http://127.0.0.1:\(port)/metrics"
-            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 0 && ($0["totals"] as? [String: Int])?["leased"] == 0 })
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 1 && ($0["totals"] as? [String: Int])?["leased"] == 0 })
 
             let metrics = try await Self.get(url, token: Self.token)
             #expect(metrics.status == 200)
@@ -60,7 +63,17 @@ extension ProcessTests {
                     #"{topic="fault",outcome="crashed"}"#: 1, #"{topic="fault",outcome="timed_out"}"#: 1,
                 ], "\(metrics.body)")
             #expect(Self.samples("jobqueue_run_duration_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
+            #expect(Self.samples("jobqueue_wait_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
             #expect(Self.samples("jobqueue_generation", in: metrics.body) == ["": 1])
+            // Lag: nothing of fault waits; the unserved tenant has waited an hour (a pointer is 1 ms early).
+            let lag = Self.samples("jobqueue_oldest_ready_seconds", in: metrics.body)
+            #expect(lag[#"{topic="fault"}"#] == 0, "\(metrics.body)")
+            #expect((3600...3700).contains(lag[#"{topic="nobody"}"#] ?? 0), "\(metrics.body)")
+            let statusLag = try await cli.statusJSON()["oldest_ready_seconds"] as? [String: Double]
+            #expect(statusLag?.keys.sorted() == ["nobody"])
+            #expect(abs((statusLag?["nobody"] ?? 0) - (lag[#"{topic="nobody"}"#] ?? 0)) < 5, "status and /metrics agree")
+            let tenants = Self.samples("jobqueue_tenant_oldest_ready_seconds", in: metrics.body)
+            #expect(tenants.keys.sorted() == [#"{topic="nobody",queue="waiting"}"#], "\(metrics.body)")
             #expect(Self.samples("jobqueue_jobs_running", in: metrics.body) == ["": 0])
             // The same four dead letters `status` counts: error, discard, crash and timeout, no retries.
             #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["dead"] == 4)

@@ -19,6 +19,14 @@ import Testing
         #expect(!wide.isLoopback && wide.token == token)
     }
 
+    @Test func tenantMetricsBoundsTheTenantLagSeries() throws {
+        #expect(try parseConfig("http:\n").http?.tenantMetrics == 10)
+        #expect(try parseConfig("http: { tenant_metrics: 0 }\n").http?.tenantMetrics == 0)
+        #expect(
+            parseErrorDescription("http:\n  tenant_metrics: 5000\n")
+                == "config.yaml:2:19: http.tenant_metrics must be between 0 and 1000, got 5000")
+    }
+
     @Test func aListenerOthersCanReachNeedsAToken() {
         #expect(
             parseErrorDescription("http:\n  listen: 0.0.0.0:9187\n")

@@ -12,11 +12,15 @@ public struct LeasedJob: Sendable, Equatable {
     public var maxRetries: Int
     /// The lease this run holds; completions and extensions must present it.
     public var lease: LeaseToken
+    /// When the job became visible (enqueued, due, retried, or its last lease ran out): how
+    /// long it waited for this run is measured from here. Nil when the store does not say.
+    public var visibleAt: Timestamp?
 
     public init(
         id: JobID, queueID: String, topic: String, payload: [UInt8],
-        priority: Int, attempt: Int, maxRetries: Int, lease: LeaseToken
+        priority: Int, attempt: Int, maxRetries: Int, lease: LeaseToken, visibleAt: Timestamp? = nil
     ) {
+        self.visibleAt = visibleAt
         self.id = id
         self.queueID = queueID
         self.topic = topic

@@ -93,7 +93,7 @@ extension SQLiteJobStore {
         let candidates = try RawStatement(
             db,
             """
-            SELECT id, payload, priority, attempt, max_retries, lease_token, lease_expires_at FROM jobs INDEXED BY jobs_order
+            SELECT id, payload, priority, attempt, max_retries, lease_token, lease_expires_at, visible_at FROM jobs INDEXED BY jobs_order
             WHERE queue_id = ?1 AND topic = ?2 AND visible_at <= ?3
             ORDER BY priority, visible_at, id LIMIT ?4
             """)
@@ -118,7 +118,8 @@ extension SQLiteJobStore {
             leased.append(
                 LeasedJob(
                     id: id, queueID: queue.queueID, topic: queue.topic, payload: candidates.bytes(1),
-                    priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token))
+                    priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token,
+                    visibleAt: Timestamp(rawValue: candidates.int64(7))))
         }
         for job in abandoned {
             try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), record: job.record.json, now: now)

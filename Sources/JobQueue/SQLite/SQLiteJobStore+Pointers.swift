@@ -61,3 +61,30 @@ extension SQLiteJobStore {
         try upsert.run()
     }
 }
+
+extension SQLiteJobStore {
+    public func readyLag(now: Timestamp, queues: Int) async throws -> ReadyLag {
+        try await pool.read { db in
+            // Each topic in the pointer index, one index seek per topic (a loose index scan).
+            let topics = try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE topics(topic) AS (
+                        SELECT min(topic) FROM queue_pointers
+                        UNION ALL
+                        SELECT (SELECT min(topic) FROM queue_pointers WHERE topic > topics.topic) FROM topics WHERE topic IS NOT NULL
+                    )
+                    SELECT topic FROM topics WHERE topic IS NOT NULL
+                    """)
+            let statement = try db.cachedStatement(
+                sql: "SELECT queue_id, vesting_at FROM queue_pointers WHERE topic = ? AND vesting_at <= ? ORDER BY vesting_at LIMIT ?")
+            var pointers: [String: [(queueID: String, vestingAt: Timestamp)]] = [:]
+            for topic in topics {
+                pointers[topic] = try Row.fetchAll(statement, arguments: [topic, now.rawValue, max(queues, 1)]).map {
+                    (queueID: $0[0], vestingAt: Timestamp(rawValue: $0[1]))
+                }
+            }
+            return ReadyLag(now: now, readyPointers: pointers, limit: queues)
+        }
+    }
+}

@@ -60,6 +60,11 @@ public protocol JobStore: Sendable {
     /// how many went. Bounded, so that pruning a backlog never holds the store for long.
     func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int
 
+    /// How long ready queues have waited, per topic, and the `queues` longest-waiting ready queues:
+    /// a loose index scan of the pointer index whose cost grows with the topics and `queues`,
+    /// never with the jobs or tenants.
+    func readyLag(now: Timestamp, queues: Int) async throws -> ReadyLag
+
     /// Counts per queue and topic, and the hosts currently alive.
     func status(now: Timestamp) async throws -> StoreStatus
 

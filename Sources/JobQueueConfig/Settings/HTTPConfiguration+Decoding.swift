@@ -2,6 +2,7 @@ extension HTTPConfiguration {
     enum ConfigKey: String, CaseIterable {
         case listen, token
         case tokenEnv = "token_env"
+        case tenantMetrics = "tenant_metrics"
     }
 
     /// The shortest token accepted: a guessable token is no protection.
@@ -15,6 +16,7 @@ extension HTTPConfiguration {
         if let listen = section[Key.listen] {
             (host, port) = try Self.address(listen)
         }
+        tenantMetrics = try section[Key.tenantMetrics]?.integer(.between(0, 1000)) ?? tenantMetrics
         if section[Key.token] != nil, let tokenEnv = section[Key.tokenEnv] {
             throw tokenEnv.error("\(tokenEnv.field): set either http.token or http.token_env, not both")
         }

@@ -4,6 +4,7 @@
 /// http:
 ///   listen: 127.0.0.1:9187     # host:port ([::1]:9187 for IPv6); port 0 picks a free one, logged
 ///   token_env: JOBQUEUE_TOKEN  # or token: "…"; required unless listen is a loopback address
+///   tenant_metrics: 10         # the longest-waiting tenants that get a lag gauge of their own
 /// ```
 public struct HTTPConfiguration: Sendable, Equatable {
     /// The address to listen on: a host name or IP address, and a port.
@@ -13,11 +14,15 @@ public struct HTTPConfiguration: Sendable, Equatable {
     /// The bearer token every request must carry (`Authorization: Bearer …`). Nil: none, which is
     /// allowed only on a loopback address.
     public var token: String?
+    /// How many of the longest-waiting tenants (queues) `/metrics` gives a lag gauge of their own:
+    /// bounded, so that 100,000 tenants do not make 100,000 series.
+    public var tenantMetrics: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 9187, token: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 9187, token: String? = nil, tenantMetrics: Int = 10) {
         self.host = host
         self.port = port
         self.token = token
+        self.tenantMetrics = tenantMetrics
     }
 
     /// `host:port` as written in `listen:` (IPv6 addresses in brackets).

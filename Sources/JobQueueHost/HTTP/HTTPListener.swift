@@ -32,7 +32,7 @@ public struct HTTPListener: Service {
         router.get("metrics") { [host, metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(of: host))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(of: host))))
         }
         let started = Started()
         var serverLogger = logger

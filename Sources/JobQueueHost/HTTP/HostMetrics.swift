@@ -2,31 +2,50 @@ import JobQueue
 import Prometheus
 import Synchronization
 
-/// What a host counts for `/metrics`, in the Prometheus text format. These are the host's own
-/// figures (its runs, its reloads, its children), not the whole queue's: scrape every host.
+/// What a host serves at `/metrics`, in the Prometheus text format: the host's own figures (its
+/// runs, its reloads, its children: scrape every host), and the queue lag read from the store at
+/// each scrape (the whole cluster's view: any host serves the same).
 public final class HostMetrics: JobPipelineObserver {
     let registry = PrometheusCollectorRegistry()
-    /// Each topic's run counters (by outcome) and duration histogram, made once.
-    private let perTopic = Mutex<[String: (runs: [String: Counter], duration: DurationHistogram)]>([:])
+    /// Each topic's run counters (by outcome) and its run-duration and wait histograms, made once.
+    private let perTopic = Mutex<[String: TopicMetrics]>([:])
+    /// The lag gauges of the last scrape, by their labels; those a scrape no longer reports are
+    /// unregistered (a tenant that stopped waiting leaves the list).
+    private let lagGauges = Mutex<[[String]: Gauge]>([:])
+    /// How many of the longest-waiting tenants get a lag gauge of their own (`http.tenant_metrics`).
+    let tenantGauges: Int
 
-    public init() {
+    private struct TopicMetrics {
+        var runs: [String: Counter] = [:]
+        let duration: DurationHistogram
+        let wait: DurationHistogram
+    }
+
+    public init(tenantGauges: Int = 10) {
+        self.tenantGauges = tenantGauges
         registry.makeGauge(descriptor: Self.info, labels: [("version", JobQueueVersion.current)]).set(Int64(1))
     }
 
     public func jobRan(_ job: LeasedJob, _ completion: JobCompletion, duration: Duration) {
         let outcome = completion.attemptOutcome.rawValue
-        let (runs, histogram) = perTopic.withLock { topics in
-            if let metrics = topics[job.topic], let runs = metrics.runs[outcome] { return (runs, metrics.duration) }
+        let (runs, metrics) = perTopic.withLock { topics in
             var metrics =
                 topics[job.topic]
-                ?? ([:], registry.makeDurationHistogram(descriptor: Self.runDuration, labels: [("topic", job.topic)], buckets: Self.durationBuckets))
+                ?? TopicMetrics(
+                    duration: registry.makeDurationHistogram(
+                        descriptor: Self.runDuration, labels: [("topic", job.topic)], buckets: Self.durationBuckets),
+                    wait: registry.makeDurationHistogram(descriptor: Self.wait, labels: [("topic", job.topic)], buckets: Self.waitBuckets))
             let runs = metrics.runs[outcome] ?? registry.makeCounter(descriptor: Self.runs, labels: [("topic", job.topic), ("outcome", outcome)])
             metrics.runs[outcome] = runs
             topics[job.topic] = metrics
-            return (runs, metrics.duration)
+            return (runs, metrics)
         }
         runs.increment()
-        histogram.record(duration)
+        metrics.duration.record(duration)
+        if let visibleAt = job.visibleAt {
+            let started = Timestamp.now.rawValue - duration.milliseconds
+            metrics.wait.record(.milliseconds(max(started - visibleAt.rawValue, 0)))
+        }
     }
 
     /// Counts a reload: one that serves now, or one refused (the previous generation serves on).
@@ -35,12 +54,44 @@ public final class HostMetrics: JobPipelineObserver {
     }
 
     /// Every metric, in the Prometheus text format (version 0.0.4), with the gauges read from
-    /// `host` now.
-    func exposition(of host: HostService) -> [UInt8] {
+    /// `host` and its store now. A store that cannot be read leaves the lag gauges out.
+    func exposition(of host: HostService) async -> [UInt8] {
         registry.makeGauge(descriptor: Self.generation).set(Int64(host.generation))
         registry.makeGauge(descriptor: Self.batchesRunning).set(Int64(host.runningBatches))
         registry.makeGauge(descriptor: Self.jobsRunning).set(Int64(host.runningJobs))
+        let lag = try? await host.store?.readyLag(now: .now, queues: tenantGauges)
+        setLag(lag, servedTopics: host.servedTopics)
         return registry.emitToBuffer()
+    }
+
+    /// Sets `jobqueue_oldest_ready_seconds` for each topic with a ready queue or served here (0
+    /// when nothing of it waits), and `jobqueue_tenant_oldest_ready_seconds` for the tenants
+    /// that wait longest; unregisters the gauges of the last scrape that `lag` no longer names.
+    private func setLag(_ lag: ReadyLag?, servedTopics: [String]) {
+        var values: [[String]: Double] = [:]
+        if let lag {
+            for topic in Set(servedTopics).union(lag.topics.keys) {
+                values[[topic]] = (lag.topics[topic] ?? .zero).seconds
+            }
+            for queue in lag.queues {
+                values[[queue.queue.topic, queue.queue.queueID]] = queue.wait.seconds
+            }
+        }
+        let stale = lagGauges.withLock { gauges in
+            let stale = gauges.filter { values[$0.key] == nil }
+            for (labels, value) in values {
+                let gauge =
+                    gauges[labels]
+                    ?? (labels.count == 1
+                        ? registry.makeGauge(descriptor: Self.oldestReady, labels: [("topic", labels[0])])
+                        : registry.makeGauge(descriptor: Self.tenantOldestReady, labels: [("topic", labels[0]), ("queue", labels[1])]))
+                gauge.set(value)
+                gauges[labels] = gauge
+            }
+            for labels in stale.keys { gauges[labels] = nil }
+            return stale.values
+        }
+        stale.forEach(registry.unregisterGauge)
     }
 
     static var info: MetricNameDescriptor { descriptor("info", help: "The jobqueue version, as a label; always 1.") }
@@ -52,6 +103,19 @@ public final class HostMetrics: JobPipelineObserver {
     static var generation: MetricNameDescriptor {
         descriptor("generation", help: "The plugin generation serving now: 1 at start, one more per reload.")
     }
+    static var wait: MetricNameDescriptor {
+        descriptor("wait", unit: "seconds", help: "How long jobs this host ran had waited, from visible to started, by topic.")
+    }
+    static var oldestReady: MetricNameDescriptor {
+        descriptor(
+            "oldest_ready", unit: "seconds",
+            help: "Queue lag: how long the longest-waiting ready queue of a topic has waited for a take (all hosts; from the pointer index).")
+    }
+    static var tenantOldestReady: MetricNameDescriptor {
+        descriptor(
+            "tenant_oldest_ready", unit: "seconds",
+            help: "How long each of the longest-waiting ready queues (tenants) has waited (http.tenant_metrics of them; all hosts).")
+    }
     static var batchesRunning: MetricNameDescriptor { descriptor("batches_running", help: "Batches running now, each in a child process.") }
     static var jobsRunning: MetricNameDescriptor { descriptor("jobs_running", help: "Jobs this host's children are running now.") }
 
@@ -59,6 +123,12 @@ public final class HostMetrics: JobPipelineObserver {
     static let durationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
         .seconds(25), .seconds(60), .seconds(300),
+    ]
+
+    /// Waits from 5 ms to 1 h.
+    static let waitBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30),
+        .seconds(60), .seconds(300), .seconds(900), .seconds(3600),
     ]
 
     private static func descriptor(_ name: String, unit: String = "", help: String) -> MetricNameDescriptor {

@@ -36,7 +36,7 @@ struct LeaseJobs: PostgresPreparedStatement {
             FROM candidates c WHERE j.id = c.id AND NOT c.abandoned
             RETURNING j.id, j.payload, j.priority, j.attempt, j.max_retries
         )
-        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries
+        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries, c.visible_at
         FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
         """
 
@@ -61,9 +61,9 @@ struct LeaseJobs: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> LeasedJob {
-        let (id, payload, priority, attempt, maxRetries) = try row.decode((Int64, ByteBuffer, Int, Int, Int).self)
+        let (id, payload, priority, attempt, maxRetries, visibleAt) = try row.decode((Int64, ByteBuffer, Int, Int, Int, Int64).self)
         return LeasedJob(
             id: JobID(rawValue: id), queueID: queue.queueID, topic: queue.topic, payload: Array(payload.readableBytesView),
-            priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token)
+            priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token, visibleAt: Timestamp(rawValue: visibleAt))
     }
 }

@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
         if let problem = configuration.hostProblem(trustingFiles: allowInsecureFiles) { throw InputError(problem) }
         LogSetup.bootstrap(configuration.log)
         let logger = Logger(label: "jobqueue")
-        let metrics = configuration.http.map { _ in HostMetrics() }
+        let metrics = configuration.http.map { HostMetrics(tenantGauges: $0.tenantMetrics) }
         let host = HostService(
             configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, metrics: metrics,
             logger: logger)

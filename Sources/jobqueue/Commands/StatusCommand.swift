@@ -28,12 +28,17 @@ struct StatusCommand: AsyncParsableCommand {
         var totals: Totals
         var hosts: [HostRecord]
         var unservedTopics: [String]
+        /// Queue lag per topic with a ready queue: how long its longest-waiting ready queue has
+        /// waited for a take, in seconds (as `/metrics` reports `jobqueue_oldest_ready_seconds`).
+        var oldestReadySeconds: [String: Double] = [:]
         /// The version of the `jobqueue` that wrote the report.
         var version = JobQueueVersion.current
     }
 
     func run() async throws {
-        let report = Self.report(try await global.withClient(creatingStore: false) { try await $0.status() })
+        let report = try await global.withClient(creatingStore: false) { client in
+            Self.report(try await client.status(), lag: try await client.readyLag())
+        }
         if json {
             try JSONOutput.print(report)
         } else {
@@ -41,7 +46,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func report(_ status: StoreStatus) -> Report {
+    static func report(_ status: StoreStatus, lag: ReadyLag) -> Report {
         let served = status.servedTopics
         let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
         var totals = Report.Totals()
@@ -57,7 +62,9 @@ struct StatusCommand: AsyncParsableCommand {
                 leased: counts.leased, running: runningNow, dead: counts.dead, served: served.contains(counts.topic))
         }
         let waiting = Set(rows.filter { !$0.served && $0.ready + $0.scheduled > 0 }.map(\.topic))
-        return Report(queues: rows, totals: totals, hosts: status.hosts, unservedTopics: waiting.sorted())
+        return Report(
+            queues: rows, totals: totals, hosts: status.hosts, unservedTopics: waiting.sorted(),
+            oldestReadySeconds: lag.topics.mapValues { Double($0.milliseconds) / 1000 })
     }
 
     static func render(_ report: Report) -> String {
@@ -80,9 +87,21 @@ struct StatusCommand: AsyncParsableCommand {
                 if let note = host.note { lines.append("  ! \(note)") }
             }
         }
+        let lagging = report.oldestReadySeconds.filter { $0.value >= 1 }.sorted { $0.value > $1.value }
+        if !lagging.isEmpty {
+            lines.append("oldest ready (queue lag): " + lagging.map { "\($0.key) \(Self.brief(seconds: $0.value))" }.joined(separator: ", "))
+        }
         if !report.unservedTopics.isEmpty {
             lines.append("unserved topics (jobs wait until a host serves them): \(report.unservedTopics.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `42s`, `5m07s`, `3h11m`: a lag at a glance.
+    static func brief(seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
+        return "\(whole / 3600)h\(String(format: "%02d", whole % 3600 / 60))m"
     }
 }
