@@ -3,7 +3,8 @@
 # (scripts/demo.sh, scripts/test.sh and so .ci/run call it).
 #
 #   scripts/install-deps.sh            # what building needs: libyaml-dev, libsqlite3-dev
-#   scripts/install-deps.sh --tests    # and what the tests need: postgresql (a throwaway server)
+#   scripts/install-deps.sh --tests    # and what the tests need: postgresql (a throwaway server),
+#                                      # chromium and chromium-driver (the dashboard's browser test)
 #
 # Uses apt-get as root, or through sudo; without either it names the missing packages and fails.
 set -euo pipefail
@@ -11,7 +12,7 @@ set -euo pipefail
 packages=(libyaml-dev libsqlite3-dev)
 case ${1:-} in
 "") ;;
---tests) packages+=(postgresql) ;;
+--tests) packages+=(postgresql chromium chromium-driver) ;;
 *) echo "usage: $0 [--tests]" >&2; exit 64 ;;
 esac
 

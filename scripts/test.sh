@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the build and the tests need, starts a throwaway PostgreSQL for
-# the PostgreSQL store's tests (unless JOBQUEUE_TEST_POSTGRES_URL already names a server), builds
+# the PostgreSQL store's tests (unless JOBQUEUE_TEST_POSTGRES_URL already names a server) and a
+# Python with Selenium for the dashboard's browser test (unless JOBQUEUE_TEST_BROWSER_PYTHON names
+# one; the browser is Debian's chromium), builds
 # every product (the plugins and the fork server the tests load), installs them into a throwaway
 # prefix with scripts/install.sh (unless JOBQUEUE_TEST_INSTALL_PREFIX names one) and runs every
 # suite. Around them, two upkeep checks: the formatting first (swift format lint --strict, before
@@ -16,9 +18,11 @@ scripts/install-deps.sh --tests
 # What this script starts or makes is stopped and deleted however the tests end.
 postgres_dir=
 install_prefix=
+browser_env=
 cleanUp() {
     if [[ -n $postgres_dir ]]; then scripts/postgres.sh stop "$postgres_dir"; fi
     if [[ -n $install_prefix ]]; then rm -rf "$install_prefix"; fi
+    if [[ -n $browser_env ]]; then rm -rf "$browser_env"; fi
 }
 trap cleanUp EXIT
 
@@ -26,6 +30,13 @@ if [[ -z ${JOBQUEUE_TEST_POSTGRES_URL:-} ]]; then
     postgres_dir=$(mktemp -d /tmp/jobqueue-test-postgres.XXXXXX)
     JOBQUEUE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$postgres_dir")
     export JOBQUEUE_TEST_POSTGRES_URL
+fi
+
+if [[ -z ${JOBQUEUE_TEST_BROWSER_PYTHON:-} ]]; then
+    browser_env=$(mktemp -d /tmp/jobqueue-test-browser.XXXXXX)
+    python3 -m venv "$browser_env"
+    "$browser_env/bin/pip" install -q --disable-pip-version-check selenium==4.51.0
+    export JOBQUEUE_TEST_BROWSER_PYTHON=$browser_env/bin/python
 fi
 
 swift build

@@ -75,6 +75,10 @@ extension PostgresQuery.StringInterpolation {
         appendInterpolation(selector.topic)
         appendLiteral("::text IS NULL OR topic = ")
         appendInterpolation(selector.topic)
-        appendLiteral("::text)")
+        appendLiteral("::text) AND (")
+        appendInterpolation(selector.search)
+        appendLiteral("::text IS NULL OR strpos(lower(queue_id || chr(10) || topic || chr(10) || reason), lower(")
+        appendInterpolation(selector.search)
+        appendLiteral("::text)) > 0)")
     }
 }

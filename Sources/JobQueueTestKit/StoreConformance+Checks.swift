@@ -176,6 +176,10 @@ extension StoreConformance {
         #expect(back.map(\.id) == [dead[0].id])
         #expect(back[0].attempt == 1)
 
+        let found = try await store.deadLetters(matching: DeadLetterSelector(search: "NOPE \(dead[1].id)"), limit: nil)
+        #expect(found.map(\.id) == [dead[1].id], "a search matches the reason, ignoring case")
+        #expect(try await store.deadLetters(matching: DeadLetterSelector(search: "b\nx"), limit: nil).map(\.queueID) == ["b"])
+        #expect(try await store.deadLetters(matching: DeadLetterSelector(search: "%"), limit: nil).isEmpty, "no wildcards")
         #expect(try await store.retryDeadLetters(matching: DeadLetterSelector(queueID: "a"), now: .now) == 1)
         #expect(try await store.purgeDeadLetters(matching: DeadLetterSelector(topic: "x")) == 1)
         #expect(try await store.deadLetters(matching: .all, limit: nil).isEmpty)

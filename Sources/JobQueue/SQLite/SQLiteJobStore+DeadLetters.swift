@@ -65,6 +65,10 @@ extension SQLiteJobStore {
             conditions.append("topic = ?")
             arguments += [topic]
         }
+        if let search = selector.search {
+            conditions.append("instr(lower(queue_id || char(10) || topic || char(10) || reason), lower(?)) > 0")
+            arguments += [search]
+        }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 }

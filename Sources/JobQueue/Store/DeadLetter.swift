@@ -44,7 +44,7 @@ public struct DeadLetter: Sendable, Equatable, Codable {
 }
 
 /// Which dead letters an operation applies to: explicit ids, or everything matching the optional
-/// queue and topic filters.
+/// queue, topic and text filters.
 public struct DeadLetterSelector: Sendable, Equatable {
     /// Only these jobs, when set.
     public var ids: [JobID]?
@@ -52,11 +52,15 @@ public struct DeadLetterSelector: Sendable, Equatable {
     public var queueID: String?
     /// Only dead letters of this topic, when set.
     public var topic: String?
+    /// Only dead letters whose queue, topic or reason contains this text (ignoring ASCII case),
+    /// when set.
+    public var search: String?
 
-    public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil) {
+    public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil, search: String? = nil) {
         self.ids = ids
         self.queueID = queueID
         self.topic = topic
+        self.search = search
     }
 
     /// Every dead letter.

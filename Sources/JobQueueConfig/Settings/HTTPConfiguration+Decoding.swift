@@ -3,6 +3,7 @@ extension HTTPConfiguration {
         case listen, token
         case tokenEnv = "token_env"
         case tenantMetrics = "tenant_metrics"
+        case showPayloads = "show_payloads"
     }
 
     /// The shortest token accepted: a guessable token is no protection.
@@ -17,6 +18,7 @@ extension HTTPConfiguration {
             (host, port) = try Self.address(listen)
         }
         tenantMetrics = try section[Key.tenantMetrics]?.integer(.between(0, 1000)) ?? tenantMetrics
+        showPayloads = try section[Key.showPayloads]?.bool() ?? showPayloads
         if section[Key.token] != nil, let tokenEnv = section[Key.tokenEnv] {
             throw tokenEnv.error("\(tokenEnv.field): set either http.token or http.token_env, not both")
         }

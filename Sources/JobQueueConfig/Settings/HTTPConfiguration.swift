@@ -1,10 +1,12 @@
-/// The `http:` section: the host's HTTP listener (`/metrics`), off unless the section is there.
+/// The `http:` section: the host's HTTP listener (the dashboard at `/`, its JSON API under `/api`,
+/// and `/metrics`), off unless the section is there.
 ///
 /// ```yaml
 /// http:
 ///   listen: 127.0.0.1:9187     # host:port ([::1]:9187 for IPv6); port 0 picks a free one, logged
 ///   token_env: JOBQUEUE_TOKEN  # or token: "…"; required unless listen is a loopback address
 ///   tenant_metrics: 10         # the longest-waiting tenants that get a lag gauge of their own
+///   show_payloads: false       # whether the dashboard shows job payloads (they may hold secrets)
 /// ```
 public struct HTTPConfiguration: Sendable, Equatable {
     /// The address to listen on: a host name or IP address, and a port.
@@ -17,12 +19,15 @@ public struct HTTPConfiguration: Sendable, Equatable {
     /// How many of the longest-waiting tenants (queues) `/metrics` gives a lag gauge of their own:
     /// bounded, so that 100,000 tenants do not make 100,000 series.
     public var tenantMetrics: Int
+    /// Whether the dashboard shows job payloads; off by default, as payloads may hold secrets.
+    public var showPayloads: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 9187, token: String? = nil, tenantMetrics: Int = 10) {
+    public init(host: String = "127.0.0.1", port: Int = 9187, token: String? = nil, tenantMetrics: Int = 10, showPayloads: Bool = false) {
         self.host = host
         self.port = port
         self.token = token
         self.tenantMetrics = tenantMetrics
+        self.showPayloads = showPayloads
     }
 
     /// `host:port` as written in `listen:` (IPv6 addresses in brackets).

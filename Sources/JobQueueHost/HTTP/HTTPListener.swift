@@ -9,9 +9,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// The host's HTTP listener, as `http:` configures it: `GET /metrics` (the Prometheus text
-/// format), behind the bearer token when one is set. A swift-service-lifecycle `Service`: run
-/// it in the host's group, which stops it when the host stops.
+/// The host's HTTP listener, as `http:` configures it: the dashboard at `/` and its JSON API
+/// under `/api` (see ``DashboardAPI``), and `GET /metrics` (the Prometheus text format). Behind
+/// the token when one is set (`AccessMiddleware`); writes refused from other sites
+/// (`SameOriginMiddleware`). A swift-service-lifecycle `Service`: run it in the host's group,
+/// which stops it when the host stops.
 public struct HTTPListener: Service {
     public let configuration: HTTPConfiguration
     let host: HostService
@@ -28,7 +30,18 @@ public struct HTTPListener: Service {
 
     public func run() async throws {
         let router = Router()
-        if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: token)) }
+        let access = AccessMiddleware<BasicRequestContext>(token: configuration.token)
+        router.add(middleware: SameOriginMiddleware())
+        router.add(middleware: access)
+        router.get("login") { _, _ in LoginPage.response(status: .ok, message: nil) }
+        router.post("login") { request, _ in
+            let form = try? await request.body.collect(upTo: 64 << 10)
+            let token = form.flatMap { try? URLEncodedFormDecoder().decode(SignIn.self, from: String(buffer: $0)).token }
+            guard let token, access.accepts(token) else { return LoginPage.response(status: .unauthorized, message: "That is not the token.") }
+            return Response(
+                status: .seeOther, headers: [.location: "/", .setCookie: AccessMiddleware<BasicRequestContext>.sessionCookie(for: token)])
+        }
+        DashboardAPI(host: host, metrics: metrics, showPayloads: configuration.showPayloads).addRoutes(to: router)
         router.get("metrics") { [host, metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -43,7 +56,7 @@ public struct HTTPListener: Service {
             onServerRunning: { [configuration, logger] channel in
                 started.flag.store(true, ordering: .releasing)
                 let port = channel.localAddress?.port ?? configuration.port
-                logger.info("http: listening on \(HTTPConfiguration(host: configuration.host, port: port).listen) (GET /metrics)")
+                logger.info("http: listening on \(HTTPConfiguration(host: configuration.host, port: port).listen) (dashboard at /, GET /metrics)")
             },
             logger: serverLogger)
         do {
@@ -52,6 +65,11 @@ public struct HTTPListener: Service {
             let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
             throw HTTPListenError(listen: configuration.listen, reason: reason)
         }
+    }
+
+    /// The sign-in form's field.
+    private struct SignIn: Decodable {
+        var token: String
     }
 
     /// Whether the server got as far as listening.

@@ -14,6 +14,8 @@ public final class HostMetrics: JobPipelineObserver {
     private let lagGauges = Mutex<[[String]: Gauge]>([:])
     /// How many of the longest-waiting tenants get a lag gauge of their own (`http.tenant_metrics`).
     let tenantGauges: Int
+    /// Runs per minute over the last hour, for the dashboard.
+    let runsPerMinute = RunsPerMinute()
 
     private struct TopicMetrics {
         var runs: [String: Counter] = [:]
@@ -41,6 +43,7 @@ public final class HostMetrics: JobPipelineObserver {
             return (runs, metrics)
         }
         runs.increment()
+        runsPerMinute.record(completion.attemptOutcome, at: .now)
         metrics.duration.record(duration)
         if let visibleAt = job.visibleAt {
             let started = Timestamp.now.rawValue - duration.milliseconds

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobQueue
+import JobQueueHost
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,48 +14,6 @@ struct JobsCommand: AsyncParsableCommand {
             """,
         subcommands: [List.self, Show.self]
     )
-
-    /// A job as the commands print it (`--json`): its fields, its payload as text, and its runs.
-    struct Entry: Encodable {
-        struct Run: Encodable {
-            var attempt: Int
-            var outcome: String
-            var error: String?
-            var host: String
-            var finishedAt: String
-            var durationMs: Int64?
-        }
-        var id: Int64
-        var queue: String, topic: String, state: String
-        var deadKind: String?
-        var priority: Int, attempts: Int, maxRetries: Int
-        var createdAt: String
-        /// When it may run (ready, scheduled), its lease runs out (leased), it died or completed.
-        var at: String
-        var error: String?
-        var payload: String
-        var history: [Run]
-
-        init(_ job: JobRecord) {
-            id = job.id.rawValue
-            queue = job.queueID
-            topic = job.topic
-            state = job.state.rawValue
-            deadKind = job.deadKind?.rawValue
-            priority = job.priority
-            attempts = job.attempts
-            maxRetries = job.maxRetries
-            createdAt = job.createdAt.description
-            at = job.at.description
-            error = job.error
-            payload = String(decoding: job.payload, as: UTF8.self)
-            history = job.history.map {
-                Run(
-                    attempt: $0.attempt, outcome: $0.outcome.rawValue, error: $0.error, host: $0.host, finishedAt: $0.finishedAt.description,
-                    durationMs: $0.duration?.milliseconds)
-            }
-        }
-    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, most recently enqueued first.")
@@ -73,7 +32,7 @@ struct JobsCommand: AsyncParsableCommand {
             let filter = JobFilter(state: state, queueID: queue, topic: topic)
             let jobs = try await global.withClient(creatingStore: false) { try await $0.jobs(matching: filter, limit: limit) }
             if json {
-                try JSONOutput.print(jobs.map(Entry.init))
+                try JSONOutput.print(jobs.map { JobView($0) })
                 return
             }
             if jobs.isEmpty {
@@ -112,7 +71,7 @@ struct JobsCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             if json {
-                try JSONOutput.print(Entry(job))
+                try JSONOutput.print(JobView(job))
             } else {
                 print(Self.render(job))
             }

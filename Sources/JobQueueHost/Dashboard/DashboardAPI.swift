@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import JobQueue
+
+/// The dashboard: its page at `/` and the JSON API the page polls, over the host's store.
+///
+/// Reads: `GET /api/overview` (counts per state and topic, lag, hosts, this host's runs per
+/// minute), `GET /api/queues?search=&sort=&page=` (tenants, paginated), `GET /api/dead?search=`
+/// (dead letters), `GET /api/jobs/ID` (a job and its runs; its payload only with
+/// `http.show_payloads`). Writes, which `SameOriginMiddleware` guards: `POST /api/dead/retry` and
+/// `POST /api/dead/purge` with `{"ids": [...]}`.
+struct DashboardAPI: Sendable {
+    let host: HostService
+    let metrics: HostMetrics?
+    let showPayloads: Bool
+    /// Tenants per page of `/api/queues`.
+    static let pageSize = 50
+    /// Dead letters one search shows at most.
+    static let deadLetterRows = 200
+
+    func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/") { _, _ in DashboardPage.response(.html) }
+        router.get("dashboard.js") { _, _ in DashboardPage.response(.script) }
+        router.get("dashboard.css") { _, _ in DashboardPage.response(.styles) }
+        router.get("api/overview") { _, _ in await respond { try await overview($0) } }
+        router.get("api/queues") { request, _ in await respond { try await queues($0, Self.query(request)) } }
+        router.get("api/dead") { request, _ in await respond { try await deadLetters($0, Self.query(request)) } }
+        router.get("api/jobs/:id") { _, context in
+            await respond { client in
+                guard let id = context.parameters.get("id").flatMap(JobID.init) else { throw APIError(.badRequest, "not a job id") }
+                guard let job = try await client.job(id) else { throw APIError(.notFound, "no job has id \(id)") }
+                return JobView(job, showPayload: showPayloads)
+            }
+        }
+        router.post("api/dead/retry") { request, _ in
+            await respond {
+                DashboardViews.Done(count: try await $0.retryDeadLetters(matching: DeadLetterSelector(ids: try await Self.selection(request))))
+            }
+        }
+        router.post("api/dead/purge") { request, _ in
+            await respond {
+                DashboardViews.Done(count: try await $0.purgeDeadLetters(matching: DeadLetterSelector(ids: try await Self.selection(request))))
+            }
+        }
+    }
+
+    private func overview(_ client: JobClient) async throws -> DashboardViews.Overview {
+        let status = try await client.status()
+        let lag = try await client.readyLag(queues: 10)
+        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
+        let served = status.servedTopics
+        var topics: [String: DashboardViews.Overview.Topic] = [:]
+        var totals = DashboardViews.Counts()
+        for queue in status.queues {
+            let counts = Self.counts(queue, running: running)
+            totals.add(counts)
+            var topic =
+                topics[queue.topic]
+                ?? .init(topic: queue.topic, counts: .init(), queues: 0, lagSeconds: 0, served: served.contains(queue.topic))
+            topic.counts.add(counts)
+            topic.queues += 1
+            topic.lagSeconds = Self.seconds(lag.topics[queue.topic] ?? .zero)
+            topics[queue.topic] = topic
+        }
+        let now = Timestamp.now
+        return DashboardViews.Overview(
+            version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, totals: totals,
+            topics: topics.values.sorted { $0.topic < $1.topic },
+            longestWaiting: lag.queues.map { .init(queue: $0.queue.queueID, topic: $0.queue.topic, lagSeconds: Self.seconds($0.wait)) },
+            hosts: status.hosts.map {
+                .init(
+                    id: $0.id, hostname: $0.hostname, pid: $0.pid, topics: $0.topics, startedAt: $0.startedAt.description,
+                    seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, note: $0.note)
+            },
+            throughput: (metrics?.runsPerMinute.lastHour(now: now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) })
+    }
+
+    private func queues(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.Queues {
+        let status = try await client.status()
+        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
+        var rows = status.queues.map { DashboardViews.Queues.Row(queue: $0.queueID, topic: $0.topic, counts: Self.counts($0, running: running)) }
+        if let search = query["search"]?.lowercased(), !search.isEmpty {
+            rows = rows.filter { $0.queue.lowercased().contains(search) || $0.topic.lowercased().contains(search) }
+        }
+        let sort = query["sort"] ?? "queue"
+        let count: ((DashboardViews.Queues.Row) -> Int)? =
+            switch sort {
+            case "ready": { $0.counts.ready }
+            case "scheduled": { $0.counts.scheduled }
+            case "leased": { $0.counts.leased }
+            case "dead": { $0.counts.dead }
+            case "queue": nil
+            default: throw APIError(.badRequest, "sort must be one of queue, ready, scheduled, leased, dead")
+            }
+        if let count { rows.sort { (count($0), $1.queue, $1.topic) > (count($1), $0.queue, $0.topic) } }
+        let pages = max((rows.count + Self.pageSize - 1) / Self.pageSize, 1)
+        guard let page = Int(query["page"] ?? "1"), page >= 1 else { throw APIError(.badRequest, "page must be a number from 1") }
+        let shown = rows.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize)
+        return DashboardViews.Queues(total: rows.count, page: min(page, pages), pages: pages, rows: Array(shown))
+    }
+
+    private func deadLetters(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.DeadLetters {
+        let search = query["search"].flatMap { $0.isEmpty ? nil : $0 }
+        let found = try await client.deadLetters(matching: DeadLetterSelector(search: search), limit: Self.deadLetterRows + 1)
+        return DashboardViews.DeadLetters(
+            rows: found.prefix(Self.deadLetterRows).reversed().map {
+                .init(
+                    id: $0.id.rawValue, queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts, reason: $0.reason,
+                    diedAt: $0.diedAt.description)
+            }, more: found.count > Self.deadLetterRows)
+    }
+
+    private static func counts(_ queue: QueueCounts, running: [QueueKey: Int]) -> DashboardViews.Counts {
+        DashboardViews.Counts(
+            ready: queue.ready, scheduled: queue.scheduled, leased: queue.leased,
+            running: running[QueueKey(queueID: queue.queueID, topic: queue.topic)] ?? 0, dead: queue.dead)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.milliseconds) / 1000
+    }
+
+    /// The request's query parameters (the first of each name).
+    private static func query(_ request: Request) -> [String: String] {
+        Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The ids of a write's JSON body.
+    private static func selection(_ request: Request) async throws -> [JobID] {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        guard let selection = try? JSONDecoder().decode(DashboardViews.Selection.self, from: Data(buffer: body)), !selection.ids.isEmpty else {
+            throw APIError(.badRequest, #"expected {"ids": [job ids]}"#)
+        }
+        return selection.ids.map(JobID.init(rawValue:))
+    }
+
+    /// Runs `body` on a client of the host's store and answers its value as JSON, or the error.
+    private func respond(_ body: (JobClient) async throws -> some Encodable) async -> Response {
+        guard let store = host.store else { return Self.error(.serviceUnavailable, "the host is starting") }
+        do {
+            return Self.json(try await body(JobClient(store: store)))
+        } catch let error as APIError {
+            return Self.error(error.status, error.message)
+        } catch {
+            return Self.error(.internalServerError, "\(error)")
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"unencodable"}"#.utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(DashboardViews.Failure(error: message), status: status)
+    }
+
+    struct APIError: Error {
+        let status: HTTPResponse.Status
+        let message: String
+
+        init(_ status: HTTPResponse.Status, _ message: String) {
+            self.status = status
+            self.message = message
+        }
+    }
+}

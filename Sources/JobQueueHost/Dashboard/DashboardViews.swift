@@ -1,0 +1,92 @@
+import JobQueue
+
+/// What the dashboard's JSON API answers (snake_case keys, times in RFC 3339).
+enum DashboardViews {
+    struct Counts: Encodable {
+        var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
+
+        mutating func add(_ other: Counts) {
+            ready += other.ready
+            scheduled += other.scheduled
+            leased += other.leased
+            running += other.running
+            dead += other.dead
+        }
+    }
+
+    struct Overview: Encodable {
+        struct Topic: Encodable {
+            var topic: String
+            var counts: Counts
+            var queues: Int
+            /// How long its longest-waiting ready queue has waited; 0 when none is ready.
+            var lagSeconds: Double
+            var served: Bool
+        }
+        struct Tenant: Encodable {
+            var queue: String, topic: String
+            var lagSeconds: Double
+        }
+        struct Host: Encodable {
+            var id: String, hostname: String, pid: Int32
+            var topics: [String]
+            var startedAt: String, seenAt: String
+            var running: Int
+            var stopping: Bool
+            /// Why its last reload was refused, if it was.
+            var note: String?
+        }
+        struct Minute: Encodable {
+            var minute: String
+            var ok: Int, failed: Int
+        }
+        var version: String
+        /// This host's plugin generation.
+        var generation: Int
+        var showPayloads: Bool
+        var totals: Counts
+        var topics: [Topic]
+        /// The tenants that have waited longest (from the pointer index).
+        var longestWaiting: [Tenant]
+        var hosts: [Host]
+        /// This host's runs per minute over the last hour.
+        var throughput: [Minute]
+    }
+
+    struct Queues: Encodable {
+        struct Row: Encodable {
+            var queue: String, topic: String
+            var counts: Counts
+        }
+        /// Rows matching the search, on every page.
+        var total: Int
+        var page: Int, pages: Int
+        var rows: [Row]
+    }
+
+    struct DeadLetters: Encodable {
+        struct Row: Encodable {
+            var id: Int64
+            var queue: String, topic: String, kind: String
+            var attempts: Int
+            var reason: String
+            var diedAt: String
+        }
+        var rows: [Row]
+        /// More match than the rows shown: narrow the search.
+        var more: Bool
+    }
+
+    /// The body of POST /api/dead/retry and /api/dead/purge.
+    struct Selection: Decodable {
+        var ids: [Int64]
+    }
+
+    struct Done: Encodable {
+        var count: Int
+    }
+
+    struct Failure: Encodable {
+        var error: String
+    }
+}

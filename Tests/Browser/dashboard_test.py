@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser (headless Chromium through Selenium).
+
+Run by Tests/CLITests/DashboardBrowserTests.swift against a running host whose store holds dead
+letters with the error text 'boom'. Exits 0 when every check passes; prints what failed otherwise.
+
+    dashboard_test.py --url http://127.0.0.1:PORT [--token TOKEN] [--payloads-shown] --screenshots DIR
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+def retrying(action):
+    """Runs `action` again while the element it uses was replaced by a refresh of the page."""
+    for _ in range(50):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return action()
+
+
+def api(url, path, token=None, data=None, headers=None):
+    request = urllib.request.Request(url + path, data=data, headers=headers or {})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--token")
+    parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--payloads-shown", action="store_true", help="the host sets http.show_payloads: true")
+    args = parser.parse_args()
+    url, token = args.url.rstrip("/"), args.token
+    os.makedirs(args.screenshots, exist_ok=True)
+    shot = lambda driver, name: driver.save_screenshot(os.path.join(args.screenshots, name + ".png"))
+
+    if token:
+        # Without the token: refused, for the API and for pages.
+        assert api(url, "/api/overview")[0] == 401, "the API must refuse a request without the token"
+        assert api(url, "/api/overview", token="x" * len(token))[0] == 401, "the API must refuse a wrong token"
+
+    driver = browser(1280, 900)
+    wait = WebDriverWait(driver, 15)
+    try:
+        driver.get(url + "/")
+        if token:
+            field = wait.until(EC.presence_of_element_located((By.ID, "token")))
+            field.send_keys("not-the-token-at-all")
+            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.error"), "not the token"))
+            shot(driver, "dashboard-sign-in")
+            driver.find_element(By.ID, "token").send_keys(token)
+            driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+        # Overview: counts, the chart, topics and the tenant waiting longest.
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status-line"), "updated"))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "topics-table"), "fault"))
+        cards = driver.find_element(By.ID, "cards").text
+        assert "Dead" in cards and "Ready" in cards, cards
+        assert "unserved" in driver.find_element(By.ID, "topics-table").text
+        assert "waiting" in driver.find_element(By.ID, "waiting-table").text
+        assert driver.find_elements(By.CSS_SELECTOR, "#chart svg rect"), "the chart shows this host's runs"
+        shot(driver, "dashboard-overview")
+
+        # Tenants: searchable and paginated.
+        driver.get(url + "/#tenants")
+        wait.until(EC.text_to_be_present_in_element((By.ID, "page-info"), "tenants"))
+        driver.find_element(By.ID, "tenant-search").send_keys("tenant-1")
+        wait.until(lambda d: retrying(lambda: all("tenant-1" in row.text for row in d.find_elements(By.CSS_SELECTOR, "#tenants-table tbody tr"))))
+        shot(driver, "dashboard-tenants")
+
+        # Dead letters: find the failed job by its error, retry it, see it leave the list.
+        driver.get(url + "/#dead")
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#dead-table input[data-id]")))
+        search = driver.find_element(By.ID, "dead-search")
+        search.send_keys("boom")
+        wait.until(lambda d: retrying(lambda: d.find_elements(By.CSS_SELECTOR, "#dead-table input[data-id]") and all(
+            "boom" in row.text for row in d.find_elements(By.CSS_SELECTOR, "#dead-table tbody tr"))))
+        target = retrying(lambda: driver.find_elements(By.CSS_SELECTOR, "#dead-table input[data-id]")[0].get_attribute("data-id"))
+        shot(driver, "dashboard-dead-letters")
+        runs_before = len(api(url, f"/api/jobs/{target}", token)[1]["history"])
+        retrying(lambda: driver.find_element(By.CSS_SELECTOR, f'#dead-table input[data-id="{target}"]').click())
+        wait.until(EC.element_to_be_clickable((By.ID, "retry-selected"))).click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status-line"), "retried 1"))
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#dead-table input[data-id="{target}"]'))
+        status, job = api(url, f"/api/jobs/{target}", token)
+        # Back in its queue (or, if a host ran it and it failed again, dead with more runs).
+        assert status == 200 and (job["state"] != "dead" or len(job["history"]) > runs_before), f"job {target} was not retried: {job}"
+
+        # A job: its runs, each with its outcome and error; the payload only when allowed.
+        driver.get(url + f"/#job/{target}")
+        wait.until(EC.text_to_be_present_in_element((By.ID, "job"), "Runs"))
+        text = driver.find_element(By.ID, "job").text
+        assert "boom" in text and "error" in text, text
+        if args.payloads_shown:
+            assert '"error:boom' in driver.find_element(By.CSS_SELECTOR, "#job pre").text, text
+        else:
+            assert "Hidden: payloads may hold secrets" in text and not driver.find_elements(By.CSS_SELECTOR, "#job pre"), text
+        assert "null" not in text.split("\n")[:3], text
+        shot(driver, "dashboard-job")
+
+        driver.get(url + "/#hosts")
+        wait.until(EC.text_to_be_present_in_element((By.ID, "hosts-table"), "serving"))
+        shot(driver, "dashboard-hosts")
+
+        # Another site's page posting a form to the dashboard is refused, and nothing changes.
+        before = api(url, "/api/dead", token)[1]["rows"]
+        with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False) as evil:
+            ids = ",".join(str(row["id"]) for row in before)
+            evil.write(f'<form id=f method=post action="{url}/api/dead/purge" enctype="text/plain">'
+                       f'<input name=\'{{"ids":[{ids}],"x":"\' value=\'"}}\'></form><script>f.submit()</script>')
+        driver.get("file://" + evil.name)
+        wait.until(lambda d: "refused" in d.page_source or "401" in d.title or "Unauthorized" in d.page_source or d.current_url.startswith(url))
+        assert "cross-site request refused" in driver.page_source or "sign in" in driver.page_source.lower(), driver.page_source[:300]
+        after = api(url, "/api/dead", token)[1]["rows"]
+        assert after == before, "a cross-site post must change nothing"
+    finally:
+        driver.quit()
+
+    # A phone-sized screen: the overview still reads.
+    phone = browser(390, 844)
+    try:
+        if token:
+            phone.get(url + "/login")
+            phone.find_element(By.ID, "token").send_keys(token)
+            phone.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        phone.get(url + "/#overview")
+        WebDriverWait(phone, 15).until(EC.text_to_be_present_in_element((By.ID, "topics-table"), "fault"))
+        overflow = phone.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than a phone's screen"
+        shot(phone, "dashboard-phone")
+    finally:
+        phone.quit()
+    print("dashboard: every check passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as failure:
+        print(f"dashboard check failed: {failure}", file=sys.stderr)
+        sys.exit(1)

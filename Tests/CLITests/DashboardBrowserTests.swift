@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+extension ProcessTests {
+    /// The dashboard in a real browser: Tests/Browser/dashboard_test.py drives headless Chromium
+    /// through Selenium against a running host, with and without a token (sign-in, overview,
+    /// tenants, finding a dead letter by its error and retrying it, a job's runs, its payload only
+    /// with `show_payloads` (set in the run with a token), hosts, a phone's screen, and a
+    /// cross-site form post refused). `JOBQUEUE_TEST_BROWSER_PYTHON` names a
+    /// Python with Selenium (scripts/test.sh makes one); `JOBQUEUE_SCREENSHOTS` keeps the
+    /// screenshots in that folder (docs/screenshots holds the README's).
+    @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["JOBQUEUE_TEST_BROWSER_PYTHON"] != nil))
+    struct DashboardBrowserTests {
+        static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Browser/dashboard_test.py").path
+
+        @Test(arguments: [nil, "dashboard-token-0123456789"])
+        func theDashboardWorksInABrowser(token: String?) async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let cli = try CLI(config: HostTests.config([("fault", HostTests.plugin("FaultWorker"), "max_retries: 0")]))
+            defer { cli.cleanUp() }
+            // Dead letters, from a host that served `fault`; the dashboard's host serves `noop` only,
+            // so a retried dead letter stays ready.
+            for payload in ["error:boom on the first try", "error:boom again", "discard:unwanted", "segv"] {
+                try await cli.run("enqueue", "orders", "fault", "\"\(payload)\"")
+            }
+            #expect(try await cli.run("run", "--drain").status == 0)
+            for tenant in 1...12 { try await cli.run("enqueue", "tenant-\(tenant)", "report:build", "{}", "--in", "1h") }
+            try await cli.run("enqueue", "waiting", "nobody", "{}", "--at", Date.now.addingTimeInterval(-600).formatted(.iso8601))
+            for _ in 0..<20 { try await cli.run("enqueue", "orders", "noop", "{}") }
+
+            try cli.write(
+                "dashboard.yaml",
+                HostTests.config([("noop", HostTests.plugin("NoopWorker"), "")])
+                    + "http:\n  listen: 127.0.0.1:0\n" + (token.map { "  token: \($0)\n  show_payloads: true\n" } ?? ""))
+            let log = cli.folder + "/host.log"
+            let host = try cli.start(["run", "--config", "dashboard.yaml"], errorLog: log)
+            defer { kill(host.processIdentifier, SIGKILL) }
+            let started = await CLI.waitForLog(log, containing: "listening on")
+            let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 1 })
+
+            let screenshots = environment["JOBQUEUE_SCREENSHOTS"] ?? cli.folder + "/screenshots"
+            let python = try #require(environment["JOBQUEUE_TEST_BROWSER_PYTHON"])
+            let browser = try await cli.run(
+                program: python,
+                [Self.script, "--url", "http://127.0.0.1:\(port)", "--screenshots", screenshots]
+                    + (token.map { ["--token", $0, "--payloads-shown"] } ?? []))
+            #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
+            #expect(browser.stdout.contains("dashboard: every check passed"), "\(browser.stdout)\(browser.stderr)")
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+        }
+    }
+}
