@@ -64,6 +64,14 @@ extension ProcessTests {
                 ], "\(metrics.body)")
             #expect(Self.samples("jobqueue_run_duration_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
             #expect(Self.samples("jobqueue_wait_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
+            // Counts per topic and state, as status counts them (kept between scrapes, at most 2 s old).
+            let jobs = Self.samples("jobqueue_jobs", in: metrics.body)
+            #expect(jobs[#"{topic="fault",state="dead"}"#] == 4 && jobs[#"{topic="fault",state="ready"}"#] == 0, "\(metrics.body)")
+            #expect(jobs[#"{topic="nobody",state="ready"}"#] == 1, "\(metrics.body)")
+            #expect(
+                Self.samples("jobqueue_jobs_counted_at_timestamp_seconds", in: metrics.body).values.first.map {
+                    abs($0 - Date.now.timeIntervalSince1970) < 60
+                } == true)
             #expect(Self.samples("jobqueue_generation", in: metrics.body) == ["": 1])
             // Lag: nothing of fault waits; the unserved tenant has waited an hour (a pointer is 1 ms early).
             let lag = Self.samples("jobqueue_oldest_ready_seconds", in: metrics.body)

@@ -12,6 +12,8 @@ import JobQueue
 struct DashboardAPI: Sendable {
     let host: HostService
     let metrics: HostMetrics?
+    /// The counts the overview and the tenants show, shared with `/metrics`.
+    let snapshot: StatusSnapshot
     let showPayloads: Bool
     /// Tenants per page of `/api/queues`.
     static let pageSize = 50
@@ -45,7 +47,8 @@ struct DashboardAPI: Sendable {
     }
 
     private func overview(_ client: JobClient) async throws -> DashboardViews.Overview {
-        let status = try await client.status()
+        let counted = try await snapshot.counts(from: client.store)
+        let status = counted.status
         let lag = try await client.readyLag(queues: 10)
         let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
         let served = status.servedTopics
@@ -64,7 +67,8 @@ struct DashboardAPI: Sendable {
         }
         let now = Timestamp.now
         return DashboardViews.Overview(
-            version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, totals: totals,
+            version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, countedAt: counted.at.description,
+            totals: totals,
             topics: topics.values.sorted { $0.topic < $1.topic },
             longestWaiting: lag.queues.map { .init(queue: $0.queue.queueID, topic: $0.queue.topic, lagSeconds: Self.seconds($0.wait)) },
             hosts: status.hosts.map {
@@ -76,7 +80,8 @@ struct DashboardAPI: Sendable {
     }
 
     private func queues(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.Queues {
-        let status = try await client.status()
+        let counted = try await snapshot.counts(from: client.store)
+        let status = counted.status
         let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
         var rows = status.queues.map { DashboardViews.Queues.Row(queue: $0.queueID, topic: $0.topic, counts: Self.counts($0, running: running)) }
         if let search = query["search"]?.lowercased(), !search.isEmpty {
@@ -96,7 +101,8 @@ struct DashboardAPI: Sendable {
         let pages = max((rows.count + Self.pageSize - 1) / Self.pageSize, 1)
         guard let page = Int(query["page"] ?? "1"), page >= 1 else { throw APIError(.badRequest, "page must be a number from 1") }
         let shown = rows.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize)
-        return DashboardViews.Queues(total: rows.count, page: min(page, pages), pages: pages, rows: Array(shown))
+        return DashboardViews.Queues(
+            total: rows.count, page: min(page, pages), pages: pages, countedAt: counted.at.description, rows: Array(shown))
     }
 
     private func deadLetters(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.DeadLetters {

@@ -236,7 +236,7 @@ enum DashboardPage {
         const views = {
           async overview() {
             const o = await api("/api/overview");
-            const note = `v${o.version}, generation ${o.generation}`;
+            const note = `v${o.version}, generation ${o.generation} · counted ${new Date(o.counted_at).toLocaleTimeString()}`;
             if (unchanged("overview", o)) return note;
             const t = o.totals;
             $("cards").replaceChildren(...[["Ready", t.ready], ["Scheduled", t.scheduled], ["Leased", t.leased], ["Running", t.running], ["Dead", t.dead]]

@@ -44,6 +44,9 @@ enum DashboardViews {
         /// This host's plugin generation.
         var generation: Int
         var showPayloads: Bool
+        /// When the counts (totals, topics, hosts) were taken: they are refreshed in the
+        /// background (see `StatusSnapshot`).
+        var countedAt: String
         var totals: Counts
         var topics: [Topic]
         /// The tenants that have waited longest (from the pointer index).
@@ -61,6 +64,7 @@ enum DashboardViews {
         /// Rows matching the search, on every page.
         var total: Int
         var page: Int, pages: Int
+        var countedAt: String
         var rows: [Row]
     }
 

@@ -41,11 +41,12 @@ public struct HTTPListener: Service {
             return Response(
                 status: .seeOther, headers: [.location: "/", .setCookie: AccessMiddleware<BasicRequestContext>.sessionCookie(for: token)])
         }
-        DashboardAPI(host: host, metrics: metrics, showPayloads: configuration.showPayloads).addRoutes(to: router)
+        let snapshot = StatusSnapshot()
+        DashboardAPI(host: host, metrics: metrics, snapshot: snapshot, showPayloads: configuration.showPayloads).addRoutes(to: router)
         router.get("metrics") { [host, metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(of: host))))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(of: host, counts: snapshot))))
         }
         let started = Started()
         var serverLogger = logger

@@ -9,9 +9,10 @@ public final class HostMetrics: JobPipelineObserver {
     let registry = PrometheusCollectorRegistry()
     /// Each topic's run counters (by outcome) and its run-duration and wait histograms, made once.
     private let perTopic = Mutex<[String: TopicMetrics]>([:])
-    /// The lag gauges of the last scrape, by their labels; those a scrape no longer reports are
-    /// unregistered (a tenant that stopped waiting leaves the list).
-    private let lagGauges = Mutex<[[String]: Gauge]>([:])
+    /// The gauges read from the store at each scrape.
+    private let oldestReady: GaugeFamily
+    private let tenantOldestReady: GaugeFamily
+    private let jobs: GaugeFamily
     /// How many of the longest-waiting tenants get a lag gauge of their own (`http.tenant_metrics`).
     let tenantGauges: Int
     /// Runs per minute over the last hour, for the dashboard.
@@ -25,6 +26,9 @@ public final class HostMetrics: JobPipelineObserver {
 
     public init(tenantGauges: Int = 10) {
         self.tenantGauges = tenantGauges
+        oldestReady = GaugeFamily(registry, { Self.oldestReadyDescriptor }, labels: ["topic"])
+        tenantOldestReady = GaugeFamily(registry, { Self.tenantOldestReadyDescriptor }, labels: ["topic", "queue"])
+        jobs = GaugeFamily(registry, { Self.jobsDescriptor }, labels: ["topic", "state"])
         registry.makeGauge(descriptor: Self.info, labels: [("version", JobQueueVersion.current)]).set(Int64(1))
     }
 
@@ -57,44 +61,52 @@ public final class HostMetrics: JobPipelineObserver {
     }
 
     /// Every metric, in the Prometheus text format (version 0.0.4), with the gauges read from
-    /// `host` and its store now. A store that cannot be read leaves the lag gauges out.
-    func exposition(of host: HostService) async -> [UInt8] {
+    /// `host` and its store now (the counts from `counts`, kept between scrapes). A store that
+    /// cannot be read leaves the store's gauges out.
+    func exposition(of host: HostService, counts: StatusSnapshot) async -> [UInt8] {
         registry.makeGauge(descriptor: Self.generation).set(Int64(host.generation))
         registry.makeGauge(descriptor: Self.batchesRunning).set(Int64(host.runningBatches))
         registry.makeGauge(descriptor: Self.jobsRunning).set(Int64(host.runningJobs))
-        let lag = try? await host.store?.readyLag(now: .now, queues: tenantGauges)
+        var lag: ReadyLag?
+        var counted: StatusSnapshot.Counted?
+        if let store = host.store {
+            lag = try? await store.readyLag(now: .now, queues: tenantGauges)
+            counted = try? await counts.counts(from: store)
+        }
         setLag(lag, servedTopics: host.servedTopics)
+        setJobs(counted)
         return registry.emitToBuffer()
     }
 
-    /// Sets `jobqueue_oldest_ready_seconds` for each topic with a ready queue or served here (0
-    /// when nothing of it waits), and `jobqueue_tenant_oldest_ready_seconds` for the tenants
-    /// that wait longest; unregisters the gauges of the last scrape that `lag` no longer names.
+    /// `jobqueue_oldest_ready_seconds` for each topic with a ready queue or served here (0 when
+    /// nothing of it waits), and `jobqueue_tenant_oldest_ready_seconds` for the tenants that
+    /// wait longest.
     private func setLag(_ lag: ReadyLag?, servedTopics: [String]) {
+        guard let lag else {
+            oldestReady.set([:])
+            tenantOldestReady.set([:])
+            return
+        }
+        let topics = Set(servedTopics).union(lag.topics.keys)
+        oldestReady.set(Dictionary(uniqueKeysWithValues: topics.map { ([$0], (lag.topics[$0] ?? .zero).seconds) }))
+        tenantOldestReady.set(Dictionary(lag.queues.map { ([$0.queue.topic, $0.queue.queueID], $0.wait.seconds) }, uniquingKeysWith: max))
+    }
+
+    /// `jobqueue_jobs{topic,state}` from the counts, as `jobqueue status` gives them, and when
+    /// they were taken.
+    private func setJobs(_ counted: StatusSnapshot.Counted?) {
         var values: [[String]: Double] = [:]
-        if let lag {
-            for topic in Set(servedTopics).union(lag.topics.keys) {
-                values[[topic]] = (lag.topics[topic] ?? .zero).seconds
+        if let counted {
+            let running = Dictionary(counted.status.hosts.flatMap(\.running).map { ($0.topic, 1.0) }, uniquingKeysWith: +)
+            for queue in counted.status.queues {
+                for (state, count) in [("ready", queue.ready), ("scheduled", queue.scheduled), ("leased", queue.leased), ("dead", queue.dead)] {
+                    values[[queue.topic, state], default: 0] += Double(count)
+                }
+                values[[queue.topic, "running"]] = running[queue.topic] ?? 0
             }
-            for queue in lag.queues {
-                values[[queue.queue.topic, queue.queue.queueID]] = queue.wait.seconds
-            }
+            registry.makeGauge(descriptor: Self.countedAt).set(Double(counted.at.rawValue) / 1000)
         }
-        let stale = lagGauges.withLock { gauges in
-            let stale = gauges.filter { values[$0.key] == nil }
-            for (labels, value) in values {
-                let gauge =
-                    gauges[labels]
-                    ?? (labels.count == 1
-                        ? registry.makeGauge(descriptor: Self.oldestReady, labels: [("topic", labels[0])])
-                        : registry.makeGauge(descriptor: Self.tenantOldestReady, labels: [("topic", labels[0]), ("queue", labels[1])]))
-                gauge.set(value)
-                gauges[labels] = gauge
-            }
-            for labels in stale.keys { gauges[labels] = nil }
-            return stale.values
-        }
-        stale.forEach(registry.unregisterGauge)
+        jobs.set(values)
     }
 
     static var info: MetricNameDescriptor { descriptor("info", help: "The jobqueue version, as a label; always 1.") }
@@ -109,12 +121,22 @@ public final class HostMetrics: JobPipelineObserver {
     static var wait: MetricNameDescriptor {
         descriptor("wait", unit: "seconds", help: "How long jobs this host ran had waited, from visible to started, by topic.")
     }
-    static var oldestReady: MetricNameDescriptor {
+    static var jobsDescriptor: MetricNameDescriptor {
+        descriptor(
+            "jobs",
+            help: "Jobs by topic and state (ready, scheduled, leased, running, dead), as jobqueue status counts them (all hosts; see counted_at).")
+    }
+    static var countedAt: MetricNameDescriptor {
+        descriptor(
+            "jobs_counted_at", unit: "timestamp_seconds",
+            help: "When jobqueue_jobs was counted (Unix time): counts are refreshed in the background, at most every 2 s.")
+    }
+    static var oldestReadyDescriptor: MetricNameDescriptor {
         descriptor(
             "oldest_ready", unit: "seconds",
             help: "Queue lag: how long the longest-waiting ready queue of a topic has waited for a take (all hosts; from the pointer index).")
     }
-    static var tenantOldestReady: MetricNameDescriptor {
+    static var tenantOldestReadyDescriptor: MetricNameDescriptor {
         descriptor(
             "tenant_oldest_ready", unit: "seconds",
             help: "How long each of the longest-waiting ready queues (tenants) has waited (http.tenant_metrics of them; all hosts).")
