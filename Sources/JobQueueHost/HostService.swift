@@ -70,6 +70,9 @@ public final class HostService: Service, Sendable {
     /// Batches running now, each in a child process.
     public var runningBatches: Int { pipeline.withLock { $0?.runningBatches } ?? 0 }
 
+    /// The process id of the current generation's fork server.
+    public var forkServerPID: pid_t? { executor.generation?.executor.server.pid }
+
     /// The store the host works on, once it runs.
     public var store: (any JobStore)? { pipeline.withLock { $0?.store } }
 

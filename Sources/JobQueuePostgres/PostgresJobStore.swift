@@ -19,6 +19,8 @@ public final class PostgresJobStore: JobStore {
     private let running: Task<Void, Never>
     /// Signals this process's change streams at once after its own enqueues.
     let localChanges = ChangeBroadcast()
+    /// Times each write transaction (`jobqueue_store_commit_seconds{store="postgresql"}`).
+    let commitTimer = StoreMetrics.commitTimer(store: "postgresql")
 
     /// The schema, to qualify table names in statements that are not prepared (it is a validated
     /// identifier). Prepared statements (`Statements/`) name tables without it: they run only on
@@ -72,7 +74,11 @@ public final class PostgresJobStore: JobStore {
     /// Runs `body` in a transaction on a pooled connection; rolls back if it throws. Errors come
     /// out as `StoreError`s.
     func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
-        try await withConnection { connection, logger in try await Self.inTransaction(connection, logger: logger, body) }
+        try await withConnection { [commitTimer] connection, logger in
+            let started = ContinuousClock.now
+            defer { commitTimer.recordElapsed(since: started) }
+            return try await Self.inTransaction(connection, logger: logger, body)
+        }
     }
 
     /// Runs `body` on a pooled connection, each statement its own transaction (reads, and writes

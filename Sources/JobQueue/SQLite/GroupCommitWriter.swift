@@ -20,6 +20,7 @@ final class GroupCommitWriter: Sendable {
     /// `sync: full`: durable transactions fsync, the others need not.
     private let fullSync: Bool
     private let queue = DispatchQueue(label: "jobqueue.sqlite.writer")
+    private let commitTimer = StoreMetrics.commitTimer(store: "sqlite")
     private let state = Mutex(State())
 
     private struct State {
@@ -93,6 +94,8 @@ final class GroupCommitWriter: Sendable {
     private func commit(_ batch: [Request]) {
         var completions: [@Sendable (Error?) -> Void] = []
         completions.reserveCapacity(batch.count)
+        let started = ContinuousClock.now
+        defer { commitTimer.recordElapsed(since: started) }
         do {
             try pool.writeWithoutTransaction { db in
                 let relax = fullSync && !batch.contains { $0.durable }

@@ -1,3 +1,4 @@
+import Foundation
 import JobQueue
 import Prometheus
 import Synchronization
@@ -67,6 +68,9 @@ public final class HostMetrics: JobPipelineObserver {
         registry.makeGauge(descriptor: Self.generation).set(Int64(host.generation))
         registry.makeGauge(descriptor: Self.batchesRunning).set(Int64(host.runningBatches))
         registry.makeGauge(descriptor: Self.jobsRunning).set(Int64(host.runningJobs))
+        if let pid = host.forkServerPID, let bytes = Self.residentBytes(of: pid) {
+            registry.makeGauge(descriptor: Self.forkServerResident).set(Int64(bytes))
+        }
         var lag: ReadyLag?
         var counted: StatusSnapshot.Counted?
         if let store = host.store {
@@ -109,6 +113,17 @@ public final class HostMetrics: JobPipelineObserver {
         jobs.set(values)
     }
 
+    /// A process's resident memory, from /proc/PID/statm; nil if it cannot be read.
+    static func residentBytes(of pid: pid_t) -> Int? {
+        guard let statm = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static var forkServerResident: MetricNameDescriptor {
+        descriptor("fork_server_resident", unit: "bytes", help: "Resident memory of the fork server of the generation serving now.")
+    }
     static var info: MetricNameDescriptor { descriptor("info", help: "The jobqueue version, as a label; always 1.") }
     static var runs: MetricNameDescriptor { descriptor("runs", unit: "total", help: "Runs this host finished, by topic and outcome.") }
     static var runDuration: MetricNameDescriptor { descriptor("run_duration", unit: "seconds", help: "How long this host's runs took, by topic.") }
@@ -148,6 +163,12 @@ public final class HostMetrics: JobPipelineObserver {
     static let durationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
         .seconds(25), .seconds(60), .seconds(300),
+    ]
+
+    /// Store commits from 0.1 ms to 5 s.
+    static let commitBuckets: [Duration] = [
+        .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5),
     ]
 
     /// Waits from 5 ms to 1 h.

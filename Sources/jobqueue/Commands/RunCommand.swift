@@ -31,6 +31,7 @@ struct RunCommand: AsyncParsableCommand {
         LogSetup.bootstrap(configuration.log)
         let logger = Logger(label: "jobqueue")
         let metrics = configuration.http.map { HostMetrics(tenantGauges: $0.tenantMetrics) }
+        metrics?.bootstrapMetricsSystem()
         let host = HostService(
             configPath: global.config, configuration: configuration, drain: drain, trustingFiles: allowInsecureFiles, metrics: metrics,
             logger: logger)
