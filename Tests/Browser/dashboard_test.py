@@ -153,6 +153,7 @@ def main():
             phone.get(url + "/login")
             phone.find_element(By.ID, "token").send_keys(token)
             phone.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(phone, 15).until(EC.presence_of_element_located((By.ID, "status-line")))
         phone.get(url + "/#overview")
         WebDriverWait(phone, 15).until(EC.text_to_be_present_in_element((By.ID, "topics-table"), "fault"))
         overflow = phone.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")

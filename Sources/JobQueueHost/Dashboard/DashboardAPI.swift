@@ -48,61 +48,40 @@ struct DashboardAPI: Sendable {
 
     private func overview(_ client: JobClient) async throws -> DashboardViews.Overview {
         let counted = try await snapshot.counts(from: client.store)
-        let status = counted.status
         let lag = try await client.readyLag(queues: 10)
-        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
-        let served = status.servedTopics
-        var topics: [String: DashboardViews.Overview.Topic] = [:]
-        var totals = DashboardViews.Counts()
-        for queue in status.queues {
-            let counts = Self.counts(queue, running: running)
-            totals.add(counts)
-            var topic =
-                topics[queue.topic]
-                ?? .init(topic: queue.topic, counts: .init(), queues: 0, lagSeconds: 0, served: served.contains(queue.topic))
-            topic.counts.add(counts)
-            topic.queues += 1
-            topic.lagSeconds = Self.seconds(lag.topics[queue.topic] ?? .zero)
-            topics[queue.topic] = topic
+        let served = counted.status.servedTopics
+        let topics = counted.topics.map { topic, totals in
+            DashboardViews.Overview.Topic(
+                topic: topic, counts: totals.counts, queues: totals.queues, lagSeconds: Self.seconds(lag.topics[topic] ?? .zero),
+                served: served.contains(topic))
         }
-        let now = Timestamp.now
         return DashboardViews.Overview(
             version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, countedAt: counted.at.description,
-            totals: totals,
-            topics: topics.values.sorted { $0.topic < $1.topic },
+            totals: counted.totals, topics: topics.sorted { $0.topic < $1.topic },
             longestWaiting: lag.queues.map { .init(queue: $0.queue.queueID, topic: $0.queue.topic, lagSeconds: Self.seconds($0.wait)) },
-            hosts: status.hosts.map {
+            hosts: counted.status.hosts.map {
                 .init(
                     id: $0.id, hostname: $0.hostname, pid: $0.pid, topics: $0.topics, startedAt: $0.startedAt.description,
                     seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, note: $0.note)
             },
-            throughput: (metrics?.runsPerMinute.lastHour(now: now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) })
+            throughput: (metrics?.runsPerMinute.lastHour(now: .now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) })
     }
 
     private func queues(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.Queues {
         let counted = try await snapshot.counts(from: client.store)
-        let status = counted.status
-        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
-        var rows = status.queues.map { DashboardViews.Queues.Row(queue: $0.queueID, topic: $0.topic, counts: Self.counts($0, running: running)) }
-        if let search = query["search"]?.lowercased(), !search.isEmpty {
-            rows = rows.filter { $0.queue.lowercased().contains(search) || $0.topic.lowercased().contains(search) }
+        guard let order = StatusSnapshot.Order(rawValue: query["sort"] ?? "queue") else {
+            throw APIError(.badRequest, "sort must be one of \(StatusSnapshot.Order.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let sort = query["sort"] ?? "queue"
-        let count: ((DashboardViews.Queues.Row) -> Int)? =
-            switch sort {
-            case "ready": { $0.counts.ready }
-            case "scheduled": { $0.counts.scheduled }
-            case "leased": { $0.counts.leased }
-            case "dead": { $0.counts.dead }
-            case "queue": nil
-            default: throw APIError(.badRequest, "sort must be one of queue, ready, scheduled, leased, dead")
-            }
-        if let count { rows.sort { (count($0), $1.queue, $1.topic) > (count($1), $0.queue, $0.topic) } }
-        let pages = max((rows.count + Self.pageSize - 1) / Self.pageSize, 1)
         guard let page = Int(query["page"] ?? "1"), page >= 1 else { throw APIError(.badRequest, "page must be a number from 1") }
-        let shown = rows.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize)
+        var indices = counted.orders[order] ?? []
+        if let search = query["search"]?.lowercased(), !search.isEmpty {
+            indices = indices.filter { counted.searchKeys[$0].contains(search) }
+        }
+        let pages = max((indices.count + Self.pageSize - 1) / Self.pageSize, 1)
+        let shown = indices.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize).map { counted.tenants[$0] }
         return DashboardViews.Queues(
-            total: rows.count, page: min(page, pages), pages: pages, countedAt: counted.at.description, rows: Array(shown))
+            total: indices.count, page: min(page, pages), pages: pages, countedAt: counted.at.description,
+            rows: shown.map { .init(queue: $0.queue, topic: $0.topic, counts: $0.counts) })
     }
 
     private func deadLetters(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.DeadLetters {
@@ -114,12 +93,6 @@ struct DashboardAPI: Sendable {
                     id: $0.id.rawValue, queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts, reason: $0.reason,
                     diedAt: $0.diedAt.description)
             }, more: found.count > Self.deadLetterRows)
-    }
-
-    private static func counts(_ queue: QueueCounts, running: [QueueKey: Int]) -> DashboardViews.Counts {
-        DashboardViews.Counts(
-            ready: queue.ready, scheduled: queue.scheduled, leased: queue.leased,
-            running: running[QueueKey(queueID: queue.queueID, topic: queue.topic)] ?? 0, dead: queue.dead)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -2,17 +2,7 @@ import JobQueue
 
 /// What the dashboard's JSON API answers (snake_case keys, times in RFC 3339).
 enum DashboardViews {
-    struct Counts: Encodable {
-        var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
-
-        mutating func add(_ other: Counts) {
-            ready += other.ready
-            scheduled += other.scheduled
-            leased += other.leased
-            running += other.running
-            dead += other.dead
-        }
-    }
+    typealias Counts = StatusSnapshot.Counts
 
     struct Overview: Encodable {
         struct Topic: Encodable {

@@ -42,6 +42,18 @@ public struct HTTPListener: Service {
                 status: .seeOther, headers: [.location: "/", .setCookie: AccessMiddleware<BasicRequestContext>.sessionCookie(for: token)])
         }
         let snapshot = StatusSnapshot()
+        // The first count of a large store takes a while: taken as soon as the store is open, not
+        // when the first page asks.
+        let warmUp = Task { [host] in
+            while !Task.isCancelled {
+                if let store = host.store {
+                    _ = try? await snapshot.counts(from: store)
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { warmUp.cancel() }
         DashboardAPI(host: host, metrics: metrics, snapshot: snapshot, showPayloads: configuration.showPayloads).addRoutes(to: router)
         router.get("metrics") { [host, metrics] _, _ in
             Response(

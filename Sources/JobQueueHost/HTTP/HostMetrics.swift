@@ -101,12 +101,14 @@ public final class HostMetrics: JobPipelineObserver {
     private func setJobs(_ counted: StatusSnapshot.Counted?) {
         var values: [[String]: Double] = [:]
         if let counted {
-            let running = Dictionary(counted.status.hosts.flatMap(\.running).map { ($0.topic, 1.0) }, uniquingKeysWith: +)
-            for queue in counted.status.queues {
-                for (state, count) in [("ready", queue.ready), ("scheduled", queue.scheduled), ("leased", queue.leased), ("dead", queue.dead)] {
-                    values[[queue.topic, state], default: 0] += Double(count)
+            for (topic, totals) in counted.topics {
+                let counts = totals.counts
+                for (state, count) in [
+                    ("ready", counts.ready), ("scheduled", counts.scheduled), ("leased", counts.leased), ("running", counts.running),
+                    ("dead", counts.dead),
+                ] {
+                    values[[topic, state]] = Double(count)
                 }
-                values[[queue.topic, "running"]] = running[queue.topic] ?? 0
             }
             registry.makeGauge(descriptor: Self.countedAt).set(Double(counted.at.rawValue) / 1000)
         }

@@ -6,12 +6,86 @@ import JobQueue
 ///
 /// A request gets the snapshot at hand at once; one that finds it older than ``maxAge`` also
 /// starts a new count. `maxAge` grows with how long a count takes (20 times, at least
-/// ``minimumAge``), so counting a large store costs at most about a twentieth of one core.
+/// ``minimumAge``), so counting a large store costs at most about a twentieth of one core. What
+/// the readers derive from the counts (totals per topic, the tenants in each order, their search
+/// keys) is computed once per count, so that with 100,000 tenants a request only pages.
 actor StatusSnapshot {
+    /// Jobs of one queue, topic or the whole store, by state.
+    struct Counts: Encodable, Sendable, Equatable {
+        var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
+
+        mutating func add(_ other: Counts) {
+            ready += other.ready
+            scheduled += other.scheduled
+            leased += other.leased
+            running += other.running
+            dead += other.dead
+        }
+    }
+
+    /// One queue and topic (a tenant's queue) with its counts.
+    struct Tenant: Sendable {
+        var queue: String
+        var topic: String
+        var counts: Counts
+    }
+
+    /// The orders the tenants can be listed in.
+    enum Order: String, CaseIterable, Sendable {
+        case queue, ready, scheduled, leased, dead
+    }
+
+    /// One count and what is derived from it.
     struct Counted: Sendable {
         var status: StoreStatus
         /// When the count began.
         var at: Timestamp
+        /// By queue, then topic.
+        var tenants: [Tenant]
+        /// Per topic: its counts and how many queues it has.
+        var topics: [String: (counts: Counts, queues: Int)]
+        var totals: Counts
+        /// Each tenant's "queue\ntopic", lowercased, for searches.
+        var searchKeys: [String]
+        /// Indices into `tenants`, per order (counts largest first).
+        var orders: [Order: [Int]]
+
+        init(status: StoreStatus, at: Timestamp) {
+            self.status = status
+            self.at = at
+            let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
+            tenants = status.queues.map { queue in
+                Tenant(
+                    queue: queue.queueID, topic: queue.topic,
+                    counts: Counts(
+                        ready: queue.ready, scheduled: queue.scheduled, leased: queue.leased,
+                        running: running[QueueKey(queueID: queue.queueID, topic: queue.topic)] ?? 0, dead: queue.dead))
+            }
+            var topics: [String: (counts: Counts, queues: Int)] = [:]
+            var totals = Counts()
+            for tenant in tenants {
+                topics[tenant.topic, default: (Counts(), 0)].counts.add(tenant.counts)
+                topics[tenant.topic, default: (Counts(), 0)].queues += 1
+                totals.add(tenant.counts)
+            }
+            self.topics = topics
+            self.totals = totals
+            searchKeys = tenants.map { "\($0.queue)\n\($0.topic)".lowercased() }
+            var orders: [Order: [Int]] = [.queue: Array(tenants.indices)]
+            let tenants = tenants
+            for order in Order.allCases where order != .queue {
+                let count: (Counts) -> Int =
+                    switch order {
+                    case .ready: \.ready
+                    case .scheduled: \.scheduled
+                    case .leased: \.leased
+                    default: \.dead
+                    }
+                // Largest first; equal counts by queue (the tenants' own order).
+                orders[order] = tenants.indices.sorted { (count(tenants[$0].counts), $1) > (count(tenants[$1].counts), $0) }
+            }
+            self.orders = orders
+        }
     }
 
     static let minimumAge: Duration = .seconds(2)
@@ -35,12 +109,18 @@ actor StatusSnapshot {
         return current!
     }
 
+    /// `Counted` from a count, computed off the actor (it takes a while with many tenants).
+    private nonisolated static func derive(_ status: StoreStatus, at: Timestamp) async -> Counted {
+        Counted(status: status, at: at)
+    }
+
     private func count(_ store: any JobStore) async throws {
         defer { counting = nil }
         let began = ContinuousClock.now
         let at = Timestamp.now
         let status = try await store.status(now: at)
+        let counted = await Self.derive(status, at: at)
         took = ContinuousClock.now - began
-        if current.map({ $0.at < at }) ?? true { current = Counted(status: status, at: at) }
+        if current.map({ $0.at < at }) ?? true { current = counted }
     }
 }
