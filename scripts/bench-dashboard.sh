@@ -2,7 +2,8 @@
 # How fast the dashboard's API and /metrics answer over a large store: TENANTS queues holding JOBS
 # queued jobs in all (a tenth of them scheduled), on a
 # host that serves none of their topic (so the store stays as built). Each endpoint is asked R times in a row;
-# p50, p99 and the largest are printed in milliseconds.
+# p50, p99 and the largest are printed in milliseconds; then how long one count of the store takes
+# (what the host does in the background, see StatusSnapshot).
 #
 #   scripts/bench-dashboard.sh [--tenants N] [--jobs J] [--requests R] BUILD_FOLDER   e.g. .build/release
 #
@@ -69,3 +70,6 @@ for path in endpoints:
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     print(f"{path:<36} {statistics.median(times):8.1f} {p99:8.1f} {times[-1]:8.1f}")
 PYTHON
+started=$(date +%s.%N)
+"$build/jobqueue" status --json --config "$work/config.yaml" >/dev/null
+echo "one count (jobqueue status): $(python3 -c "print(round(($(date +%s.%N) - $started) * 1000))") ms"

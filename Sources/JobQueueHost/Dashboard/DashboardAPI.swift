@@ -74,8 +74,8 @@ struct DashboardAPI: Sendable {
         }
         guard let page = Int(query["page"] ?? "1"), page >= 1 else { throw APIError(.badRequest, "page must be a number from 1") }
         var indices = counted.orders[order] ?? []
-        if let search = query["search"]?.lowercased(), !search.isEmpty {
-            indices = indices.filter { counted.searchKeys[$0].contains(search) }
+        if let search = query["search"], !search.isEmpty {
+            indices = StatusSnapshot.tenants(indices, in: counted, containing: search)
         }
         let pages = max((indices.count + Self.pageSize - 1) / Self.pageSize, 1)
         let shown = indices.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize).map { counted.tenants[$0] }

@@ -45,8 +45,8 @@ actor StatusSnapshot {
         /// Per topic: its counts and how many queues it has.
         var topics: [String: (counts: Counts, queues: Int)]
         var totals: Counts
-        /// Each tenant's "queue\ntopic", lowercased, for searches.
-        var searchKeys: [String]
+        /// Each tenant's "queue\ntopic", lowercased, as UTF-8, for searches.
+        var searchKeys: [[UInt8]]
         /// Indices into `tenants`, per order (counts largest first).
         var orders: [Order: [Int]]
 
@@ -70,7 +70,7 @@ actor StatusSnapshot {
             }
             self.topics = topics
             self.totals = totals
-            searchKeys = tenants.map { "\($0.queue)\n\($0.topic)".lowercased() }
+            searchKeys = tenants.map { Array("\($0.queue)\n\($0.topic)".lowercased().utf8) }
             var orders: [Order: [Int]] = [.queue: Array(tenants.indices)]
             let tenants = tenants
             for order in Order.allCases where order != .queue {
@@ -89,6 +89,27 @@ actor StatusSnapshot {
     }
 
     static let minimumAge: Duration = .seconds(2)
+
+    /// The indices among `indices` of the tenants whose queue or topic contains `text`, ignoring
+    /// case: a byte search over the prepared keys, a few milliseconds for 100,000 tenants.
+    nonisolated static func tenants(_ indices: [Int], in counted: Counted, containing text: String) -> [Int] {
+        let needle = Array(text.lowercased().utf8)
+        return indices.filter { contains(counted.searchKeys[$0], needle) }
+    }
+
+    private nonisolated static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        return haystack.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    var matched = 1
+                    while matched < needle.count && haystack[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                return false
+            }
+        }
+    }
 
     private var current: Counted?
     private var took: Duration = .zero
