@@ -5,8 +5,9 @@ import JobQueue
 /// and a page refresh or a scrape must not pay for that each time.
 ///
 /// A request gets the snapshot at hand at once; one that finds it older than ``maxAge`` also
-/// starts a new count. `maxAge` grows with how long a count takes (20 times, at least
-/// ``minimumAge``), so counting a large store costs at most about a twentieth of one core. What
+/// starts a new count. `maxAge` grows with how long a count takes (10 times, at least
+/// ``minimumAge``), so counting a large store costs at most a tenth of one core, and only while
+/// someone looks (a page open, a scraper). What
 /// the readers derive from the counts (totals per topic, the tenants in each order, their search
 /// keys) is computed once per count, so that with 100,000 tenants a request only pages.
 actor StatusSnapshot {
@@ -116,7 +117,7 @@ actor StatusSnapshot {
     private var counting: Task<Void, Never>?
 
     /// Longest a snapshot is served before a new count starts.
-    var maxAge: Duration { max(Self.minimumAge, took * 20) }
+    var maxAge: Duration { max(Self.minimumAge, took * 10) }
 
     /// The latest counts; the first call waits for a count.
     func counts(from store: any JobStore) async throws -> Counted {
