@@ -26,6 +26,8 @@ final class ReloadingExecutor: JobExecutor {
 
     var policies: TopicPolicies { generation?.executor.policies ?? TopicPolicies() }
 
+    var servingGeneration: Int { generation?.number ?? 0 }
+
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
         guard let generation else { return }
         if generation.executor.server.isRunning {

@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresJobStore {
     public func job(_ id: JobID, now: Timestamp) async throws -> JobRecord? {
         try await autocommit { [self] transaction in
-            for table in JobTable.allCases {
+            for table in JobState.Place.allCases {
                 let rows = try await transaction.rows("\(unescaped: table.select(from: tables)) WHERE id = \(id.rawValue)")
                 if let row = rows.first { return try table.record(row, now: now) }
             }
@@ -15,7 +15,7 @@ extension PostgresJobStore {
     public func jobs(matching filter: JobFilter, limit: Int, now: Timestamp) async throws -> [JobRecord] {
         try await autocommit { [self] transaction in
             var found: [JobRecord] = []
-            for table in JobTable.allCases where filter.state.map(table.holds) ?? true {
+            for table in JobState.Place.allCases where filter.state.map({ $0.place == table }) ?? true {
                 let rows = try await transaction.rows(
                     """
                     \(unescaped: table.select(from: tables))
@@ -49,51 +49,41 @@ extension PostgresJobStore {
                 """, as: Int.self) ?? 0
         }
     }
+}
 
-    /// The three tables a job can be in, read into one shape: id, queue_id, topic, payload,
-    /// priority, max_retries, attempts, created_at, its time (`JobRecord.at`), lease expiry, error,
-    /// dead-letter kind, history.
-    private enum JobTable: CaseIterable {
-        case queued, dead, completed
+/// The three tables a job can be in, read into one shape: id, queue_id, topic, payload,
+/// priority, max_retries, attempts, created_at, its time (`JobRecord.at`), lease expiry, error,
+/// dead-letter kind, history.
+extension JobState.Place {
+    fileprivate func select(from schema: String) -> String {
+        let columns = "id, queue_id, topic, payload, priority, max_retries"
+        return switch self {
+        case .queued:
+            "SELECT \(columns), attempt, created_at, visible_at, lease_expires_at, last_error, NULL::text, history::text FROM \(schema).jobs"
+        case .dead:
+            "SELECT \(columns), attempts, created_at, died_at, NULL::bigint, reason, kind, history::text FROM \(schema).dead_letters"
+        case .completed:
+            """
+            SELECT \(columns), attempts, created_at, completed_at, NULL::bigint, NULL::text, NULL::text, history::text
+            FROM \(schema).completed_jobs
+            """
+        }
+    }
 
-        func select(from schema: String) -> String {
-            let columns = "id, queue_id, topic, payload, priority, max_retries"
-            return switch self {
-            case .queued:
-                "SELECT \(columns), attempt, created_at, visible_at, lease_expires_at, last_error, NULL::text, history::text FROM \(schema).jobs"
-            case .dead:
-                "SELECT \(columns), attempts, created_at, died_at, NULL::bigint, reason, kind, history::text FROM \(schema).dead_letters"
-            case .completed:
-                """
-                SELECT \(columns), attempts, created_at, completed_at, NULL::bigint, NULL::text, NULL::text, history::text
-                FROM \(schema).completed_jobs
-                """
+    fileprivate func record(_ row: PostgresRow, now: Timestamp) throws -> JobRecord {
+        let (id, queueID, topic, payload, priority, maxRetries, attempts, createdAt, at, leaseExpiresAt, error, kind, history) =
+            try row.decode((Int64, String, String, ByteBuffer, Int, Int, Int, Int64, Int64, Int64?, String?, String?, String).self)
+        let time = Timestamp(rawValue: at)
+        let state: JobState =
+            switch self {
+            case .queued: .ofQueuedJob(visibleAt: time, leaseExpiresAt: leaseExpiresAt.map(Timestamp.init(rawValue:)), now: now)
+            case .dead: .dead
+            case .completed: .completed
             }
-        }
-
-        func holds(_ state: JobState) -> Bool {
-            switch state {
-            case .ready, .scheduled, .leased: self == .queued
-            case .dead: self == .dead
-            case .completed: self == .completed
-            }
-        }
-
-        func record(_ row: PostgresRow, now: Timestamp) throws -> JobRecord {
-            let (id, queueID, topic, payload, priority, maxRetries, attempts, createdAt, at, leaseExpiresAt, error, kind, history) =
-                try row.decode((Int64, String, String, ByteBuffer, Int, Int, Int, Int64, Int64, Int64?, String?, String?, String).self)
-            let time = Timestamp(rawValue: at)
-            let state: JobState =
-                switch self {
-                case .queued: .ofQueuedJob(visibleAt: time, leaseExpiresAt: leaseExpiresAt.map(Timestamp.init(rawValue:)), now: now)
-                case .dead: .dead
-                case .completed: .completed
-                }
-            return JobRecord(
-                id: JobID(rawValue: id), queueID: queueID, topic: topic, state: state, payload: Array(payload.readableBytesView),
-                priority: priority, maxRetries: maxRetries, attempts: attempts, createdAt: Timestamp(rawValue: createdAt), at: time,
-                error: error, deadKind: kind.flatMap(DeadLetter.Kind.init(rawValue:)), history: JobAttempt.history(fromJSON: history))
-        }
+        return JobRecord(
+            id: JobID(rawValue: id), queueID: queueID, topic: topic, state: state, payload: Array(payload.readableBytesView),
+            priority: priority, maxRetries: maxRetries, attempts: attempts, createdAt: Timestamp(rawValue: createdAt), at: time,
+            error: error, deadKind: kind.flatMap(DeadLetter.Kind.init(rawValue:)), history: JobAttempt.history(fromJSON: history))
     }
 }
 

@@ -86,8 +86,9 @@ enum PostgresSchema {
             ]
         ),
         (
-            "v3: job history, completed jobs, retention",
+            "v3: job history, completed jobs, retention, host generations",
             [
+                "ALTER TABLE $schema.hosts ADD COLUMN generation integer NOT NULL DEFAULT 0",
                 // Each job's latest runs (an array of JobAttempt records), moving with it.
                 "ALTER TABLE $schema.jobs ADD COLUMN history jsonb NOT NULL DEFAULT '[]'",
                 "ALTER TABLE $schema.dead_letters ADD COLUMN history jsonb NOT NULL DEFAULT '[]'",

@@ -65,7 +65,7 @@ extension ProcessTests {
             #expect(Self.samples("jobqueue_run_duration_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
             #expect(Self.samples("jobqueue_wait_seconds_count", in: metrics.body) == [#"{topic="fault"}"#: 8])
             // Counts per topic and state, as status counts them: counted in the background, so a
-            // scrape may show a count from before the last jobs ran; a newer one follows within 2 s.
+            // scrape may show a count from before the last jobs ran; a newer one follows within 5 s.
             var jobs: [String: Double] = [:]
             let deadline = Date.now.addingTimeInterval(20)
             repeat {

@@ -102,6 +102,8 @@ import Testing
             host.reload()
             #expect(await eventually(timeout: Self.patience) { host.generation == 2 })
             #expect(host.servedTopics == ["fault", "noop"])
+            // The host record says which generation serves, for `status` and the dashboard.
+            #expect(try await eventually(timeout: Self.patience) { try await status().hosts.map(\.generation) == [2] })
             _ = try await store.enqueue([NewJob(queueID: "q", topic: "noop", payload: Array("{}".utf8))])
             #expect(try await eventually(timeout: Self.patience) { try await status().queues.isEmpty })
 

@@ -15,9 +15,15 @@ public protocol JobExecutor: Sendable {
     /// (the runner died before reaching them, or the worker is shutting down). Task cancellation
     /// means the shutdown grace period is over: stop as soon as possible.
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async
+
+    /// Which code serves now, for the host record: 1 at start, one more per reload. Executors
+    /// that never reload need not implement it (0).
+    var servingGeneration: Int { get }
 }
 
 extension JobExecutor {
     /// The topics this executor can run right now.
     public var servedTopics: Set<String> { Set(policies.topics.keys) }
+
+    public var servingGeneration: Int { 0 }
 }

@@ -201,7 +201,8 @@ public final class JobPipeline: Sendable {
                 let host = HostRecord(
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
                     topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note,
-                    running: runningJobs.queues.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, stopping: isStopping)
+                    running: runningJobs.queues.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, stopping: isStopping,
+                    generation: executor.servingGeneration)
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 logger.error("lease extension failed: \(error)")

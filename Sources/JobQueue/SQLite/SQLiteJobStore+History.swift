@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteJobStore {
     public func job(_ id: JobID, now: Timestamp) async throws -> JobRecord? {
         try await pool.read { db in
-            for table in JobTable.allCases {
+            for table in JobState.Place.allCases {
                 if let row = try Row.fetchOne(db, sql: "\(table.select) WHERE id = ?", arguments: [id.rawValue]) {
                     return table.record(row, now: now)
                 }
@@ -16,7 +16,7 @@ extension SQLiteJobStore {
     public func jobs(matching filter: JobFilter, limit: Int, now: Timestamp) async throws -> [JobRecord] {
         try await pool.read { db in
             var found: [JobRecord] = []
-            for table in JobTable.allCases where filter.state.map(table.holds) ?? true {
+            for table in JobState.Place.allCases where filter.state.map({ $0.place == table }) ?? true {
                 var conditions: [String] = []
                 var arguments: StatementArguments = [:]
                 if let queueID = filter.queueID {
@@ -28,7 +28,7 @@ extension SQLiteJobStore {
                     arguments += ["topic": topic]
                 }
                 if table == .queued, let state = filter.state {
-                    conditions.append(JobTable.queuedCondition(state))
+                    conditions.append(JobState.Place.queuedCondition(state))
                     arguments += ["now": now.rawValue]
                 }
                 let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -56,52 +56,42 @@ extension SQLiteJobStore {
             return pruned
         }
     }
+}
 
-    /// The three tables a job can be in, read into one shape: id, queue_id, topic, payload,
-    /// priority, max_retries, attempts, created_at, its time (`JobRecord.at`), lease expiry, error,
-    /// dead-letter kind, history.
-    private enum JobTable: CaseIterable {
-        case queued, dead, completed
+/// The three tables a job can be in, read into one shape: id, queue_id, topic, payload,
+/// priority, max_retries, attempts, created_at, its time (`JobRecord.at`), lease expiry, error,
+/// dead-letter kind, history.
+extension JobState.Place {
+    fileprivate var select: String {
+        let columns = "id, queue_id, topic, payload, priority, max_retries"
+        return switch self {
+        case .queued: "SELECT \(columns), attempt, created_at, visible_at, lease_expires_at, last_error, NULL, history FROM jobs"
+        case .dead: "SELECT \(columns), attempts, created_at, died_at, NULL, reason, kind, history FROM dead_letters"
+        case .completed: "SELECT \(columns), attempts, created_at, completed_at, NULL, NULL, NULL, history FROM completed_jobs"
+        }
+    }
 
-        var select: String {
-            let columns = "id, queue_id, topic, payload, priority, max_retries"
-            return switch self {
-            case .queued: "SELECT \(columns), attempt, created_at, visible_at, lease_expires_at, last_error, NULL, history FROM jobs"
-            case .dead: "SELECT \(columns), attempts, created_at, died_at, NULL, reason, kind, history FROM dead_letters"
-            case .completed: "SELECT \(columns), attempts, created_at, completed_at, NULL, NULL, NULL, history FROM completed_jobs"
+    /// The condition on the jobs table for a queued state (`:now` bound), as `status` counts.
+    fileprivate static func queuedCondition(_ state: JobState) -> String {
+        switch state {
+        case .ready: "visible_at <= :now"
+        case .scheduled: "visible_at > :now AND lease_token IS NULL"
+        default: "lease_token IS NOT NULL AND lease_expires_at > :now"
+        }
+    }
+
+    fileprivate func record(_ row: Row, now: Timestamp) -> JobRecord {
+        let at = Timestamp(rawValue: row[8])
+        let state: JobState =
+            switch self {
+            case .queued: .ofQueuedJob(visibleAt: at, leaseExpiresAt: (row[9] as Int64?).map(Timestamp.init(rawValue:)), now: now)
+            case .dead: .dead
+            case .completed: .completed
             }
-        }
-
-        func holds(_ state: JobState) -> Bool {
-            switch state {
-            case .ready, .scheduled, .leased: self == .queued
-            case .dead: self == .dead
-            case .completed: self == .completed
-            }
-        }
-
-        /// The condition on the jobs table for a queued state (`:now` bound), as `status` counts.
-        static func queuedCondition(_ state: JobState) -> String {
-            switch state {
-            case .ready: "visible_at <= :now"
-            case .scheduled: "visible_at > :now AND lease_token IS NULL"
-            default: "lease_token IS NOT NULL AND lease_expires_at > :now"
-            }
-        }
-
-        func record(_ row: Row, now: Timestamp) -> JobRecord {
-            let at = Timestamp(rawValue: row[8])
-            let state: JobState =
-                switch self {
-                case .queued: .ofQueuedJob(visibleAt: at, leaseExpiresAt: (row[9] as Int64?).map(Timestamp.init(rawValue:)), now: now)
-                case .dead: .dead
-                case .completed: .completed
-                }
-            return JobRecord(
-                id: JobID(rawValue: row[0]), queueID: row[1], topic: row[2], state: state, payload: [UInt8](row[3] as Data),
-                priority: row[4], maxRetries: row[5], attempts: row[6], createdAt: Timestamp(rawValue: row[7]), at: at,
-                error: row[10], deadKind: (row[11] as String?).flatMap(DeadLetter.Kind.init(rawValue:)),
-                history: JobAttempt.history(fromJSON: row[12]))
-        }
+        return JobRecord(
+            id: JobID(rawValue: row[0]), queueID: row[1], topic: row[2], state: state, payload: [UInt8](row[3] as Data),
+            priority: row[4], maxRetries: row[5], attempts: row[6], createdAt: Timestamp(rawValue: row[7]), at: at,
+            error: row[10], deadKind: (row[11] as String?).flatMap(DeadLetter.Kind.init(rawValue:)),
+            history: JobAttempt.history(fromJSON: row[12]))
     }
 }

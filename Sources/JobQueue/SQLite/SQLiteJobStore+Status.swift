@@ -25,7 +25,7 @@ extension SQLiteJobStore {
             let hosts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping
+                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation
                     FROM hosts WHERE expires_at > ? ORDER BY started_at
                     """,
                 arguments: [now.rawValue]
@@ -34,7 +34,7 @@ extension SQLiteJobStore {
                     id: row[0], hostname: row[1], pid: row[2],
                     topics: (row[3] as String).split(separator: "\n").map(String.init),
                     startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6],
-                    running: HostRecord.running(fromText: row[7]), stopping: row[8])
+                    running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9])
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts)
@@ -47,15 +47,16 @@ extension SQLiteJobStore {
         try await writer.write(durable: false) { db in
             try db.execute(
                 sql: """
-                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping, generation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET
                         topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note,
-                        running = excluded.running, stopping = excluded.stopping
+                        running = excluded.running, stopping = excluded.stopping, generation = excluded.generation
                     """,
                 arguments: [
                     host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
                     host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note, host.runningText, host.stopping,
+                    host.generation,
                 ])
             // Forget hosts that stopped heart-beating long ago.
             try db.execute(

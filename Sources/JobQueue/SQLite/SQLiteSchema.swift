@@ -10,7 +10,7 @@ enum SQLiteSchema {
     /// Every migration this version knows, oldest first.
     static let identifiers = [
         "v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping",
-        "v3: job history, completed jobs, retention",
+        "v3: job history, completed jobs, retention, host generations",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -89,6 +89,8 @@ enum SQLiteSchema {
                 sql: """
                     -- Each job's latest runs (a JSON array of JobAttempt records), moving with it.
                     ALTER TABLE jobs ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+                    -- Which code each host serves (1 at start, one more per reload).
+                    ALTER TABLE hosts ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE dead_letters ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
                     CREATE INDEX dead_letters_age ON dead_letters(died_at);
 

@@ -55,6 +55,21 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     /// Done, and kept for `retention.completed`.
     case completed
 
+    /// Where a store keeps jobs: queued ones (ready, scheduled, leased) with the live jobs, dead
+    /// letters apart, completed ones kept apart too.
+    public enum Place: Sendable, CaseIterable {
+        case queued, dead, completed
+    }
+
+    /// Where a store keeps jobs in this state.
+    public var place: Place {
+        switch self {
+        case .ready, .scheduled, .leased: .queued
+        case .dead: .dead
+        case .completed: .completed
+        }
+    }
+
     /// The state of a queued job (one in the jobs table) at `now`, from its visible time and lease.
     public static func ofQueuedJob(visibleAt: Timestamp, leaseExpiresAt: Timestamp?, now: Timestamp) -> JobState {
         if let leaseExpiresAt, leaseExpiresAt > now { return .leased }

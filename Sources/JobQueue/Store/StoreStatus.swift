@@ -51,11 +51,14 @@ public struct HostRecord: Sendable, Equatable, Codable {
     /// True once the host has begun a graceful stop: it takes no new work, and running batches
     /// have their grace period to finish.
     public var stopping: Bool
+    /// Which code the host serves: 1 at start, one more per reload (0 for hosts that do not reload).
+    public var generation: Int
 
     public init(
         id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp, note: String? = nil,
-        running: [QueueKey] = [], stopping: Bool = false
+        running: [QueueKey] = [], stopping: Bool = false, generation: Int = 0
     ) {
+        self.generation = generation
         self.id = id
         self.hostname = hostname
         self.pid = pid

@@ -62,7 +62,8 @@ struct DashboardAPI: Sendable {
             hosts: counted.status.hosts.map {
                 .init(
                     id: $0.id, hostname: $0.hostname, pid: $0.pid, topics: $0.topics, startedAt: $0.startedAt.description,
-                    seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, note: $0.note)
+                    seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, generation: $0.generation,
+                    note: $0.note)
             },
             throughput: (metrics?.runsPerMinute.lastHour(now: .now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) })
     }

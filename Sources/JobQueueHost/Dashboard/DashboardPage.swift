@@ -282,8 +282,8 @@ enum DashboardPage {
           async hosts() {
             const o = await api("/api/overview");
             if (unchanged("hosts", o.hosts)) return;
-            table($("hosts-table"), ["Host", "PID", "Serves", "#Running", "Started", "State"],
-              o.hosts.map((h) => [h.id, h.pid, el("td", { class: "wrap" }, h.topics.join(", ")), h.running, time(h.started_at),
+            table($("hosts-table"), ["Host", "PID", "Serves", "#Generation", "#Running", "Started", "State"],
+              o.hosts.map((h) => [h.id, h.pid, el("td", { class: "wrap" }, h.topics.join(", ")), h.generation, h.running, time(h.started_at),
                 el("td", { class: "wrap" }, h.stopping ? el("span", { class: "tag warn" }, "stopping") : el("span", { class: "tag ok" }, "serving"),
                   h.note ? el("div", { class: "error" }, "last reload refused: " + h.note) : null)]), "No host is running.");
           },

@@ -23,6 +23,8 @@ enum DashboardViews {
             var startedAt: String, seenAt: String
             var running: Int
             var stopping: Bool
+            /// Its plugin generation: 1 at start, one more per reload.
+            var generation: Int
             /// Why its last reload was refused, if it was.
             var note: String?
         }

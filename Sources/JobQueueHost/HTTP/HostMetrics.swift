@@ -34,25 +34,27 @@ public final class HostMetrics: JobPipelineObserver {
     }
 
     public func jobRan(_ job: LeasedJob, _ completion: JobCompletion, duration: Duration) {
-        let outcome = completion.attemptOutcome.rawValue
+        let outcome = completion.attemptOutcome
         let (runs, metrics) = perTopic.withLock { topics in
+            // Made once per topic and outcome; after that a run only reads them.
+            if let metrics = topics[job.topic], let runs = metrics.runs[outcome.rawValue] { return (runs, metrics) }
             var metrics =
                 topics[job.topic]
                 ?? TopicMetrics(
                     duration: registry.makeDurationHistogram(
                         descriptor: Self.runDuration, labels: [("topic", job.topic)], buckets: Self.durationBuckets),
                     wait: registry.makeDurationHistogram(descriptor: Self.wait, labels: [("topic", job.topic)], buckets: Self.waitBuckets))
-            let runs = metrics.runs[outcome] ?? registry.makeCounter(descriptor: Self.runs, labels: [("topic", job.topic), ("outcome", outcome)])
-            metrics.runs[outcome] = runs
+            let runs = registry.makeCounter(descriptor: Self.runs, labels: [("topic", job.topic), ("outcome", outcome.rawValue)])
+            metrics.runs[outcome.rawValue] = runs
             topics[job.topic] = metrics
             return (runs, metrics)
         }
+        let now = Timestamp.now
         runs.increment()
-        runsPerMinute.record(completion.attemptOutcome, at: .now)
+        runsPerMinute.record(outcome, at: now)
         metrics.duration.record(duration)
         if let visibleAt = job.visibleAt {
-            let started = Timestamp.now.rawValue - duration.milliseconds
-            metrics.wait.record(.milliseconds(max(started - visibleAt.rawValue, 0)))
+            metrics.wait.record(.milliseconds(max(now.rawValue - duration.milliseconds - visibleAt.rawValue, 0)))
         }
     }
 
@@ -146,7 +148,7 @@ public final class HostMetrics: JobPipelineObserver {
     static var countedAt: MetricNameDescriptor {
         descriptor(
             "jobs_counted_at", unit: "timestamp_seconds",
-            help: "When jobqueue_jobs was counted (Unix time): counts are refreshed in the background, at most every 2 s.")
+            help: "When jobqueue_jobs was counted (Unix time): counts are refreshed in the background, at most every 5 s.")
     }
     static var oldestReadyDescriptor: MetricNameDescriptor {
         descriptor(

@@ -6,7 +6,7 @@ import JobQueue
 ///
 /// A request gets the snapshot at hand at once; one that finds it older than ``maxAge`` also
 /// starts a new count. `maxAge` grows with how long a count takes (10 times, at least
-/// ``minimumAge``), so counting a large store costs at most a tenth of one core, and only while
+/// ``minimumAge``, 5 s), so counting a large store costs at most a tenth of one core, and only while
 /// someone looks (a page open, a scraper). What
 /// the readers derive from the counts (totals per topic, the tenants in each order, their search
 /// keys) is computed once per count, so that with 100,000 tenants a request only pages.
@@ -89,7 +89,7 @@ actor StatusSnapshot {
         }
     }
 
-    static let minimumAge: Duration = .seconds(2)
+    static let minimumAge: Duration = .seconds(5)
 
     /// The indices among `indices` of the tenants whose queue or topic contains `text`, ignoring
     /// case: a byte search over the prepared keys, a few milliseconds for 100,000 tenants.

@@ -83,7 +83,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             for host in report.hosts {
                 let state = host.stopping ? "stopping (no new work; running batches finishing)" : "serves \(host.topics.joined(separator: ", "))"
-                lines.append("host \(host.id) (pid \(host.pid)): \(state); \(host.running.count) running")
+                lines.append("host \(host.id) (pid \(host.pid), generation \(host.generation)): \(state); \(host.running.count) running")
                 if let note = host.note { lines.append("  ! \(note)") }
             }
         }
