@@ -115,6 +115,38 @@ extension ProcessTests {
             #expect(await host.exited() == 0)
         }
 
+        /// On PostgreSQL: the store's commit times, the counts and the lag, from the same gauges.
+        @Test(.enabled(if: ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"] != nil))
+        func aPostgreSQLHostServesTheStoresFiguresToo() async throws {
+            let url = try #require(ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"])
+            let schema = "metrics_\(UInt32.random(in: 0...UInt32.max))"
+            let cli = try CLI(
+                config: Self.config(listen: "127.0.0.1:0").replacingOccurrences(
+                    of: "store: { path: queue.db, sync: normal }", with: "store: { url: \"\(url)\", schema: \(schema) }"))
+            defer { cli.cleanUp() }
+            for payload in ["ok", "ok", "error:boom"] { try await cli.run("enqueue", "q", "fault", "\"\(payload)\"") }
+            try await cli.run("enqueue", "waiting", "nobody", "{}", "--at", Date.now.addingTimeInterval(-60).formatted(.iso8601))
+            let log = cli.folder + "/host.log"
+            let host = try cli.start(["run"], errorLog: log)
+            defer { kill(host.processIdentifier, SIGKILL) }
+            let started = await CLI.waitForLog(log, containing: "(dashboard at /, GET /metrics)")
+            let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["dead"] == 1 })
+            var body = ""
+            let deadline = Date.now.addingTimeInterval(20)
+            repeat {
+                body = try await Self.get("http://127.0.0.1:\(port)/metrics", token: Self.token).body
+                if Self.samples("jobqueue_jobs", in: body)[#"{topic="fault",state="dead"}"#] == 1 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while Date.now < deadline
+            #expect((Self.samples("jobqueue_store_commit_seconds_count", in: body)[#"{store="postgresql"}"#] ?? 0) > 0, "\(body)")
+            #expect(Self.samples("jobqueue_jobs", in: body)[#"{topic="nobody",state="ready"}"#] == 1, "\(body)")
+            #expect((Self.samples("jobqueue_oldest_ready_seconds", in: body)[#"{topic="nobody"}"#] ?? 0) >= 60, "\(body)")
+            #expect(try await cli.statusJSON()["hosts"].flatMap { ($0 as? [[String: Any]])?.first?["generation"] as? Int } == 1)
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+        }
+
         @Test func aListenerOthersCouldReachWithoutATokenIsRefusedByCheckAndRun() async throws {
             let cli = try CLI(config: Self.config(listen: "0.0.0.0:0", token: nil))
             defer { cli.cleanUp() }
