@@ -8,7 +8,7 @@ extension PostgresJobStore {
                 """
                 SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
                 FROM \(unescaped: tables).dead_letters WHERE \(deadLetters: selector)
-                ORDER BY died_at, id LIMIT \(limit.map(Int64.init))
+                ORDER BY \(unescaped: selector.newestFirst ? "died_at DESC, id DESC" : "died_at, id") LIMIT \(limit.map(Int64.init))
                 """
             ).map { row in
                 let (id, queueID, topic, payload, priority, maxRetries, attempts, kind, reason, createdAt, diedAt) =

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     public func job(_ id: JobID, now: Timestamp) async throws -> JobRecord? {
-        try await autocommit { [self] transaction in
+        try await snapshot { [self] transaction in
             for table in JobState.Place.allCases {
                 let rows = try await transaction.rows("\(unescaped: table.select(from: tables)) WHERE id = \(id.rawValue)")
                 if let row = rows.first { return try table.record(row, now: now) }
@@ -13,7 +13,7 @@ extension PostgresJobStore {
     }
 
     public func jobs(matching filter: JobFilter, limit: Int, now: Timestamp) async throws -> [JobRecord] {
-        try await autocommit { [self] transaction in
+        try await snapshot { [self] transaction in
             var found: [JobRecord] = []
             for table in JobState.Place.allCases where filter.state.map({ $0.place == table }) ?? true {
                 let rows = try await transaction.rows(

@@ -34,7 +34,7 @@ extension PostgresJobStore {
             }
             try await refreshPointers(touched, servedAt: nil, now: now, in: transaction)
             // Retried and released jobs may be due before other hosts next look.
-            if zip(settlements, applied).contains(where: { $1 && $0.action != .complete }) {
+            if zip(settlements, applied).contains(where: { $1 && $0.action != .complete && $0.action != .keep }) {
                 try await transaction.run("SELECT pg_notify(\(channel), '')")
             }
             return applied

@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresJobStore {
     public func status(now: Timestamp) async throws -> StoreStatus {
-        try await transaction { [self] transaction in
+        try await snapshot { [self] transaction in
             var counts: [QueueKey: QueueCounts] = [:]
             let now = now.rawValue
             for row in try await transaction.rows(

@@ -81,6 +81,24 @@ public final class PostgresJobStore: JobStore {
         }
     }
 
+    /// Runs `body`'s reads in one read-only snapshot (REPEATABLE READ), so that reads of several
+    /// tables agree (a job moving from one to another in between is seen in exactly one). Not
+    /// timed as a commit.
+    func snapshot<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        try await withConnection { connection, logger in
+            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            try await transaction.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try await body(transaction)
+                try await transaction.run("COMMIT")
+                return result
+            } catch {
+                try? await transaction.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     /// Runs `body` on a pooled connection, each statement its own transaction (reads, and writes
     /// that are one statement).
     func autocommit<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {

@@ -180,6 +180,7 @@ extension StoreConformance {
         #expect(found.map(\.id) == [dead[1].id], "a search matches the reason, ignoring case")
         #expect(try await store.deadLetters(matching: DeadLetterSelector(search: "b\nx"), limit: nil).map(\.queueID) == ["b"])
         #expect(try await store.deadLetters(matching: DeadLetterSelector(search: "%"), limit: nil).isEmpty, "no wildcards")
+        #expect(try await store.deadLetters(matching: DeadLetterSelector(newestFirst: true), limit: 2).map(\.id) == [dead[2].id, dead[1].id])
         #expect(try await store.retryDeadLetters(matching: DeadLetterSelector(queueID: "a"), now: .now) == 1)
         #expect(try await store.purgeDeadLetters(matching: DeadLetterSelector(topic: "x")) == 1)
         #expect(try await store.deadLetters(matching: .all, limit: nil).isEmpty)

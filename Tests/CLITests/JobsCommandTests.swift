@@ -6,7 +6,7 @@ extension ProcessTests {
     /// host ran it through its plugin (crashes and timeouts included).
     @Suite(.serialized) struct JobsCommandTests {
         static let config =
-            HostTests.config([("fault", HostTests.plugin("FaultWorker"), "max_retries: 1\n    timeout: 300ms")])
+            HostTests.config([("fault", HostTests.plugin("FaultWorker"), "max_retries: 1\n    timeout: 1s")])
             + "retention: { completed: 1h }\n"
 
         @Test func everyRunOfEveryJobIsShownAfterTheHostRanThem() async throws {
@@ -38,7 +38,7 @@ extension ProcessTests {
             #expect(runs(try await show(1)) == ["1 ok -"])
             #expect(runs(try await show(2)) == ["1 error boom", "2 error boom"])
             #expect(runs(try await show(3)) == ["1 crashed crashed: SIGSEGV", "2 crashed crashed: SIGSEGV"])
-            #expect(runs(try await show(4)) == ["1 timed_out timed out after 300ms", "2 timed_out timed out after 300ms"])
+            #expect(runs(try await show(4)) == ["1 timed_out timed out after 1s", "2 timed_out timed out after 1s"])
             #expect(runs(try await show(6)).isEmpty)
             let dead = try await show(5)
             #expect(

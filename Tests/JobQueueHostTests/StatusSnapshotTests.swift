@@ -48,10 +48,16 @@ import Testing
         let store = try SQLiteJobStore(SQLiteJobStore.Settings(path: path))
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
         let snapshot = StatusSnapshot()
-        #expect(try await snapshot.counts(from: store).tenants.isEmpty)
+        // Callers arriving together share the first count.
+        async let first = snapshot.counts(from: store)
+        async let second = snapshot.counts(from: store)
+        let (one, two) = try await (first, second)
+        #expect(one.at == two.at && one.tenants.isEmpty)
         _ = try await store.enqueue([NewJob(queueID: "q", topic: "t", payload: [])])
-        // Within its age the snapshot stands: no new count.
-        #expect(try await snapshot.counts(from: store).tenants.isEmpty)
+        // Within its age the snapshot stands: no new count, the same moment.
+        #expect(await snapshot.maxAge == StatusSnapshot.minimumAge)
+        let again = try await snapshot.counts(from: store)
+        #expect(again.at == one.at && again.tenants.isEmpty)
         await store.close()
     }
 }

@@ -305,7 +305,7 @@ import Testing
         settings.retention = Retention(completed: .seconds(90), dead: nil)
         let worker = JobPipeline(store: store, executor: executor, settings: settings, hostID: "host-1", clock: clock, logger: .quiet)
         let running = Task { await worker.run() }
-        #expect(try await eventually { try await store.job(id, now: .now)?.state == .scheduled })
+        #expect(try await eventually { try await store.job(id, now: clock.now)?.state == .scheduled })
         try await advance(clock, by: .seconds(2), times: 1, hosts: 1, sleepers: 4)
         #expect(try await eventually { try await store.job(id, now: .now)?.state == .completed })
         let kept = try #require(try await store.job(id, now: .now))

@@ -9,7 +9,7 @@ extension SQLiteJobStore {
                 db,
                 sql: """
                     SELECT id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at
-                    FROM dead_letters \(filter) ORDER BY died_at, id LIMIT \(limit ?? -1)
+                    FROM dead_letters \(filter) ORDER BY \(selector.newestFirst ? "died_at DESC, id DESC" : "died_at, id") LIMIT \(limit ?? -1)
                     """, arguments: arguments)
             return rows.map { row in
                 DeadLetter(

@@ -55,12 +55,16 @@ public struct DeadLetterSelector: Sendable, Equatable {
     /// Only dead letters whose queue, topic or reason contains this text (ignoring ASCII case),
     /// when set.
     public var search: String?
+    /// For listings: the latest dead letters first (and `limit` keeps the latest), instead of
+    /// the oldest.
+    public var newestFirst: Bool
 
-    public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil, search: String? = nil) {
+    public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil, search: String? = nil, newestFirst: Bool = false) {
         self.ids = ids
         self.queueID = queueID
         self.topic = topic
         self.search = search
+        self.newestFirst = newestFirst
     }
 
     /// Every dead letter.

@@ -39,7 +39,7 @@ public protocol JobStore: Sendable {
     @discardableResult
     func settle(_ settlements: [Settlement]) async throws -> [Bool]
 
-    /// Dead letters matching `selector`, oldest first.
+    /// Dead letters matching `selector`, oldest first (newest first if it says so).
     func deadLetters(matching selector: DeadLetterSelector, limit: Int?) async throws -> [DeadLetter]
 
     /// Moves matching dead letters back into their queues, visible now, starting again from attempt 1.

@@ -17,7 +17,7 @@ struct DashboardAPI: Sendable {
     let showPayloads: Bool
     /// Tenants per page of `/api/queues`.
     static let pageSize = 50
-    /// Dead letters one search shows at most.
+    /// Dead letters one search shows at most, the latest first.
     static let deadLetterRows = 200
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -87,9 +87,9 @@ struct DashboardAPI: Sendable {
 
     private func deadLetters(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.DeadLetters {
         let search = query["search"].flatMap { $0.isEmpty ? nil : $0 }
-        let found = try await client.deadLetters(matching: DeadLetterSelector(search: search), limit: Self.deadLetterRows + 1)
+        let found = try await client.deadLetters(matching: DeadLetterSelector(search: search, newestFirst: true), limit: Self.deadLetterRows + 1)
         return DashboardViews.DeadLetters(
-            rows: found.prefix(Self.deadLetterRows).reversed().map {
+            rows: found.prefix(Self.deadLetterRows).map {
                 .init(
                     id: $0.id.rawValue, queue: $0.queueID, topic: $0.topic, kind: $0.kind.rawValue, attempts: $0.attempts, reason: $0.reason,
                     diedAt: $0.diedAt.description)

@@ -276,7 +276,7 @@ enum DashboardPage {
                 return [box, jobLink(r.id), r.queue, r.topic, el("span", { class: "tag bad" }, r.kind), r.attempts, time(r.died_at),
                   el("td", { class: "wrap" }, r.reason)];
               }), $("dead-search").value ? "No dead letter matches." : "No dead letters.");
-            $("dead-note").textContent = d.more ? "Showing the first 200 matches: narrow the search to see the rest." : `${d.rows.length} dead letter${d.rows.length === 1 ? "" : "s"}`;
+            $("dead-note").textContent = d.more ? "Showing the latest 200 matches: narrow the search to see the rest." : `${d.rows.length} dead letter${d.rows.length === 1 ? "" : "s"}`;
             updateButtons();
           },
           async hosts() {

@@ -18,17 +18,19 @@ final class GaugeFamily: Sendable {
     }
 
     /// The series now: label values (in the order of `labels`) and their values.
+    /// Under the lock throughout, so that overlapping scrapes never unregister a gauge the other
+    /// has just made again.
     func set(_ values: [[String]: Double]) {
-        let stale = gauges.withLock { gauges in
-            let stale = gauges.filter { values[$0.key] == nil }
+        gauges.withLock { gauges in
+            for (labels, gauge) in gauges where values[labels] == nil {
+                registry.unregisterGauge(gauge)
+                gauges[labels] = nil
+            }
             for (labels, value) in values {
                 let gauge = gauges[labels] ?? registry.makeGauge(descriptor: descriptor(), labels: Array(zip(labelNames, labels)))
                 gauge.set(value)
                 gauges[labels] = gauge
             }
-            for labels in stale.keys { gauges[labels] = nil }
-            return stale.values
         }
-        stale.forEach(registry.unregisterGauge)
     }
 }

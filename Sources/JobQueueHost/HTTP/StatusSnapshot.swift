@@ -114,35 +114,48 @@ actor StatusSnapshot {
 
     private var current: Counted?
     private var took: Duration = .zero
-    private var counting: Task<Void, Never>?
+    /// The count in progress: at most one at a time, whoever asked.
+    private var counting: Task<Counted, any Error>?
 
     /// Longest a snapshot is served before a new count starts.
     var maxAge: Duration { max(Self.minimumAge, took * 10) }
 
-    /// The latest counts; the first call waits for a count.
+    /// The latest counts. A snapshot older than ``maxAge`` is still served while a new count
+    /// runs; only the very first call waits for one.
     func counts(from store: any JobStore) async throws -> Counted {
-        if let current {
-            if Timestamp.now - current.at > maxAge, counting == nil {
-                counting = Task { try? await self.count(store) }
+        if let current, Timestamp.now - current.at <= maxAge { return current }
+        let count = counting ?? newCount(store)
+        if let current { return current }
+        return try await count.value
+    }
+
+    private func newCount(_ store: any JobStore) -> Task<Counted, any Error> {
+        let count = Task {
+            let began = ContinuousClock.now
+            let at = Timestamp.now
+            do {
+                let counted = await Self.derive(try await store.status(now: at), at: at)
+                finish(counted, took: ContinuousClock.now - began)
+                return counted
+            } catch {
+                finish(nil, took: .zero)
+                throw error
             }
-            return current
         }
-        try await count(store)
-        return current!
+        counting = count
+        return count
+    }
+
+    /// The count ended: with its result, or nil when it failed (the next request tries again).
+    private func finish(_ counted: Counted?, took: Duration) {
+        counting = nil
+        guard let counted else { return }
+        self.took = took
+        current = counted
     }
 
     /// `Counted` from a count, computed off the actor (it takes a while with many tenants).
     private nonisolated static func derive(_ status: StoreStatus, at: Timestamp) async -> Counted {
         Counted(status: status, at: at)
-    }
-
-    private func count(_ store: any JobStore) async throws {
-        defer { counting = nil }
-        let began = ContinuousClock.now
-        let at = Timestamp.now
-        let status = try await store.status(now: at)
-        let counted = await Self.derive(status, at: at)
-        took = ContinuousClock.now - began
-        if current.map({ $0.at < at }) ?? true { current = counted }
     }
 }
