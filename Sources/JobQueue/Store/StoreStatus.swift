@@ -10,6 +10,9 @@ public struct StoreStatus: Sendable, Equatable, Codable {
 
     /// Topics at least one live host serves.
     public var servedTopics: Set<String> { Set(hosts.flatMap(\.topics)) }
+
+    /// How many jobs of each queue the live hosts' children are running now.
+    public var runningByQueue: [QueueKey: Int] { Dictionary(hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +) }
 }
 
 /// Job counts of one queue and topic.

@@ -54,7 +54,7 @@ actor StatusSnapshot {
         init(status: StoreStatus, at: Timestamp) {
             self.status = status
             self.at = at
-            let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
+            let running = status.runningByQueue
             tenants = status.queues.map { queue in
                 Tenant(
                     queue: queue.queueID, topic: queue.topic,

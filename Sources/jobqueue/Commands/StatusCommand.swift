@@ -48,7 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     static func report(_ status: StoreStatus, lag: ReadyLag) -> Report {
         let served = status.servedTopics
-        let running = Dictionary(status.hosts.flatMap(\.running).map { ($0, 1) }, uniquingKeysWith: +)
+        let running = status.runningByQueue
         var totals = Report.Totals()
         let rows = status.queues.map { counts in
             let runningNow = running[QueueKey(queueID: counts.queueID, topic: counts.topic)] ?? 0
