@@ -50,10 +50,11 @@ public struct LeaseToken: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     private static let counter = Atomic<Int>(0)
 
-    /// The owner the token was made for (what precedes its last `#`). Stores compute the same
-    /// in SQL as ``ownerSQL``.
+    /// The owner the token was made for: the token without its trailing counter and `#`. The
+    /// same as ``ownerSQL`` computes in the stores, character for character.
     public var owner: String {
-        rawValue.lastIndex(of: "#").map { String(rawValue[..<$0]) } ?? rawValue
+        let withoutCounter = rawValue.reversed().drop { $0.isASCII && $0.isNumber }
+        return String(withoutCounter.drop { $0 == "#" }.reversed())
     }
 
     /// SQL computing ``owner`` from a `lease_token` column (the same in SQLite and PostgreSQL).
