@@ -115,6 +115,19 @@ def main():
         # Back in its queue (or, if a host ran it and it failed again, dead with more runs).
         assert status == 200 and (job["state"] != "dead" or len(job["history"]) > runs_before), f"job {target} was not retried: {job}"
 
+        # Purge: another dead letter, selected and purged after the confirmation, is gone for good.
+        driver.get(url + "/#dead")
+        search = wait.until(EC.presence_of_element_located((By.ID, "dead-search")))
+        search.clear()
+        search.send_keys("unwanted")
+        wait.until(lambda d: retrying(lambda: len(d.find_elements(By.CSS_SELECTOR, "#dead-table input[data-id]")) == 1))
+        doomed = retrying(lambda: driver.find_element(By.CSS_SELECTOR, "#dead-table input[data-id]").get_attribute("data-id"))
+        retrying(lambda: driver.find_element(By.CSS_SELECTOR, f'#dead-table input[data-id="{doomed}"]').click())
+        wait.until(EC.element_to_be_clickable((By.ID, "purge-selected"))).click()
+        wait.until(EC.alert_is_present()).accept()
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#dead-table input[data-id="{doomed}"]'))
+        assert api(url, f"/api/jobs/{doomed}", token)[0] == 404, f"job {doomed} should be purged"
+
         # A job: its runs, each with its outcome and error; the payload only when allowed.
         driver.get(url + f"/#job/{target}")
         wait.until(EC.text_to_be_present_in_element((By.ID, "job"), "Runs"))

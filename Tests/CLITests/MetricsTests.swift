@@ -40,7 +40,7 @@ extension ProcessTests {
         @Test func metricsCountEachOutcomeBehindTheToken() async throws {
             let cli = try CLI(config: Self.config(listen: "127.0.0.1:0"))
             defer { cli.cleanUp() }
-            #expect(try await cli.run("check").stdout.contains("ok    http 127.0.0.1:0: /metrics, bearer token required\n"))
+            #expect(try await cli.run("check").stdout.contains("ok    http 127.0.0.1:0: dashboard at /, /metrics, bearer token required\n"))
             let payloads = ["ok", "ok", "ok", "error:boom", "discard:no", "segv", "hang", "result:r"]
             for payload in payloads { try await cli.run("enqueue", "q", "fault", "\"\(payload)\"") }
             // A tenant of a topic nobody serves, ready for an hour: the lag gauges show it.

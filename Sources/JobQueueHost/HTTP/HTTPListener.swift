@@ -33,14 +33,7 @@ public struct HTTPListener: Service {
         let access = AccessMiddleware<BasicRequestContext>(token: configuration.token)
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: access)
-        router.get("login") { _, _ in LoginPage.response(status: .ok, message: nil) }
-        router.post("login") { request, _ in
-            let form = try? await request.body.collect(upTo: 64 << 10)
-            let token = form.flatMap { try? URLEncodedFormDecoder().decode(SignIn.self, from: String(buffer: $0)).token }
-            guard let token, access.accepts(token) else { return LoginPage.response(status: .unauthorized, message: "That is not the token.") }
-            return Response(
-                status: .seeOther, headers: [.location: "/", .setCookie: AccessMiddleware<BasicRequestContext>.sessionCookie(for: token)])
-        }
+        LoginPage.addRoutes(to: router, access: access)
         let snapshot = StatusSnapshot()
         // The first count of a large store takes a while: taken as soon as the store is open, not
         // when the first page asks.
@@ -78,11 +71,6 @@ public struct HTTPListener: Service {
             let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
             throw HTTPListenError(listen: configuration.listen, reason: reason)
         }
-    }
-
-    /// The sign-in form's field.
-    private struct SignIn: Decodable {
-        var token: String
     }
 
     /// Whether the server got as far as listening.

@@ -28,7 +28,7 @@ struct CheckCommand: AsyncParsableCommand {
         print("ok    \(global.config): valid")
         print("ok    store \(try await storeReport(configuration.store))")
         if let http = configuration.http {
-            print("ok    http \(http.listen): /metrics, \(http.token == nil ? "no token (loopback only)" : "bearer token required")")
+            print("ok    http \(http.listen): dashboard at /, /metrics, \(http.token == nil ? "no token (loopback only)" : "bearer token required")")
         }
 
         let specs = configuration.pluginSpecs
