@@ -20,14 +20,17 @@ public struct JobClient: Sendable {
     }
 
     /// Enqueues one job and returns its id. `at` (absolute) wins over `in` (a delay from now).
+    /// With a `uniqueKey` taken by a live job of the topic (or a hold of `uniqueFor`), nothing is
+    /// stored and the id is that job's.
     @discardableResult
     public func enqueue(
         queue queueID: String, topic: String, payload: [UInt8], priority: Int? = nil,
-        at: Date? = nil, in delay: Duration? = nil, maxRetries: Int? = nil
+        at: Date? = nil, in delay: Duration? = nil, maxRetries: Int? = nil, uniqueKey: String? = nil, uniqueFor: Duration? = nil
     ) async throws -> JobID {
         let job = NewJob(
             queueID: queueID, topic: topic, payload: payload, priority: priority,
-            visibleAt: NewJob.scheduled(at: at.map(Timestamp.init), in: delay), maxRetries: maxRetries)
+            visibleAt: NewJob.scheduled(at: at.map(Timestamp.init), in: delay), maxRetries: maxRetries, uniqueKey: uniqueKey,
+            uniqueFor: uniqueFor)
         return try await enqueue([job])[0]
     }
 
@@ -78,6 +81,26 @@ public struct JobClient: Sendable {
     @discardableResult
     public func retryDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await store.retryDeadLetters(matching: selector, now: .now)
+    }
+
+    /// Cancels the live jobs of `selection` (see ``JobStore/cancel(_:reason:now:)``); `by` says who,
+    /// for the record. Returns the ids cancelled.
+    @discardableResult
+    public func cancel(_ selection: JobSelection, by: String) async throws -> [JobID] {
+        try await store.cancel(selection, reason: "cancelled by \(by)", now: .now)
+    }
+
+    /// Pauses `topic`, or one queue of it: no host starts its jobs until it is resumed. Returns
+    /// false when it was paused already.
+    @discardableResult
+    public func pause(topic: String, queue: String? = nil) async throws -> Bool {
+        try await store.pause(topic: topic, queueID: queue, now: .now)
+    }
+
+    /// Resumes a paused topic or queue. Returns false when it was not paused.
+    @discardableResult
+    public func resume(topic: String, queue: String? = nil) async throws -> Bool {
+        try await store.resume(topic: topic, queueID: queue)
     }
 
     /// Deletes matching dead letters for good. Returns how many were deleted.

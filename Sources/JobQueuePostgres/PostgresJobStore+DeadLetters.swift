@@ -79,6 +79,10 @@ extension PostgresQuery.StringInterpolation {
         appendInterpolation(selector.search)
         appendLiteral("::text IS NULL OR strpos(lower(queue_id || chr(10) || topic || chr(10) || reason), lower(")
         appendInterpolation(selector.search)
-        appendLiteral("::text)) > 0)")
+        appendLiteral("::text)) > 0) AND (")
+        appendInterpolation(selector.kind?.rawValue)
+        appendLiteral("::text IS NULL OR kind = ")
+        appendInterpolation(selector.kind?.rawValue)
+        appendLiteral("::text)")
     }
 }

@@ -19,17 +19,45 @@ extension PostgresJobStore {
         if jobs.isEmpty { return [] }
         do {
             // Not prepared: the caller's `search_path` is unknown, so the tables are named in full.
-            let insert = InsertJobs(jobs: jobs, now: .now, channel: channel)
-            let rows = try await PostgresTransaction(connection: connection, logger: logger).rows(insert.query(schema: settings.schema))
-            return try rows.map(insert.decodeRow)
+            return try await insert(jobs, in: PostgresTransaction(connection: connection, logger: logger), prepared: false)
         } catch {
             throw Self.storeError(error, store: settings.location)
         }
     }
 
-    /// Inserts jobs, lowers their queues' pointers and notifies listeners, in one prepared
-    /// statement on a pooled connection.
-    func insert(_ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now) async throws -> [JobID] {
-        try await transaction.rows(InsertJobs(jobs: jobs, now: now, channel: channel))
+    /// Inserts jobs, lowers their queues' pointers and notifies listeners: in one statement
+    /// (prepared on a pooled connection unless `prepared` is false) for jobs without unique keys,
+    /// and one statement per job with a key. Returns the ids in order; a job whose key is taken
+    /// gets the id of the job holding it.
+    func insert(_ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now, prepared: Bool = true) async throws -> [JobID] {
+        var ids: [JobID] = []
+        ids.reserveCapacity(jobs.count)
+        var start = jobs.startIndex
+        while start < jobs.endIndex {
+            if let key = jobs[start].uniqueKey {
+                ids.append(try await insertUnique(jobs[start], key: key, in: transaction, now: now))
+                start += 1
+                continue
+            }
+            let end = jobs[start...].firstIndex { $0.uniqueKey != nil } ?? jobs.endIndex
+            let insert = InsertJobs(jobs: Array(jobs[start..<end]), now: now, channel: channel)
+            ids += try await prepared ? transaction.rows(insert) : transaction.rows(insert.query(schema: tables)).map(insert.decodeRow)
+            start = end
+        }
+        return ids
+    }
+
+    /// Stores a job with a unique key unless its key is taken (see `InsertUniqueJob`); returns
+    /// its id, or that of the job holding the key.
+    private func insertUnique(_ job: NewJob, key: String, in transaction: PostgresTransaction, now: Timestamp) async throws -> JobID {
+        let insert = InsertUniqueJob(job: job, key: key, now: now, channel: channel)
+        // The live job holding the key may finish between the two statements: then try again.
+        for _ in 0..<3 {
+            let row = try await transaction.rows(insert.query(tables: "\(tables)."))[0]
+            let (inserted, held, _) = try row.decode((Int64?, Int64?, Int64).self)
+            if let id = inserted ?? held { return JobID(rawValue: id) }
+            if let live = try await transaction.first(insert.liveJob(tables: "\(tables)."), as: Int64.self) { return JobID(rawValue: live) }
+        }
+        throw StoreError.invalidJob("unique key '\(key)' of topic \(job.topic) kept changing hands; enqueue again")
     }
 }

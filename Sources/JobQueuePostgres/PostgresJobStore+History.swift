@@ -22,6 +22,7 @@ extension PostgresJobStore {
                     WHERE (\(filter.queueID)::text IS NULL OR queue_id = \(filter.queueID))
                         AND (\(filter.topic)::text IS NULL OR topic = \(filter.topic))
                         \(queuedState: table == .queued ? filter.state : nil, now: now)
+                        \(unescaped: table == .dead ? filter.state.map { $0 == .cancelled ? "AND kind = 'cancelled'" : "AND kind <> 'cancelled'" } ?? "" : "")
                     ORDER BY id DESC LIMIT \(Int64(limit))
                     """)
                 found += try rows.map { try table.record($0, now: now) }
@@ -77,7 +78,7 @@ extension JobState.Place {
         let state: JobState =
             switch self {
             case .queued: .ofQueuedJob(visibleAt: time, leaseExpiresAt: leaseExpiresAt.map(Timestamp.init(rawValue:)), now: now)
-            case .dead: .dead
+            case .dead: .ofDeadLetter(kind.flatMap(DeadLetter.Kind.init(rawValue:)))
             case .completed: .completed
             }
         return JobRecord(

@@ -19,10 +19,16 @@ extension PostgresJobStore {
                 counts[QueueKey(queueID: queueID, topic: topic)] = QueueCounts(
                     queueID: queueID, topic: topic, ready: ready, scheduled: scheduled, leased: leased)
             }
-            for row in try await transaction.rows("SELECT queue_id, topic, count(*) FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic")
+            for row in try await transaction.rows(
+                """
+                SELECT queue_id, topic, count(*) FILTER (WHERE kind <> 'cancelled'), count(*) FILTER (WHERE kind = 'cancelled')
+                FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic
+                """)
             {
-                let (queueID, topic, dead) = try row.decode((String, String, Int).self)
-                counts[QueueKey(queueID: queueID, topic: topic), default: QueueCounts(queueID: queueID, topic: topic)].dead = dead
+                let (queueID, topic, dead, cancelled) = try row.decode((String, String, Int, Int).self)
+                let key = QueueKey(queueID: queueID, topic: topic)
+                counts[key, default: QueueCounts(queueID: queueID, topic: topic)].dead = dead
+                counts[key]!.cancelled = cancelled
             }
             let hosts = try await transaction.rows(
                 """
@@ -37,7 +43,9 @@ extension PostgresJobStore {
                     startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note,
                     running: HostRecord.running(fromText: running), stopping: stopping, generation: generation)
             }
-            return StoreStatus(queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts)
+            return StoreStatus(
+                queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
+                pauses: try await pauses(in: transaction))
         }
     }
 

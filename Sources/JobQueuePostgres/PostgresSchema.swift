@@ -112,6 +112,34 @@ enum PostgresSchema {
                 "CREATE INDEX completed_jobs_age ON $schema.completed_jobs (completed_at)",
             ]
         ),
+        (
+            "v4: unique keys and pauses",
+            [
+                // At most one live job per topic and unique key: the index itself refuses a second.
+                "ALTER TABLE $schema.jobs ADD COLUMN unique_key text",
+                "CREATE UNIQUE INDEX jobs_unique ON $schema.jobs (topic, unique_key) WHERE unique_key IS NOT NULL",
+                // Keys held past their job's life (`unique_for`), until `held_until`.
+                """
+                CREATE TABLE $schema.unique_holds (
+                    topic text NOT NULL,
+                    unique_key text NOT NULL,
+                    job_id bigint NOT NULL,
+                    held_until bigint NOT NULL,
+                    PRIMARY KEY (topic, unique_key)
+                )
+                """,
+                "CREATE INDEX unique_holds_age ON $schema.unique_holds (held_until)",
+                // Paused topics (queue_id '') and queues: the ready scan passes over them.
+                """
+                CREATE TABLE $schema.pauses (
+                    topic text NOT NULL,
+                    queue_id text NOT NULL,
+                    paused_at bigint NOT NULL,
+                    PRIMARY KEY (topic, queue_id)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// SQL for a row's `history` with `record` (an SQL expression of one jsonb record, or NULL for

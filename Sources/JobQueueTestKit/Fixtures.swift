@@ -5,9 +5,11 @@ extension NewJob {
     /// A job with text `payload`, for queue `queue` and topic `topic`; unset fields take the defaults.
     public static func make(
         _ queue: String = "q", _ topic: String = "t", payload: String = "{}", priority: Int? = nil, visibleAt: Timestamp? = nil,
-        maxRetries: Int? = nil
+        maxRetries: Int? = nil, uniqueKey: String? = nil, uniqueFor: Duration? = nil
     ) -> NewJob {
-        NewJob(queueID: queue, topic: topic, payload: Array(payload.utf8), priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
+        NewJob(
+            queueID: queue, topic: topic, payload: Array(payload.utf8), priority: priority, visibleAt: visibleAt, maxRetries: maxRetries,
+            uniqueKey: uniqueKey, uniqueFor: uniqueFor)
     }
 }
 

@@ -16,6 +16,8 @@ public struct JobAttempt: Sendable, Equatable, Codable {
         case timedOut = "timed_out"
         /// Its host vanished while it ran: the lease expired and another host took the job.
         case lost
+        /// An operator cancelled it while it ran; its child was killed.
+        case cancelled
     }
 
     /// Which attempt this was, from 1.

@@ -1,6 +1,8 @@
 extension NewJob {
     /// Longest queue id or topic, in UTF-8 bytes.
     public static let maxNameBytes = 255
+    /// Longest unique key, in UTF-8 bytes.
+    public static let maxUniqueKeyBytes = 1024
 
     /// Checks what every store requires; returns a one-line reason for the first problem.
     public func validationError(maxPayload: Int? = nil) -> String? {
@@ -10,6 +12,16 @@ extension NewJob {
             return "payload is \(payload.count) bytes, over the limit of \(maxPayload) bytes"
         }
         if let maxRetries, maxRetries < 0 { return "max retries must be 0 or more, got \(maxRetries)" }
+        if let uniqueKey {
+            if uniqueKey.isEmpty { return "unique key is empty" }
+            if uniqueKey.utf8.count > Self.maxUniqueKeyBytes {
+                return "unique key is \(uniqueKey.utf8.count) bytes, over the limit of \(Self.maxUniqueKeyBytes)"
+            }
+        }
+        if let uniqueFor {
+            if uniqueKey == nil { return "unique-for needs a unique key" }
+            if uniqueFor <= .zero { return "unique-for must be positive, got \(uniqueFor.text)" }
+        }
         return nil
     }
 
@@ -31,7 +43,7 @@ extension NewJob {
                 bytes.count >= 1 && bytes.count <= Self.maxNameBytes && bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
             }
         }
-        return plain(queueID) && plain(topic) && (maxRetries ?? 0) >= 0
+        return plain(queueID) && plain(topic) && (maxRetries ?? 0) >= 0 && uniqueKey == nil && uniqueFor == nil
     }
 
     private static func nameProblem(_ name: String, field: String) -> String? {

@@ -12,10 +12,18 @@ public struct NewJob: Sendable, Equatable {
     public var visibleAt: Timestamp?
     /// How many retries after the first run. Nil takes the topic's default (3 unless configured).
     public var maxRetries: Int?
+    /// At most one live job per key and topic: while a job of this topic with this key is ready,
+    /// scheduled or running, enqueueing another stores nothing and returns the existing job's id.
+    /// Nil for none.
+    public var uniqueKey: String?
+    /// With `uniqueKey`: how long after this enqueue the key stays taken, whatever becomes of the
+    /// job (finished or not). Nil: only while the job is live.
+    public var uniqueFor: Duration?
 
     public init(
         queueID: String, topic: String, payload: [UInt8],
-        priority: Int? = nil, visibleAt: Timestamp? = nil, maxRetries: Int? = nil
+        priority: Int? = nil, visibleAt: Timestamp? = nil, maxRetries: Int? = nil,
+        uniqueKey: String? = nil, uniqueFor: Duration? = nil
     ) {
         self.queueID = queueID
         self.topic = topic
@@ -23,6 +31,8 @@ public struct NewJob: Sendable, Equatable {
         self.priority = priority
         self.visibleAt = visibleAt
         self.maxRetries = maxRetries
+        self.uniqueKey = uniqueKey
+        self.uniqueFor = uniqueFor
     }
 
     /// Schedules with the library's rule: an absolute time (`at`) wins over a delay (`in`).

@@ -69,6 +69,10 @@ extension SQLiteJobStore {
             conditions.append("instr(lower(queue_id || char(10) || topic || char(10) || reason), lower(?)) > 0")
             arguments += [search]
         }
+        if let kind = selector.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 }

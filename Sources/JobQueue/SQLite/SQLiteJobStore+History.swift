@@ -31,6 +31,9 @@ extension SQLiteJobStore {
                     conditions.append(JobState.Place.queuedCondition(state))
                     arguments += ["now": now.rawValue]
                 }
+                if table == .dead, let state = filter.state {
+                    conditions.append(state == .cancelled ? "kind = 'cancelled'" : "kind <> 'cancelled'")
+                }
                 let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
                 let rows = try Row.fetchAll(db, sql: "\(table.select) \(filterSQL) ORDER BY id DESC LIMIT \(limit)", arguments: arguments)
                 found += rows.map { table.record($0, now: now) }
@@ -85,7 +88,7 @@ extension JobState.Place {
         let state: JobState =
             switch self {
             case .queued: .ofQueuedJob(visibleAt: at, leaseExpiresAt: (row[9] as Int64?).map(Timestamp.init(rawValue:)), now: now)
-            case .dead: .dead
+            case .dead: .ofDeadLetter((row[11] as String?).flatMap(DeadLetter.Kind.init(rawValue:)))
             case .completed: .completed
             }
         return JobRecord(

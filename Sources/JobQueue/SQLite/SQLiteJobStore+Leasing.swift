@@ -7,16 +7,18 @@ extension SQLiteJobStore {
         return try await pool.read { db in try Self.readyQueues(db, topics: topics, now: now.rawValue, limit: limit) }
     }
 
-    /// One index range scan per topic (cost: the ready queues returned), merged by vesting time.
+    /// One index range scan per topic that is not paused (cost: the ready queues returned, and
+    /// the paused queues passed over), merged by vesting time.
     static func readyQueues(_ db: Database, topics: Set<String>, now: Int64, limit: Int) throws -> [QueueKey] {
         let statement = try RawStatement(
             db,
             """
             SELECT queue_id, vesting_at FROM queue_pointers
-            WHERE topic = ?1 AND vesting_at <= ?2 ORDER BY vesting_at LIMIT ?3
+            WHERE topic = ?1 AND vesting_at <= ?2 AND \(notPaused)
+            ORDER BY vesting_at LIMIT ?3
             """)
         var found: [(vesting: Int64, key: QueueKey)] = []
-        for topic in topics {
+        for topic in try unpaused(db, topics) {
             statement.reset()
             statement.bind(1, topic)
             statement.bind(2, now)
@@ -29,15 +31,33 @@ extension SQLiteJobStore {
         return found.prefix(limit).map(\.key)
     }
 
+    /// The condition that a pointer's queue (`?1` its topic) is not paused by itself.
+    private static let notPaused = """
+        NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.topic = ?1 AND pauses.queue_id = queue_pointers.queue_id)
+        """
+
+    /// `topics` without the paused ones: one lookup each.
+    private static func unpaused(_ db: Database, _ topics: Set<String>) throws -> [String] {
+        let paused = try RawStatement(db, "SELECT 1 FROM pauses WHERE topic = ?1 AND queue_id = ''")
+        defer { paused.reset() }
+        return try topics.filter { topic in
+            paused.reset()
+            paused.bind(1, topic)
+            return try !paused.step()
+        }
+    }
+
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
         return try await pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT min(vesting_at) FROM queue_pointers WHERE topic = ?")
+            let statement = try RawStatement(
+                db, "SELECT vesting_at FROM queue_pointers WHERE topic = ?1 AND \(Self.notPaused) ORDER BY vesting_at LIMIT 1")
+            defer { statement.reset() }
             var earliest: Int64?
-            for topic in topics {
-                if let vesting = try Int64.fetchOne(statement, arguments: [topic]) {
-                    earliest = min(earliest ?? .max, vesting)
-                }
+            for topic in try Self.unpaused(db, topics) {
+                statement.reset()
+                statement.bind(1, topic)
+                if try statement.step() { earliest = min(earliest ?? .max, statement.int64(0)) }
             }
             return earliest.map(Timestamp.init(rawValue:))
         }

@@ -18,9 +18,12 @@ extension SQLiteJobStore {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], leased: row[4])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT queue_id, topic, count(*) FROM dead_letters GROUP BY queue_id, topic") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT queue_id, topic, sum(kind <> 'cancelled'), sum(kind = 'cancelled') FROM dead_letters GROUP BY queue_id, topic")
+            {
                 let key = QueueKey(queueID: row[0], topic: row[1])
                 counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
+                counts[key]!.cancelled = row[3]
             }
             let hosts = try Row.fetchAll(
                 db,
@@ -37,7 +40,7 @@ extension SQLiteJobStore {
                     running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9])
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
-            return StoreStatus(queues: queues, hosts: hosts)
+            return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db))
         }
     }
 

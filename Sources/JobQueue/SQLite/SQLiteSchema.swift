@@ -11,6 +11,7 @@ enum SQLiteSchema {
     static let identifiers = [
         "v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping",
         "v3: job history, completed jobs, retention, host generations",
+        "v4: unique keys and pauses",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -109,6 +110,31 @@ enum SQLiteSchema {
                     );
                     CREATE INDEX completed_jobs_queue ON completed_jobs(queue_id, topic);
                     CREATE INDEX completed_jobs_age ON completed_jobs(completed_at);
+                    """)
+        }
+        migrator.registerMigration(identifiers[3]) { db in
+            try db.execute(
+                sql: """
+                    -- At most one live job per topic and unique key: the index itself refuses a second.
+                    ALTER TABLE jobs ADD COLUMN unique_key TEXT;
+                    CREATE UNIQUE INDEX jobs_unique ON jobs(topic, unique_key) WHERE unique_key IS NOT NULL;
+                    -- Keys held past their job's life (`unique_for`), until `held_until`.
+                    CREATE TABLE unique_holds (
+                        topic TEXT NOT NULL,
+                        unique_key TEXT NOT NULL,
+                        job_id INTEGER NOT NULL,
+                        held_until INTEGER NOT NULL,
+                        PRIMARY KEY (topic, unique_key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX unique_holds_age ON unique_holds(held_until);
+
+                    -- Paused topics (queue_id '') and queues: the ready scan passes over them.
+                    CREATE TABLE pauses (
+                        topic TEXT NOT NULL,
+                        queue_id TEXT NOT NULL,
+                        paused_at INTEGER NOT NULL,
+                        PRIMARY KEY (topic, queue_id)
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator

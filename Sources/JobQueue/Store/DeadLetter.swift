@@ -6,6 +6,8 @@ public struct DeadLetter: Sendable, Equatable, Codable {
         case failed
         /// Its worker said it can never succeed.
         case discarded
+        /// An operator cancelled it (`jobqueue jobs cancel`); running, its child was killed.
+        case cancelled
     }
 
     public var id: JobID
@@ -55,11 +57,17 @@ public struct DeadLetterSelector: Sendable, Equatable {
     /// Only dead letters whose queue, topic or reason contains this text (ignoring ASCII case),
     /// when set.
     public var search: String?
+    /// Only dead letters of this kind, when set (e.g. only cancelled jobs).
+    public var kind: DeadLetter.Kind?
     /// For listings: the latest dead letters first (and `limit` keeps the latest), instead of
     /// the oldest.
     public var newestFirst: Bool
 
-    public init(ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil, search: String? = nil, newestFirst: Bool = false) {
+    public init(
+        ids: [JobID]? = nil, queueID: String? = nil, topic: String? = nil, search: String? = nil, kind: DeadLetter.Kind? = nil,
+        newestFirst: Bool = false
+    ) {
+        self.kind = kind
         self.ids = ids
         self.queueID = queueID
         self.topic = topic

@@ -17,7 +17,7 @@ public struct JobRecord: Sendable, Equatable {
     public var at: Timestamp
     /// The last error (a queued job that failed before), the dead letter's reason; nil otherwise.
     public var error: String?
-    /// Dead letters: whether retries were spent or the job was discarded.
+    /// Dead letters: whether retries were spent, the job was discarded or cancelled.
     public var deadKind: DeadLetter.Kind?
     /// The latest runs, oldest first (at most ``StoreRules/historyLength``).
     public var history: [JobAttempt]
@@ -52,11 +52,13 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     case leased
     /// A dead letter: it failed for good or was discarded.
     case dead
+    /// Cancelled by an operator: kept with the dead letters (retried and pruned like them).
+    case cancelled
     /// Done, and kept for `retention.completed`.
     case completed
 
     /// Where a store keeps jobs: queued ones (ready, scheduled, leased) with the live jobs, dead
-    /// letters apart, completed ones kept apart too.
+    /// letters (cancelled jobs among them) apart, completed ones kept apart too.
     public enum Place: Sendable, CaseIterable {
         case queued, dead, completed
     }
@@ -65,9 +67,14 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     public var place: Place {
         switch self {
         case .ready, .scheduled, .leased: .queued
-        case .dead: .dead
+        case .dead, .cancelled: .dead
         case .completed: .completed
         }
+    }
+
+    /// The state of a dead letter of `kind`.
+    public static func ofDeadLetter(_ kind: DeadLetter.Kind?) -> JobState {
+        kind == .cancelled ? .cancelled : .dead
     }
 
     /// The state of a queued job (one in the jobs table) at `now`, from its visible time and lease.

@@ -65,7 +65,25 @@ public protocol JobStore: Sendable {
     /// never with the jobs or tenants.
     func readyLag(now: Timestamp, queues: Int) async throws -> ReadyLag
 
-    /// Counts per queue and topic, and the hosts currently alive.
+    /// Pauses `topic`, every queue of it when `queueID` is nil, else that queue: no host starts
+    /// its jobs until it is resumed (the ready scan passes over it). Returns false when it was
+    /// paused already.
+    func pause(topic: String, queueID: String?, now: Timestamp) async throws -> Bool
+
+    /// Undoes ``pause(topic:queueID:now:)`` and wakes idle hosts. Returns false when it was not
+    /// paused.
+    func resume(topic: String, queueID: String?) async throws -> Bool
+
+    /// Cancels the live jobs of `selection`: each becomes a dead letter of kind `cancelled` with
+    /// `reason` (who cancelled it), and a job running now gets a `cancelled` run in its history;
+    /// the host running it learns of it through ``cancelledJobs(among:)`` and kills its child,
+    /// and its settlement is skipped (its lease is gone). Wakes hosts. Returns the ids cancelled.
+    func cancel(_ selection: JobSelection, reason: String, now: Timestamp) async throws -> [JobID]
+
+    /// Which of `ids` (the jobs a host runs) have been cancelled: one primary-key lookup each.
+    func cancelledJobs(among ids: [JobID]) async throws -> [JobID]
+
+    /// Counts per queue and topic, the hosts currently alive and the pauses.
     func status(now: Timestamp) async throws -> StoreStatus
 
     /// Records (or refreshes) a running host and the topics it serves, so status can tell served

@@ -2,10 +2,18 @@
 public struct StoreStatus: Sendable, Equatable, Codable {
     public var queues: [QueueCounts]
     public var hosts: [HostRecord]
+    /// Paused topics and queues, by topic then queue (a whole topic first).
+    public var pauses: [Pause]
 
-    public init(queues: [QueueCounts], hosts: [HostRecord]) {
+    public init(queues: [QueueCounts], hosts: [HostRecord], pauses: [Pause] = []) {
         self.queues = queues
         self.hosts = hosts
+        self.pauses = pauses
+    }
+
+    /// Whether jobs of `queue` are held: its topic or the queue itself is paused.
+    public func isPaused(_ queue: QueueKey) -> Bool {
+        pauses.contains { $0.topic == queue.topic && ($0.queueID == nil || $0.queueID == queue.queueID) }
     }
 
     /// Topics at least one live host serves.
@@ -26,10 +34,13 @@ public struct QueueCounts: Sendable, Equatable, Codable {
     /// Leased by a host whose lease has not expired: running, or waiting in a batch for the jobs
     /// before it. (Hosts report which jobs are running now in `HostRecord.running`.)
     public var leased: Int
-    /// In the dead-letter store.
+    /// In the dead-letter store (cancelled jobs apart).
     public var dead: Int
+    /// Cancelled by an operator, kept with the dead letters.
+    public var cancelled: Int
 
-    public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, leased: Int = 0, dead: Int = 0) {
+    public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, leased: Int = 0, dead: Int = 0, cancelled: Int = 0) {
+        self.cancelled = cancelled
         self.queueID = queueID
         self.topic = topic
         self.ready = ready

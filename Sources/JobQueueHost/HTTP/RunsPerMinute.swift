@@ -18,7 +18,7 @@ final class RunsPerMinute: Sendable {
             var counts = minutes[minute] ?? Minute(start: Timestamp(rawValue: minute * 60_000))
             switch outcome {
             case .ok, .snooze: counts.ok += 1
-            case .error, .crashed, .timedOut, .discard, .lost: counts.failed += 1
+            case .error, .crashed, .timedOut, .discard, .lost, .cancelled: counts.failed += 1
             }
             minutes[minute] = counts
             if minutes.count > 61 { minutes = minutes.filter { $0.key > minute - 60 } }

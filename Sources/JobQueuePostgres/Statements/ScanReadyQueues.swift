@@ -3,14 +3,16 @@ import PostgresNIO
 
 /// The take's scan of the ready line: up to `limit` queues of `topics` whose pointer is due,
 /// least recently served first, locking their pointer rows for the transaction. `SKIP LOCKED`
-/// passes over queues another host is taking at this moment instead of waiting for it.
+/// passes over queues another host is taking at this moment instead of waiting for it. Paused
+/// topics are left out of the scan before it starts (`PausedFilter.topics`), paused queues
+/// passed over.
 ///
 /// Prepared once per pooled connection; table names resolve through the pool's `search_path`
 /// (see `PostgresStoreSettings.clientConfiguration`).
 struct ScanReadyQueues: PostgresPreparedStatement {
     static let sql = """
         SELECT queue_id, topic FROM queue_pointers
-        WHERE topic = ANY($1::text[]) AND vesting_at <= $2::bigint
+        WHERE topic = ANY(\(PausedFilter.topics("$1::text[]", tables: ""))) AND vesting_at <= $2::bigint AND \(PausedFilter.queue(tables: ""))
         ORDER BY vesting_at LIMIT $3::bigint FOR UPDATE SKIP LOCKED
         """
 
