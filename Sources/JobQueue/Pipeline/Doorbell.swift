@@ -25,6 +25,15 @@ public final class Doorbell: Sendable {
         waiter?.resume()
     }
 
+    /// Returns on a ring, or when the task is cancelled.
+    public func wait() async {
+        let alreadyRung = state.withLock { state in
+            defer { state.rung = false }
+            return state.rung
+        }
+        if !alreadyRung { await waitForRing() }
+    }
+
     /// Returns on a ring, after `timeout` of `clock`'s time, or when the task is cancelled,
     /// whichever comes first.
     public func wait(upTo timeout: Duration, on clock: any JobClock = SystemJobClock()) async {

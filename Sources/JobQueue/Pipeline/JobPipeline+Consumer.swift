@@ -38,23 +38,33 @@ extension JobPipeline {
 
         let token = runningJobs.begin(batch)
         hostRecordChanged.ring()
-        await executor.run(batch) { id, completion in
-            guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
-            let duration = self.runningJobs.report(id, in: token)
-            self.hostRecordChanged.ring()
-            self.observer?.jobRan(job, completion, duration: duration)
-            self.leases.remove(id)
-            let settlement = self.settlement(for: job, completion, duration: duration, policies: policies, now: self.clock.now)
-            self.log(job, completion.outcome)
-            settlements.add(settlement)
+        // Its own task, so that cancelling one of its jobs can stop it (see `watchForCancellations`).
+        let run = Task {
+            await executor.run(batch) { id, completion in
+                guard let job = byID[id], reported.withLock({ $0.insert(id).inserted }) else { return }
+                let duration = self.runningJobs.report(id, in: token)
+                self.hostRecordChanged.ring()
+                self.observer?.jobRan(job, completion, duration: duration)
+                self.leases.remove(id)
+                let settlement = self.settlement(for: job, completion, duration: duration, policies: policies, now: self.clock.now)
+                self.log(job, completion.outcome)
+                settlements.add(settlement)
+            }
+        }
+        runningJobs.attach(token) { run.cancel() }
+        await withTaskCancellationHandler {
+            await run.value
+        } onCancel: {
+            run.cancel()
         }
 
-        runningJobs.end(token)
+        let cancelled = runningJobs.end(token)
         hostRecordChanged.ring()
         let done = reported.withLock { $0 }
         for job in batch where !done.contains(job.id) {
             leases.remove(job.id)
-            settlements.add(Settlement(job: job.id, lease: job.lease, action: .release))
+            // A cancelled job is a dead letter already: nothing to settle.
+            if !cancelled.contains(job.id) { settlements.add(Settlement(job: job.id, lease: job.lease, action: .release)) }
         }
         return (settlements, done.count)
     }

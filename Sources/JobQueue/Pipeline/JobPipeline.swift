@@ -27,6 +27,8 @@ public final class JobPipeline: Sendable {
     let logger: Logger
 
     let doorbell = Doorbell()
+    /// Rung on every change of the store: time to look for cancelled jobs among the running ones.
+    let cancellationCheck = Doorbell()
     let leases = LeaseRegistry()
     /// How many jobs of each topic a batch may hold.
     let sizer: Mutex<BatchSizer>
@@ -119,6 +121,7 @@ public final class JobPipeline: Sendable {
         let requests = BatchRequests()
         await withTaskGroup(of: Void.self) { support in
             support.addTask { await self.watchForChanges() }
+            support.addTask { await self.watchForCancellations() }
             support.addTask { await self.extendLeases(startedAt: startedAt) }
             support.addTask { await self.pruneFinishedJobs() }
             support.addTask { await self.manage(requests) }
@@ -167,10 +170,36 @@ public final class JobPipeline: Sendable {
         }
     }
 
-    /// Feeds the manager's doorbell from the store's change signal (commits by other processes).
+    /// Feeds the manager's doorbell, and the cancellation watcher's, from the store's change
+    /// signal (commits by other processes).
     private func watchForChanges() async {
         for await _ in store.changes(checkingEvery: settings.changeCheck) {
             doorbell.ring()
+            cancellationCheck.ring()
+        }
+    }
+
+    /// How often, at most, the running jobs are checked for cancellations: a cancelled job's
+    /// child is stopped within this (plus the store's change signal) of the cancel.
+    static let cancellationCheckInterval: Duration = .milliseconds(100)
+
+    /// After each change of the store while batches run, asks which of their unfinished jobs were
+    /// cancelled (one lookup per job, at most every ``cancellationCheckInterval``), and stops the
+    /// batches holding them: their other jobs go back to their queues uncharged.
+    private func watchForCancellations() async {
+        while !Task.isCancelled {
+            await cancellationCheck.wait()
+            let unfinished = runningJobs.unfinished
+            if unfinished.isEmpty { continue }
+            do {
+                let cancelled = try await store.cancelledJobs(among: unfinished)
+                for id in runningJobs.stop(holding: Set(cancelled)) {
+                    logger.warning("job cancelled: stopping its batch", metadata: ["job_id": "\(id)"])
+                }
+            } catch {
+                logger.error("could not check for cancelled jobs: \(error)")
+            }
+            try? await Task.sleep(for: Self.cancellationCheckInterval)
         }
     }
 

@@ -3,7 +3,7 @@ import Synchronization
 /// Which job each batch in the executor's hands is running now: a batch runs its jobs in order,
 /// so it is the first one not yet reported. What a host publishes as its running jobs, apart
 /// from the jobs it has leased that wait in a batch; and since when, so that a report tells how
-/// long its job ran.
+/// long its job ran. It also stops the batches holding cancelled jobs.
 final class RunningJobs: Sendable {
     private struct Batch {
         let ids: [JobID]
@@ -12,6 +12,10 @@ final class RunningJobs: Sendable {
         var next = 0
         /// When the running job began: when the batch began, or the job before it ended.
         var since = ContinuousClock.now
+        /// Stops the batch (see `attach`).
+        var stop: (@Sendable () -> Void)?
+        /// Its jobs cancelled while it ran.
+        var cancelled: Set<JobID> = []
 
         /// Records `id`'s end; returns how long it ran.
         mutating func report(_ id: JobID) -> Duration {
@@ -36,15 +40,52 @@ final class RunningJobs: Sendable {
         }
     }
 
+    /// Gives the batch `token` the way to stop it; stops it at once if one of its jobs was
+    /// cancelled before.
+    func attach(_ token: Int, stop: @escaping @Sendable () -> Void) {
+        let stopNow = state.withLock { state in
+            state.batches[token]?.stop = stop
+            return state.batches[token].map { !$0.cancelled.isEmpty } ?? false
+        }
+        if stopNow { stop() }
+    }
+
+    /// The jobs of running batches not yet finished.
+    var unfinished: [JobID] {
+        state.withLock { state in
+            state.batches.values.flatMap { batch in batch.ids.filter { !batch.reported.contains($0) } }
+        }
+    }
+
+    /// Stops every batch holding one of `ids` not yet finished; returns those ids.
+    func stop(holding ids: Set<JobID>) -> [JobID] {
+        let (found, stops) = state.withLock { state in
+            var found: [JobID] = []
+            var stops: [@Sendable () -> Void] = []
+            for (token, batch) in state.batches {
+                let hit = batch.ids.filter { ids.contains($0) && !batch.reported.contains($0) }
+                if hit.isEmpty { continue }
+                found += hit
+                state.batches[token]!.cancelled.formUnion(hit)
+                if let stop = batch.stop { stops.append(stop) }
+            }
+            return (found, stops)
+        }
+        for stop in stops { stop() }
+        return found
+    }
+
     /// Records the completion of job `id` of the batch `token`; returns how long it ran.
     @discardableResult
     func report(_ id: JobID, in token: Int) -> Duration {
         state.withLock { $0.batches[token]?.report(id) } ?? .zero
     }
 
-    /// Records that the batch `token` is over, whatever it did not run.
-    func end(_ token: Int) {
-        _ = state.withLock { $0.batches.removeValue(forKey: token) }
+    /// Records that the batch `token` is over, whatever it did not run; returns its jobs that
+    /// were cancelled.
+    @discardableResult
+    func end(_ token: Int) -> Set<JobID> {
+        state.withLock { $0.batches.removeValue(forKey: token)?.cancelled } ?? []
     }
 
     /// The queue of each job running now.
