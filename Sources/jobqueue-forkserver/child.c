@@ -111,7 +111,8 @@ static int ctx_enqueue(jq_context *ctx, const char *queue_id, const char *topic,
     /* Read only the option fields the plugin's header version knew about. */
     uint32_t set = 0, max_retries = 0;
     int32_t priority = 0;
-    uint64_t delay_ms = 0;
+    uint64_t delay_ms = 0, unique_for_ms = 0;
+    const char *unique_key = "";
     if (options) {
         if (JQ_HAS_MEMBER(options, jq_enqueue_options, set)) set = options->set;
         if (JQ_HAS_MEMBER(options, jq_enqueue_options, priority)) priority = options->priority;
@@ -120,7 +121,18 @@ static int ctx_enqueue(jq_context *ctx, const char *queue_id, const char *topic,
         else set &= ~JQ_ENQUEUE_DELAY;
         if (JQ_HAS_MEMBER(options, jq_enqueue_options, max_retries)) max_retries = options->max_retries;
         else set &= ~JQ_ENQUEUE_MAX_RETRIES;
-        set &= JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES;
+        if (JQ_HAS_MEMBER(options, jq_enqueue_options, unique_key) && options->unique_key) unique_key = options->unique_key;
+        else set &= ~JQ_ENQUEUE_UNIQUE_KEY;
+        if (JQ_HAS_MEMBER(options, jq_enqueue_options, unique_for_ms)) unique_for_ms = options->unique_for_ms;
+        else set &= ~JQ_ENQUEUE_UNIQUE_FOR;
+        set &= JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES | JQ_ENQUEUE_UNIQUE_KEY | JQ_ENQUEUE_UNIQUE_FOR;
+        if (set & JQ_ENQUEUE_UNIQUE_KEY) {
+            size_t key_len = strlen(unique_key);
+            if (key_len == 0 || key_len > JQ_MAX_UNIQUE_KEY_BYTES) return -1;
+        } else {
+            set &= ~JQ_ENQUEUE_UNIQUE_FOR;
+        }
+        if ((set & JQ_ENQUEUE_UNIQUE_FOR) && unique_for_ms == 0) return -1;
     }
 
     size_t before = state->follow_ups.len;
@@ -131,6 +143,8 @@ static int ctx_enqueue(jq_context *ctx, const char *queue_id, const char *topic,
     jq_buf_put_i32(&state->follow_ups, priority);
     jq_buf_put_u64(&state->follow_ups, delay_ms);
     jq_buf_put_u32(&state->follow_ups, max_retries);
+    jq_buf_put_str(&state->follow_ups, unique_key);
+    jq_buf_put_u64(&state->follow_ups, unique_for_ms);
     if (state->follow_ups.failed) {
         state->follow_ups.failed = 0;
         state->follow_ups.len = before;

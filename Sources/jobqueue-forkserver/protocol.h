@@ -28,7 +28,8 @@
  *   OUTCOME  67 u64 batch, u32 index, u8 status, str message,
  *               u8 has_result, bytes result, u64 snooze_ms,
  *               u32 n, n × { str queue_id, str topic, bytes payload,
- *                            u32 set, i32 priority, u64 delay_ms, u32 max_retries }   follow-ups
+ *                            u32 set, i32 priority, u64 delay_ms, u32 max_retries,
+ *                            str unique_key, u64 unique_for_ms }                     follow-ups
  *   LOG      68 u64 batch, u32 index, u8 level, str message
  *   OUTPUT   69 u64 batch, u8 stream (1 stdout, 2 stderr), bytes data
  *   EXITED   70 u64 batch, i32 wait_status                       last event of a batch: after every

@@ -25,11 +25,13 @@ public struct JobContext {
     ///   - priority: lower runs first; nil takes the topic's default.
     ///   - delay: how long after the completion the job becomes visible; nil means at once.
     ///   - maxRetries: retries after its first run; nil takes the topic's default.
+    ///   - uniqueKey: at most one live job of the topic with this key; nil for none.
+    ///   - uniqueFor: with `uniqueKey`, how long the key stays taken after the job is stored.
     /// - Throws: ``EnqueueRefused`` when an argument is out of range or a limit of
     ///   `jobqueue_plugin.h` (payload size, number of follow-ups) is reached.
     public func enqueue(
         queueID: String, topic: String, payload: [UInt8],
-        priority: Int? = nil, delay: Duration? = nil, maxRetries: Int? = nil
+        priority: Int? = nil, delay: Duration? = nil, maxRetries: Int? = nil, uniqueKey: String? = nil, uniqueFor: Duration? = nil
     ) throws {
         var options = jq_enqueue_options()
         options.size = MemoryLayout<jq_enqueue_options>.size
@@ -50,11 +52,23 @@ public struct JobContext {
             options.set |= UInt32(JQ_ENQUEUE_MAX_RETRIES)
             options.max_retries = value
         }
+        if let uniqueFor {
+            guard uniqueKey != nil, uniqueFor > .zero else { throw EnqueueRefused("uniqueFor needs a uniqueKey and a positive duration") }
+            let (seconds, attoseconds) = uniqueFor.components
+            options.set |= UInt32(JQ_ENQUEUE_UNIQUE_FOR)
+            options.unique_for_ms = UInt64(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        }
         guard let enqueue = raw.pointee.enqueue else { throw EnqueueRefused("the host offers no enqueue") }
         let status = payload.withUnsafeBufferPointer { bytes in
             queueID.withCString { queue in
                 topic.withCString { topic in
-                    enqueue(raw, queue, topic, bytes.baseAddress, bytes.count, &options)
+                    (uniqueKey ?? "").withCString { key in
+                        if uniqueKey != nil {
+                            options.set |= UInt32(JQ_ENQUEUE_UNIQUE_KEY)
+                            options.unique_key = key
+                        }
+                        return enqueue(raw, queue, topic, bytes.baseAddress, bytes.count, &options)
+                    }
                 }
             }
         }

@@ -19,6 +19,7 @@
  *   exit0                 calls exit(0)
  *   followup:QUEUE:TOPIC  enqueues a follow-up (priority 7, delay 1500 ms, max_retries 2), JQ_OK
  *   followup-plain:QUEUE:TOPIC  enqueues a follow-up with no options (the host's defaults), JQ_OK
+ *   followup-unique:QUEUE:TOPIC  enqueues a follow-up with unique key "follow-up" (ABI 1.1), JQ_OK
  *   log:TEXT              logs TEXT at warning level, then JQ_OK
  *   meta                  JQ_OK with result "topic|queue_id|item_id|attempt"
  *   config                JQ_OK with result = the config JSON jq_init received
@@ -186,7 +187,8 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         return JQ_OK;
     }
     int plain = argument(command, "followup-plain") != NULL;
-    if ((arg = argument(command, plain ? "followup-plain" : "followup"))) {
+    int unique = argument(command, "followup-unique") != NULL;
+    if ((arg = argument(command, plain ? "followup-plain" : unique ? "followup-unique" : "followup"))) {
         char queue[256];
         const char *colon = strchr(arg, ':');
         if (!colon || (size_t)(colon - arg) >= sizeof queue) {
@@ -202,6 +204,10 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         options.priority = 7;
         options.delay_ms = 1500;
         options.max_retries = 2;
+        if (unique) {
+            options.set = JQ_ENQUEUE_UNIQUE_KEY;
+            options.unique_key = "follow-up";
+        }
         if (ctx->enqueue(ctx, queue, colon + 1, (const uint8_t *)payload, strlen(payload),
                          &options) != 0) {
             ctx->set_message(ctx, "enqueue refused");

@@ -24,7 +24,8 @@ extension FollowUp {
         NewJob(
             queueID: queueID, topic: topic, payload: payload, priority: priority,
             visibleAt: delayMilliseconds.map { now + .milliseconds(Int64(clamping: $0)) },
-            maxRetries: maxRetries
+            maxRetries: maxRetries, uniqueKey: uniqueKey,
+            uniqueFor: uniqueForMilliseconds.map { .milliseconds(Int64(clamping: $0)) }
         )
     }
 }

@@ -9,11 +9,18 @@ public struct FollowUp: Sendable, Equatable {
     public var delayMilliseconds: UInt64?
     /// Nil: the topic's default.
     public var maxRetries: Int?
+    /// See `NewJob.uniqueKey`; nil for none.
+    public var uniqueKey: String?
+    /// See `NewJob.uniqueFor`; nil for none.
+    public var uniqueForMilliseconds: UInt64?
 
     public init(
         queueID: String, topic: String, payload: [UInt8],
-        priority: Int? = nil, delayMilliseconds: UInt64? = nil, maxRetries: Int? = nil
+        priority: Int? = nil, delayMilliseconds: UInt64? = nil, maxRetries: Int? = nil,
+        uniqueKey: String? = nil, uniqueForMilliseconds: UInt64? = nil
     ) {
+        self.uniqueKey = uniqueKey
+        self.uniqueForMilliseconds = uniqueForMilliseconds
         self.queueID = queueID
         self.topic = topic
         self.payload = payload

@@ -16,12 +16,16 @@ extension PluginOutcome {
             let priority = try reader.i32()
             let delay = try reader.u64()
             let maxRetries = try reader.u32()
+            let uniqueKey = try reader.string()
+            let uniqueFor = try reader.u64()
             followUps.append(
                 FollowUp(
                     queueID: queueID, topic: topic, payload: payload,
                     priority: set & WireProtocol.followUpHasPriority != 0 ? Int(priority) : nil,
                     delayMilliseconds: set & WireProtocol.followUpHasDelay != 0 ? delay : nil,
-                    maxRetries: set & WireProtocol.followUpHasMaxRetries != 0 ? Int(maxRetries) : nil
+                    maxRetries: set & WireProtocol.followUpHasMaxRetries != 0 ? Int(maxRetries) : nil,
+                    uniqueKey: set & WireProtocol.followUpHasUniqueKey != 0 ? uniqueKey : nil,
+                    uniqueForMilliseconds: set & WireProtocol.followUpHasUniqueFor != 0 ? uniqueFor : nil
                 ))
         }
         self.init(

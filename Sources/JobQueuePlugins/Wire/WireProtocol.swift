@@ -25,7 +25,8 @@ enum WireProtocol {
         /// `u64 batch, u32 index`
         case begin = 66
         /// `u64 batch, u32 index, u8 status, str message, u8 has_result, bytes result, u64 snooze_ms,
-        /// u32 n, n × {str queue_id, str topic, bytes payload, u32 set, i32 priority, u64 delay_ms, u32 max_retries}`
+        /// u32 n, n × {str queue_id, str topic, bytes payload, u32 set, i32 priority, u64 delay_ms, u32 max_retries,
+        /// str unique_key, u64 unique_for_ms}`
         case outcome = 67
         /// `u64 batch, u32 index, u8 level, str message`
         case log = 68
@@ -44,6 +45,8 @@ enum WireProtocol {
     static let followUpHasPriority: UInt32 = 1 << 0
     static let followUpHasDelay: UInt32 = 1 << 1
     static let followUpHasMaxRetries: UInt32 = 1 << 2
+    static let followUpHasUniqueKey: UInt32 = 1 << 3
+    static let followUpHasUniqueFor: UInt32 = 1 << 4
 
     /// Largest event frame the host accepts (a RUN's OUTCOME carries at most ~17 MiB).
     static let maxEventFrame = 128 * 1024 * 1024

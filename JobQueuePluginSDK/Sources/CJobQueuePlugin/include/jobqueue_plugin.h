@@ -47,7 +47,7 @@ extern "C" {
 /* ---- Versions ------------------------------------------------------------------------------ */
 
 #define JQ_ABI_VERSION_MAJOR 1
-#define JQ_ABI_VERSION_MINOR 0
+#define JQ_ABI_VERSION_MINOR 1
 /** What `jq_abi_version` returns for this header: (major << 16) | minor. */
 #define JQ_ABI_VERSION ((uint32_t)((JQ_ABI_VERSION_MAJOR << 16) | JQ_ABI_VERSION_MINOR))
 
@@ -68,6 +68,8 @@ extern "C" {
 #define JQ_MAX_FOLLOW_UP_PAYLOAD_BYTES (1024u * 1024u)
 /** Most follow-up jobs one run may enqueue; `enqueue` refuses more. */
 #define JQ_MAX_FOLLOW_UPS 1000u
+/** Longest unique key of a follow-up, in bytes (since 1.1). */
+#define JQ_MAX_UNIQUE_KEY_BYTES 1024u
 /** Most follow-up payload bytes one run may enqueue in all; `enqueue` refuses more. */
 #define JQ_MAX_FOLLOW_UP_TOTAL_BYTES (16u * 1024u * 1024u)
 
@@ -125,6 +127,10 @@ typedef struct jq_job {
 #define JQ_ENQUEUE_PRIORITY    (1u << 0)
 #define JQ_ENQUEUE_DELAY       (1u << 1)
 #define JQ_ENQUEUE_MAX_RETRIES (1u << 2)
+/** Since 1.1: `unique_key` is set. */
+#define JQ_ENQUEUE_UNIQUE_KEY  (1u << 3)
+/** Since 1.1: `unique_for_ms` is set (with JQ_ENQUEUE_UNIQUE_KEY). */
+#define JQ_ENQUEUE_UNIQUE_FOR  (1u << 4)
 
 /**
  * Optional settings of a follow-up job. A field whose bit is not in `set` takes the follow-up's
@@ -143,9 +149,16 @@ typedef struct jq_enqueue_options {
     uint64_t delay_ms;
     /** Retries allowed after the follow-up's first run. */
     uint32_t max_retries;
+    /** Since 1.1. At most one live job of the follow-up's topic with this key (1 to
+        JQ_MAX_UNIQUE_KEY_BYTES bytes): while one is ready, scheduled or running, the follow-up is
+        not stored. A host older than 1.1 ignores it. */
+    const char *unique_key;
+    /** Since 1.1. With a unique key: keep the key taken this many milliseconds after the
+        follow-up is stored, whatever becomes of it. */
+    uint64_t unique_for_ms;
 } jq_enqueue_options;
 
-#define JQ_ENQUEUE_OPTIONS_INIT { sizeof(jq_enqueue_options), 0, 0, 0, 0 }
+#define JQ_ENQUEUE_OPTIONS_INIT { sizeof(jq_enqueue_options), 0, 0, 0, 0, NULL, 0 }
 
 /* ---- The context: what a run may ask of the host ------------------------------------------- */
 
