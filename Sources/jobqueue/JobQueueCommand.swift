@@ -14,7 +14,8 @@ struct JobQueueCommand: AsyncParsableCommand {
             """,
         version: JobQueueVersion.current,
         subcommands: [
-            RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, DeadCommand.self, BackupCommand.self,
+            RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, DeadCommand.self, PauseCommand.self,
+            ResumeCommand.self, BackupCommand.self,
         ]
     )
 }

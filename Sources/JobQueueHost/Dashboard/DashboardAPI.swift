@@ -7,8 +7,9 @@ import JobQueue
 /// Reads: `GET /api/overview` (counts per state and topic, lag, hosts, this host's runs per
 /// minute), `GET /api/queues?search=&sort=&page=` (tenants, paginated), `GET /api/dead?search=`
 /// (dead letters), `GET /api/jobs/ID` (a job and its runs; its payload only with
-/// `http.show_payloads`). Writes, which `SameOriginMiddleware` guards: `POST /api/dead/retry` and
-/// `POST /api/dead/purge` with `{"ids": [...]}`.
+/// `http.show_payloads`). Writes, which `SameOriginMiddleware` guards: `POST /api/dead/retry`,
+/// `POST /api/dead/purge` and `POST /api/jobs/cancel` with `{"ids": [...]}`; `POST /api/pause` and
+/// `POST /api/resume` with `{"topic": "...", "queue": "..." (optional)}`.
 struct DashboardAPI: Sendable {
     let host: HostService
     let metrics: HostMetrics?
@@ -35,13 +36,30 @@ struct DashboardAPI: Sendable {
             }
         }
         router.post("api/dead/retry") { request, _ in
-            await respond {
+            await respondChanging {
                 DashboardViews.Done(count: try await $0.retryDeadLetters(matching: DeadLetterSelector(ids: try await Self.selection(request))))
             }
         }
         router.post("api/dead/purge") { request, _ in
-            await respond {
+            await respondChanging {
                 DashboardViews.Done(count: try await $0.purgeDeadLetters(matching: DeadLetterSelector(ids: try await Self.selection(request))))
+            }
+        }
+        router.post("api/jobs/cancel") { request, _ in
+            await respondChanging { client in
+                DashboardViews.Done(count: try await client.cancel(.ids(try await Self.selection(request)), by: Self.dashboardUser).count)
+            }
+        }
+        router.post("api/pause") { request, _ in
+            await respondChanging { client in
+                let target = try await Self.pauseTarget(request)
+                return DashboardViews.Changed(changed: try await client.pause(topic: target.topic, queue: target.queue))
+            }
+        }
+        router.post("api/resume") { request, _ in
+            await respondChanging { client in
+                let target = try await Self.pauseTarget(request)
+                return DashboardViews.Changed(changed: try await client.resume(topic: target.topic, queue: target.queue))
             }
         }
     }
@@ -53,7 +71,7 @@ struct DashboardAPI: Sendable {
         let topics = counted.topics.map { topic, totals in
             DashboardViews.Overview.Topic(
                 topic: topic, counts: totals.counts, queues: totals.queues, lagSeconds: Self.seconds(lag.topics[topic] ?? .zero),
-                served: served.contains(topic))
+                served: served.contains(topic), paused: counted.status.pauses.contains { $0.topic == topic && $0.queueID == nil })
         }
         return DashboardViews.Overview(
             version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, countedAt: counted.at.description,
@@ -112,6 +130,26 @@ struct DashboardAPI: Sendable {
             throw APIError(.badRequest, #"expected {"ids": [job ids]}"#)
         }
         return selection.ids.map(JobID.init(rawValue:))
+    }
+
+    /// The body of a pause or resume.
+    private static func pauseTarget(_ request: Request) async throws -> DashboardViews.PauseTarget {
+        let body = try await request.body.collect(upTo: 1 << 16)
+        guard let target = try? JSONDecoder().decode(DashboardViews.PauseTarget.self, from: Data(buffer: body)), !target.topic.isEmpty
+        else {
+            throw APIError(.badRequest, #"expected {"topic": "...", "queue": "..." (optional)}"#)
+        }
+        return target
+    }
+
+    /// Who the records say cancelled a job through the dashboard.
+    static let dashboardUser = "the dashboard"
+
+    /// `respond` for a write: the counts are taken anew afterwards, so the page shows the change.
+    private func respondChanging(_ body: (JobClient) async throws -> some Encodable) async -> Response {
+        let response = await respond(body)
+        await snapshot.expire()
+        return response
     }
 
     /// Runs `body` on a client of the host's store and answers its value as JSON, or the error.

@@ -127,6 +127,7 @@ enum DashboardPage {
         button { padding: 7px 12px; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; font: inherit; cursor: pointer; }
         button:disabled { opacity: .45; cursor: default; }
         button.danger { border-color: var(--bad); background: var(--bad); }
+        button.small { padding: 2px 9px; font-size: 12px; }
         .pager { display: flex; gap: 10px; align-items: center; margin-top: 10px; }
         .tag { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; background: var(--line); }
         .tag.ok { background: #dcf2e5; color: #1d6b3d; }
@@ -204,7 +205,18 @@ enum DashboardPage {
         }
 
         async function post(path, ids) {
-          return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ids }) });
+          return send(path, { ids });
+        }
+
+        async function send(path, body) {
+          return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+        }
+
+        async function pauseOrResume(topic, paused) {
+          await send(paused ? "/api/resume" : "/api/pause", { topic });
+          $("status-line").textContent = `topic ${topic} ${paused ? "resumed" : "paused"}`;
+          state.shown.overview = null;
+          await refresh();
         }
 
         function chart(minutes) {
@@ -239,12 +251,15 @@ enum DashboardPage {
             const note = `v${o.version}, generation ${o.generation} · counted ${new Date(o.counted_at).toLocaleTimeString()}`;
             if (unchanged("overview", o)) return note;
             const t = o.totals;
-            $("cards").replaceChildren(...[["Ready", t.ready], ["Scheduled", t.scheduled], ["Leased", t.leased], ["Running", t.running], ["Dead", t.dead]]
+            $("cards").replaceChildren(...[["Ready", t.ready], ["Scheduled", t.scheduled], ["Leased", t.leased], ["Running", t.running],
+              ["Paused", t.paused], ["Dead", t.dead], ["Cancelled", t.cancelled]]
               .map(([label, n]) => el("div", { class: "card" + (label === "Dead" && n > 0 ? " dead" : "") }, el("div", { class: "muted" }, label), el("div", { class: "n" }, n))));
             chart(o.throughput);
-            table($("topics-table"), ["Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Dead", "#Tenants", "#Oldest ready", ""],
-              o.topics.map((x) => [x.topic, x.counts.ready, x.counts.scheduled, x.counts.leased, x.counts.running, x.counts.dead, x.queues,
-                el("td", { class: "num" }, lag(x.lag_seconds)), x.served ? "" : el("span", { class: "tag warn" }, "unserved")]), "No jobs.");
+            table($("topics-table"), ["Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Paused", "#Dead", "#Cancelled", "#Tenants", "#Oldest ready", "", ""],
+              o.topics.map((x) => [x.topic, x.counts.ready, x.counts.scheduled, x.counts.leased, x.counts.running, x.counts.paused, x.counts.dead,
+                x.counts.cancelled, x.queues, el("td", { class: "num" }, lag(x.lag_seconds)),
+                el("td", {}, x.served ? null : el("span", { class: "tag warn" }, "unserved"), x.paused ? el("span", { class: "tag warn" }, "paused") : null),
+                el("button", { class: "small", "data-topic": x.topic, onclick: () => pauseOrResume(x.topic, x.paused) }, x.paused ? "Resume" : "Pause")]), "No jobs.");
             table($("waiting-table"), ["Queue", "Topic", "#Waiting"],
               o.longest_waiting.map((x) => [x.queue, x.topic, el("td", { class: "num" }, lag(x.lag_seconds))]), "No tenant is waiting.");
             return note;
@@ -254,8 +269,9 @@ enum DashboardPage {
             const q = await api("/api/queues?" + params);
             state.tenantsPage = q.page;
             if (unchanged("tenants", q)) return;
-            table($("tenants-table"), ["Queue", "Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Dead"],
-              q.rows.map((r) => [r.queue, r.topic, r.counts.ready, r.counts.scheduled, r.counts.leased, r.counts.running, r.counts.dead]), "No tenant matches.");
+            table($("tenants-table"), ["Queue", "Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Paused", "#Dead", "#Cancelled"],
+              q.rows.map((r) => [r.queue, r.topic, r.counts.ready, r.counts.scheduled, r.counts.leased, r.counts.running, r.counts.paused,
+                r.counts.dead, r.counts.cancelled]), "No tenant matches.");
             $("page-info").textContent = `page ${q.page} of ${q.pages} · ${q.total} tenants`;
             $("page-prev").disabled = q.page <= 1;
             $("page-next").disabled = q.page >= q.pages;
@@ -290,14 +306,16 @@ enum DashboardPage {
           async job(id) {
             const j = await api("/api/jobs/" + encodeURIComponent(id));
             if (unchanged("job", j)) return;
-            const when = { ready: "Runs at", scheduled: "Runs at", leased: "Lease until", dead: "Died", completed: "Completed" }[j.state];
-            const fields = [["Queue", j.queue], ["Topic", j.topic], ["State", j.state + (j.dead_kind ? ` (${j.dead_kind})` : "")],
+            const when = { ready: "Runs at", scheduled: "Runs at", leased: "Lease until", dead: "Died", cancelled: "Cancelled", completed: "Completed" }[j.state];
+            const fields = [["Queue", j.queue], ["Topic", j.topic], ["State", j.state + (j.state === "dead" && j.dead_kind ? ` (${j.dead_kind})` : "")],
               ["Attempts", `${j.attempts} of ${j.max_retries + 1}`], ["Priority", j.priority], ["Created", time(j.created_at)], [when, time(j.at)]];
             if (j.error) fields.push(["Error", j.error]);
             const outcomeClass = (o) => o === "ok" ? "ok" : o === "snooze" ? "warn" : "bad";
-            const actions = j.state === "dead" ? el("div", { class: "tools" },
+            const actions = j.state === "dead" || j.state === "cancelled" ? el("div", { class: "tools" },
               el("button", { id: "job-retry", onclick: async () => { await post("/api/dead/retry", [j.id]); refresh(); } }, "Retry"),
-              el("button", { class: "danger", id: "job-purge", onclick: async () => { if (confirm(`Purge job ${j.id} for good?`)) { await post("/api/dead/purge", [j.id]); location.hash = "dead"; } } }, "Purge")) : null;
+              el("button", { class: "danger", id: "job-purge", onclick: async () => { if (confirm(`Purge job ${j.id} for good?`)) { await post("/api/dead/purge", [j.id]); location.hash = "dead"; } } }, "Purge"))
+              : j.state === "completed" ? null : el("div", { class: "tools" },
+              el("button", { class: "danger", id: "job-cancel", onclick: async () => { if (confirm(`Cancel job ${j.id}?${j.state === "leased" ? " Its run is stopped." : ""}`)) { await post("/api/jobs/cancel", [j.id]); refresh(); } } }, "Cancel"));
             const runs = el("table", {});
             table(runs, ["#Attempt", "Outcome", "Finished", "#Duration", "Host", "Error"],
               j.history.map((r) => [r.attempt, el("span", { class: "tag " + outcomeClass(r.outcome) }, r.outcome), time(r.finished_at),

@@ -12,6 +12,8 @@ enum DashboardViews {
             /// How long its longest-waiting ready queue has waited; 0 when none is ready.
             var lagSeconds: Double
             var served: Bool
+            /// The whole topic is paused.
+            var paused: Bool
         }
         struct Tenant: Encodable {
             var queue: String, topic: String
@@ -80,6 +82,16 @@ enum DashboardViews {
 
     struct Done: Encodable {
         var count: Int
+    }
+
+    /// The body of POST /api/pause and /api/resume.
+    struct PauseTarget: Decodable {
+        var topic: String
+        var queue: String?
+    }
+
+    struct Changed: Encodable {
+        var changed: Bool
     }
 
     struct Failure: Encodable {

@@ -107,7 +107,7 @@ public final class HostMetrics: JobPipelineObserver {
                 let counts = totals.counts
                 for (state, count) in [
                     ("ready", counts.ready), ("scheduled", counts.scheduled), ("leased", counts.leased), ("running", counts.running),
-                    ("dead", counts.dead),
+                    ("dead", counts.dead), ("cancelled", counts.cancelled), ("paused", counts.paused),
                 ] {
                     values[[topic, state]] = Double(count)
                 }

@@ -13,7 +13,8 @@ import JobQueue
 actor StatusSnapshot {
     /// Jobs of one queue, topic or the whole store, by state.
     struct Counts: Encodable, Sendable, Equatable {
-        var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
+        /// `ready` counts the jobs of queues that are not paused; `paused`, those of paused ones.
+        var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0, cancelled = 0, paused = 0
 
         mutating func add(_ other: Counts) {
             ready += other.ready
@@ -21,6 +22,8 @@ actor StatusSnapshot {
             leased += other.leased
             running += other.running
             dead += other.dead
+            cancelled += other.cancelled
+            paused += other.paused
         }
     }
 
@@ -56,11 +59,13 @@ actor StatusSnapshot {
             self.at = at
             let running = status.runningByQueue
             tenants = status.queues.map { queue in
-                Tenant(
+                let key = QueueKey(queueID: queue.queueID, topic: queue.topic)
+                let paused = status.isPaused(key)
+                return Tenant(
                     queue: queue.queueID, topic: queue.topic,
                     counts: Counts(
-                        ready: queue.ready, scheduled: queue.scheduled, leased: queue.leased,
-                        running: running[QueueKey(queueID: queue.queueID, topic: queue.topic)] ?? 0, dead: queue.dead))
+                        ready: paused ? 0 : queue.ready, scheduled: queue.scheduled, leased: queue.leased, running: running[key] ?? 0,
+                        dead: queue.dead, cancelled: queue.cancelled, paused: paused ? queue.ready : 0))
             }
             var topics: [String: (counts: Counts, queues: Int)] = [:]
             var totals = Counts()
@@ -144,6 +149,12 @@ actor StatusSnapshot {
         }
         counting = count
         return count
+    }
+
+    /// Forgets the counts after an operator changed what they show (a pause, a cancel): the next
+    /// request waits for a new count instead of showing the old one.
+    func expire() {
+        current = nil
     }
 
     /// The count ended: with its result, or nil when it failed (the next request tries again).

@@ -5,7 +5,7 @@ import JobQueue
 struct DeadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dead",
-        abstract: "List, retry or purge dead letters (jobs that failed for good or were discarded).",
+        abstract: "List, retry or purge dead letters (jobs that failed for good, were discarded or cancelled).",
         subcommands: [List.self, Retry.self, Purge.self]
     )
 
@@ -15,16 +15,17 @@ struct DeadCommand: AsyncParsableCommand {
         @Flag(help: "Every dead letter (narrow with --queue and --topic).") var all = false
         @Option(help: "Only this queue.") var queue: String?
         @Option(help: "Only this topic.") var topic: String?
+        @Option(help: "Only this kind (with --all): failed, discarded, cancelled.") var kind: DeadLetter.Kind?
 
         func validate() throws {
             if ids.isEmpty && !all { throw ValidationError("give job ids, or --all") }
             if !ids.isEmpty && all { throw ValidationError("give job ids or --all, not both") }
-            if !ids.isEmpty && (queue != nil || topic != nil) { throw ValidationError("--queue and --topic go with --all") }
+            if !ids.isEmpty && (queue != nil || topic != nil || kind != nil) { throw ValidationError("--queue, --topic and --kind go with --all") }
             if let bad = ids.first(where: { JobID($0) == nil }) { throw ValidationError("'\(bad)' is not a job id") }
         }
 
         var selector: DeadLetterSelector {
-            DeadLetterSelector(ids: all ? nil : ids.compactMap { JobID($0) }, queueID: queue, topic: topic)
+            DeadLetterSelector(ids: all ? nil : ids.compactMap { JobID($0) }, queueID: queue, topic: topic, kind: kind)
         }
 
         /// Applies `action` to the selected dead letters and prints `done` with how many it
@@ -50,6 +51,7 @@ struct DeadCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this queue.") var queue: String?
         @Option(help: "Only this topic.") var topic: String?
+        @Option(help: "Only this kind: \(DeadLetter.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: DeadLetter.Kind?
         @Option(help: "At most this many.") var limit: Int?
         @Flag(help: "Print JSON instead of a table.") var json = false
 
@@ -61,7 +63,7 @@ struct DeadCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let selector = DeadLetterSelector(queueID: queue, topic: topic)
+            let selector = DeadLetterSelector(queueID: queue, topic: topic, kind: kind)
             let dead = try await global.withClient(creatingStore: false) { try await $0.deadLetters(matching: selector, limit: limit) }
             let entries = dead.map {
                 Entry(
@@ -105,4 +107,8 @@ struct DeadCommand: AsyncParsableCommand {
             try await selection.apply({ try await $0.purgeDeadLetters(matching: $1) }, global: global, done: "purged")
         }
     }
+}
+
+extension DeadLetter.Kind: ExpressibleByArgument, CaseIterable {
+    public static let allCases: [DeadLetter.Kind] = [.failed, .discarded, .cancelled]
 }

@@ -9,7 +9,11 @@ struct EnqueueCommand: AsyncParsableCommand {
         discussion: """
             PAYLOAD is JSON; `-` reads it from standard input; it defaults to {}.
             Each line of --file is an object: {"queue": "...", "topic": "...", "payload": <any JSON>,
-            "priority": 10, "at": "2026-01-01T09:00:00Z", "in": "5m", "max_retries": 3}.
+            "priority": 10, "at": "2026-01-01T09:00:00Z", "in": "5m", "max_retries": 3,
+            "unique_key": "invoice-42", "unique_for": "24h"}.
+            With a unique key, a job is stored only if no job of its topic with that key is ready, \
+            scheduled or running (nor, with --unique-for, was enqueued within that time); otherwise \
+            the existing job's id is printed and nothing is stored.
             """
     )
 
@@ -24,11 +28,17 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run at this ISO-8601 time (wins over --in).", valueName: "TIME")) var at: String?
     @Option(name: .customLong("in"), help: ArgumentHelp("Run after this delay: 1500ms, 90s, 5m, 1h.", valueName: "DELAY")) var delay: String?
     @Option(parsing: .unconditional, help: "Retries after the first run (default: the topic's, else 3).") var maxRetries: Int?
+    @Option(help: ArgumentHelp("At most one live job of the topic with this key: a duplicate gets the existing id.", valueName: "KEY"))
+    var uniqueKey: String?
+    @Option(help: ArgumentHelp("Keep the unique key taken this long after enqueue, whatever the job's state.", valueName: "DURATION"))
+    var uniqueFor: String?
     @Option(help: ArgumentHelp("Enqueue every line of a JSON Lines file in one transaction.", valueName: "PATH")) var file: String?
 
     func validate() throws {
         if file != nil {
-            if queue != nil || topic != nil || payload != nil || priority != nil || at != nil || delay != nil || maxRetries != nil {
+            if queue != nil || topic != nil || payload != nil || priority != nil || at != nil || delay != nil || maxRetries != nil
+                || uniqueKey != nil || uniqueFor != nil
+            {
                 throw ValidationError("--file takes no QUEUE, TOPIC, PAYLOAD or job options: put them on each line")
             }
         } else if queue == nil || topic == nil {
@@ -42,7 +52,8 @@ struct EnqueueCommand: AsyncParsableCommand {
             jobs = try JobsFile.read(path: file)
         } else {
             let text = payload == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : (payload ?? "{}")
-            let options = JobOptions(priority: priority, at: at, delay: delay, maxRetries: maxRetries)
+            let options = JobOptions(
+                priority: priority, at: at, delay: delay, maxRetries: maxRetries, uniqueKey: uniqueKey, uniqueFor: uniqueFor)
             jobs = [try options.job(queue: queue!, topic: topic!, payload: try JobInput.jsonPayload(text))]
         }
         let (ids, status) = try await global.withClient { client in (try await client.enqueue(jobs), try await client.status()) }

@@ -8,11 +8,11 @@ struct JobsCommand: AsyncParsableCommand {
         commandName: "jobs",
         abstract: "List jobs, or show one with the history of its runs.",
         discussion: """
-            A job is ready, scheduled, leased (taken by a host), dead (a dead letter), or completed \
-            (kept only when retention.completed is set). Its history keeps its last \
+            A job is ready, scheduled, leased (taken by a host), dead (a dead letter), cancelled, or \
+            completed (kept only when retention.completed is set). Its history keeps its last \
             \(StoreRules.historyLength) runs: when, where, how each ended and why.
             """,
-        subcommands: [List.self, Show.self]
+        subcommands: [List.self, Show.self, Cancel.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -42,7 +42,7 @@ struct JobsCommand: AsyncParsableCommand {
             var table = Table(headers: ["ID", "QUEUE", "TOPIC", "STATE", "ATTEMPTS", "AT", "ERROR"], numeric: [0, 4])
             for job in jobs {
                 table.add([
-                    "\(job.id)", job.queueID, job.topic, job.deadKind.map { "dead (\($0.rawValue))" } ?? job.state.rawValue,
+                    "\(job.id)", job.queueID, job.topic, job.state == .dead ? "dead (\(job.deadKind?.rawValue ?? "?"))" : job.state.rawValue,
                     "\(job.attempts)", job.at.description, Self.brief(job.error ?? ""),
                 ])
             }
@@ -83,13 +83,14 @@ struct JobsCommand: AsyncParsableCommand {
                 case .ready, .scheduled: "runs at"
                 case .leased: "lease until"
                 case .dead: "died at"
+                case .cancelled: "cancelled at"
                 case .completed: "completed at"
                 }
             var lines = [
                 "job \(job.id)",
                 "  queue       \(job.queueID)",
                 "  topic       \(job.topic)",
-                "  state       \(job.state.rawValue)\(job.deadKind.map { " (\($0.rawValue))" } ?? "")",
+                "  state       \(job.state.rawValue)\(job.state == .dead ? " (\(job.deadKind?.rawValue ?? "?"))" : "")",
                 "  attempts    \(job.attempts) of \(job.maxRetries + 1)",
                 "  priority    \(job.priority)",
                 "  created at  \(job.createdAt)",
@@ -111,6 +112,44 @@ struct JobsCommand: AsyncParsableCommand {
                 lines += table.render().split(separator: "\n").map { "  " + $0 }
             }
             return lines.joined(separator: "\n")
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel jobs: queued ones never run, running ones are killed on whichever host runs them.",
+            discussion: """
+                A cancelled job is kept with the dead letters (state cancelled, with who and when) and \
+                pruned like them; `jobqueue dead retry` brings it back. A running job's child is killed \
+                within a second, and the other jobs of its batch go back to their queue uncharged.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Job ids.") var ids: [String] = []
+        @Option(help: "Every live job of this queue (narrow with --topic).") var queue: String?
+        @Option(help: "With --queue: only this topic.") var topic: String?
+
+        func validate() throws {
+            if ids.isEmpty == (queue == nil) { throw ValidationError("give job ids, or --queue Q") }
+            if topic != nil && queue == nil { throw ValidationError("--topic goes with --queue") }
+            if let bad = ids.first(where: { JobID($0) == nil }) { throw ValidationError("'\(bad)' is not a job id") }
+        }
+
+        func run() async throws {
+            let selection: JobSelection = queue.map { .queue($0, topic: topic) } ?? .ids(ids.compactMap { JobID($0) })
+            let (cancelled, missing) = try await global.withClient(creatingStore: false) { client in
+                let cancelled = try await client.cancel(selection, by: Operator.name)
+                var missing: [(JobID, JobRecord?)] = []
+                if case let .ids(ids) = selection {
+                    for id in ids where !cancelled.contains(id) { missing.append((id, try await client.job(id))) }
+                }
+                return (cancelled, missing)
+            }
+            print("cancelled \(cancelled.count) job\(cancelled.count == 1 ? "" : "s")")
+            for (id, job) in missing {
+                let why = job.map { "job \(id) is \($0.state.rawValue), not ready, scheduled or running" } ?? "no job has id \(id)"
+                FileHandle.standardError.write(Data("Error: cannot cancel: \(why)\n".utf8))
+            }
+            if !missing.isEmpty { throw ExitCode.failure }
         }
     }
 }

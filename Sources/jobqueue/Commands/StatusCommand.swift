@@ -4,10 +4,11 @@ import JobQueue
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show, per queue and topic, how many jobs are ready, scheduled, leased, running and dead.",
+        abstract: "Show, per queue and topic, how many jobs are ready, scheduled, leased, running, dead and cancelled.",
         discussion: """
             Leased jobs are taken by a host: running now, or waiting in a batch for the jobs before \
-            them. A topic that no running host serves is marked unserved: its jobs wait, untouched.
+            them. A topic that no running host serves is marked unserved, a paused topic or queue \
+            paused: their jobs wait, untouched.
             """
     )
 
@@ -18,15 +19,18 @@ struct StatusCommand: AsyncParsableCommand {
         struct Row: Encodable {
             var queue: String
             var topic: String
-            var ready, scheduled, leased, running, dead: Int
+            var ready, scheduled, leased, running, dead, cancelled: Int
             var served: Bool
+            /// Its topic, or the queue itself, is paused.
+            var paused: Bool
         }
         struct Totals: Encodable {
-            var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0
+            var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0, cancelled = 0
         }
         var queues: [Row]
         var totals: Totals
         var hosts: [HostRecord]
+        var pauses: [Pause]
         var unservedTopics: [String]
         /// Queue lag per topic with a ready queue: how long its longest-waiting ready queue has
         /// waited for a take, in seconds (as `/metrics` reports `jobqueue_oldest_ready_seconds`).
@@ -57,26 +61,32 @@ struct StatusCommand: AsyncParsableCommand {
             totals.leased += counts.leased
             totals.running += runningNow
             totals.dead += counts.dead
+            totals.cancelled += counts.cancelled
             return Report.Row(
                 queue: counts.queueID, topic: counts.topic, ready: counts.ready, scheduled: counts.scheduled,
-                leased: counts.leased, running: runningNow, dead: counts.dead, served: served.contains(counts.topic))
+                leased: counts.leased, running: runningNow, dead: counts.dead, cancelled: counts.cancelled,
+                served: served.contains(counts.topic), paused: status.isPaused(QueueKey(queueID: counts.queueID, topic: counts.topic)))
         }
         let waiting = Set(rows.filter { !$0.served && $0.ready + $0.scheduled > 0 }.map(\.topic))
         return Report(
-            queues: rows, totals: totals, hosts: status.hosts, unservedTopics: waiting.sorted(),
+            queues: rows, totals: totals, hosts: status.hosts, pauses: status.pauses, unservedTopics: waiting.sorted(),
             oldestReadySeconds: lag.topics.mapValues { Double($0.milliseconds) / 1000 })
     }
 
     static func render(_ report: Report) -> String {
-        var table = Table(headers: ["QUEUE", "TOPIC", "READY", "SCHEDULED", "LEASED", "RUNNING", "DEAD", ""], numeric: [2, 3, 4, 5, 6])
+        var table = Table(
+            headers: ["QUEUE", "TOPIC", "READY", "SCHEDULED", "LEASED", "RUNNING", "DEAD", "CANCELLED", ""], numeric: [2, 3, 4, 5, 6, 7])
         for row in report.queues {
             table.add([
-                row.queue, row.topic, "\(row.ready)", "\(row.scheduled)", "\(row.leased)", "\(row.running)", "\(row.dead)",
-                row.served ? "" : "unserved",
+                row.queue, row.topic, "\(row.ready)", "\(row.scheduled)", "\(row.leased)", "\(row.running)", "\(row.dead)", "\(row.cancelled)",
+                [row.served ? nil : "unserved", row.paused ? "paused" : nil].compactMap { $0 }.joined(separator: ", "),
             ])
         }
         let totals = report.totals
-        table.add(["total", "", "\(totals.ready)", "\(totals.scheduled)", "\(totals.leased)", "\(totals.running)", "\(totals.dead)", ""])
+        table.add([
+            "total", "", "\(totals.ready)", "\(totals.scheduled)", "\(totals.leased)", "\(totals.running)", "\(totals.dead)",
+            "\(totals.cancelled)", "",
+        ])
         var lines = [table.render(), ""]
         if report.hosts.isEmpty {
             lines.append("hosts: none running")
@@ -90,6 +100,12 @@ struct StatusCommand: AsyncParsableCommand {
         let lagging = report.oldestReadySeconds.filter { $0.value >= 1 }.sorted { $0.value > $1.value }
         if !lagging.isEmpty {
             lines.append("oldest ready (queue lag): " + lagging.map { "\($0.key) \(Self.brief(seconds: $0.value))" }.joined(separator: ", "))
+        }
+        for pause in report.pauses {
+            let what = pause.queueID.map { "queue \($0) of topic \(pause.topic)" } ?? "topic \(pause.topic)"
+            lines.append(
+                "paused: \(what) since \(pause.pausedAt) (resume with: jobqueue resume \(pause.topic)\(pause.queueID.map { " --queue \($0)" } ?? ""))"
+            )
         }
         if !report.unservedTopics.isEmpty {
             lines.append("unserved topics (jobs wait until a host serves them): \(report.unservedTopics.joined(separator: ", "))")

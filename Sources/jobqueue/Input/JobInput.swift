@@ -55,10 +55,21 @@ struct JobOptions {
     var at: String?
     var delay: String?
     var maxRetries: Int?
+    var uniqueKey: String?
+    var uniqueFor: String?
 
     func job(queue: String, topic: String, payload: [UInt8]) throws -> NewJob {
         if let maxRetries, maxRetries < 0 { throw InputError("--max-retries must be 0 or more, got \(maxRetries)") }
         let visibleAt = NewJob.scheduled(at: try at.map(JobInput.time), in: try delay.map(JobInput.delay))
-        return NewJob(queueID: queue, topic: topic, payload: payload, priority: priority, visibleAt: visibleAt, maxRetries: maxRetries)
+        let uniqueFor = try uniqueFor.map { text in
+            guard let duration = Duration(text: text), duration > .zero else {
+                throw InputError("--unique-for must be a positive duration like 90s, 5m or 24h, got '\(text.quotedForMessage())'")
+            }
+            return duration
+        }
+        if uniqueFor != nil && uniqueKey == nil { throw InputError("--unique-for needs --unique-key") }
+        return NewJob(
+            queueID: queue, topic: topic, payload: payload, priority: priority, visibleAt: visibleAt, maxRetries: maxRetries,
+            uniqueKey: uniqueKey, uniqueFor: uniqueFor)
     }
 }

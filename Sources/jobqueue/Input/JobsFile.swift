@@ -4,7 +4,7 @@ import JobQueue
 /// A JSON Lines file of jobs: one object per line, blank lines skipped. Every error names the
 /// file and line, and nothing is enqueued unless every line is valid.
 enum JobsFile {
-    static let fields = ["queue", "topic", "payload", "priority", "at", "in", "max_retries"]
+    static let fields = ["queue", "topic", "payload", "priority", "at", "in", "max_retries", "unique_key", "unique_for"]
 
     static func read(path: String) throws -> [NewJob] {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -33,6 +33,10 @@ enum JobsFile {
         // Spelled as the JSON key.
         // swift-format-ignore: AlwaysUseLowerCamelCase
         var max_retries: Int?
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var unique_key: String?
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var unique_for: String?
     }
 
     private static func job(from line: Substring) throws -> NewJob {
@@ -56,7 +60,9 @@ enum JobsFile {
             try object["payload"].map {
                 Array(try JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
             } ?? Array("{}".utf8)
-        let options = JobOptions(priority: typed.priority, at: typed.at, delay: typed.in, maxRetries: typed.max_retries)
+        let options = JobOptions(
+            priority: typed.priority, at: typed.at, delay: typed.in, maxRetries: typed.max_retries, uniqueKey: typed.unique_key,
+            uniqueFor: typed.unique_for)
         return try options.job(queue: queue, topic: topic, payload: payload)
     }
 }
