@@ -4,7 +4,9 @@
 Run by Tests/CLITests/DashboardBrowserTests.swift against a running host whose store holds dead
 letters with the error text 'boom'. Exits 0 when every check passes; prints what failed otherwise.
 
-    dashboard_test.py --url http://127.0.0.1:PORT [--token TOKEN] [--payloads-shown] --screenshots DIR
+    dashboard_test.py --url http://127.0.0.1:PORT [--token TOKEN] [--payloads-shown] --screenshots DIR --scheduled-job ID
+
+The scheduled job is one the page may cancel.
 """
 import argparse
 import json
@@ -58,6 +60,7 @@ def main():
     parser.add_argument("--token")
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--payloads-shown", action="store_true", help="the host sets http.show_payloads: true")
+    parser.add_argument("--scheduled-job", required=True, help="a scheduled job the page may cancel")
     args = parser.parse_args()
     url, token = args.url.rstrip("/"), args.token
     os.makedirs(args.screenshots, exist_ok=True)
@@ -143,6 +146,28 @@ def main():
         driver.get(url + "/#hosts")
         wait.until(EC.text_to_be_present_in_element((By.ID, "hosts-table"), "serving"))
         shot(driver, "dashboard-hosts")
+
+        # Cancel: a scheduled job, after the confirmation, is cancelled and can be retried.
+        scheduled = args.scheduled_job
+        driver.get(url + f"/#job/{scheduled}")
+        wait.until(EC.element_to_be_clickable((By.ID, "job-cancel"))).click()
+        wait.until(EC.alert_is_present()).accept()
+        wait.until(EC.presence_of_element_located((By.ID, "job-retry")))
+        text = driver.find_element(By.ID, "job").text
+        assert "cancelled" in text and "cancelled by the dashboard" in text, text
+        assert api(url, f"/api/jobs/{scheduled}", token)[1]["state"] == "cancelled"
+        shot(driver, "dashboard-cancelled-job")
+
+        # Pause and resume a topic from the overview: the store says so, and the page too.
+        driver.get(url + "/#overview")
+        pause = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]')))
+        assert pause.text == "Pause", pause.text
+        pause.click()
+        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').text == "Resume"))
+        assert "paused" in driver.find_element(By.ID, "topics-table").text
+        shot(driver, "dashboard-paused-topic")
+        retrying(lambda: driver.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').click())
+        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').text == "Pause"))
 
         # Another site's page posting a form to the dashboard is refused, and nothing changes.
         before = api(url, "/api/dead", token)[1]["rows"]

@@ -62,7 +62,7 @@ extension ProcessTests {
             let ids = Set(runs.compactMap { $0.split(separator: " ").first.flatMap { Int($0) } })
             #expect(ids == Set(1...Self.jobs), "missing \(Set(1...Self.jobs).subtracting(ids).count) jobs")
             let status = try await JSONSerialization.jsonObject(with: Data(try setup.cli.run("status", "--json").stdout.utf8)) as! [String: Any]
-            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
             return runs.count - ids.count
         }
 

@@ -26,6 +26,9 @@ extension ProcessTests {
             }
             #expect(try await cli.run("run", "--drain").status == 0)
             for tenant in 1...12 { try await cli.run("enqueue", "tenant-\(tenant)", "report:build", "{}", "--in", "1h") }
+            // A job for the page to cancel.
+            let scheduled = try await cli.run("enqueue", "tenant-1", "report:build", #"{"cancel": "me"}"#, "--in", "1h").stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             try await cli.run("enqueue", "waiting", "nobody", "{}", "--at", Date.now.addingTimeInterval(-600).formatted(.iso8601))
             for _ in 0..<20 { try await cli.run("enqueue", "orders", "noop", "{}") }
 
@@ -44,7 +47,7 @@ extension ProcessTests {
             let python = try #require(environment["JOBQUEUE_TEST_BROWSER_PYTHON"])
             let browser = try await cli.run(
                 program: python,
-                [Self.script, "--url", "http://127.0.0.1:\(port)", "--screenshots", screenshots]
+                [Self.script, "--url", "http://127.0.0.1:\(port)", "--screenshots", screenshots, "--scheduled-job", scheduled]
                     + (token.map { ["--token", $0, "--payloads-shown"] } ?? []))
             #expect(browser.status == 0, "\(browser.stdout)\(browser.stderr)")
             #expect(browser.stdout.contains("dashboard: every check passed"), "\(browser.stdout)\(browser.stderr)")

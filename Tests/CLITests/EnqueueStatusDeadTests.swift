@@ -23,7 +23,7 @@ extension ProcessTests {
             #expect(status.status == 0)
             let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as! [String: Any]
             let totals = report["totals"] as! [String: Int]
-            #expect(totals == ["ready": 3, "scheduled": 2, "leased": 0, "running": 0, "dead": 0])
+            #expect(totals == ["ready": 3, "scheduled": 2, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
             #expect(report["unserved_topics"] as? [String] == ["email:send", "report"])
             let table = try await cli.run("status").stdout
             #expect(table.contains("tenant-1  email:send"))

@@ -56,7 +56,7 @@ extension ProcessTests {
             #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
             let run = try await cli.run("run", "--drain")
             #expect(run.status == 0, "\(run.stderr)")
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 3])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 3, "cancelled": 0])
             let dead = try await cli.run("dead", "list", "--json").stdout
             #expect(dead.contains("broken"))
             #expect(dead.contains("hopeless"))
@@ -86,7 +86,7 @@ extension ProcessTests {
             }
             let run = try await cli.run("run", "--drain")
             #expect(run.status == 0, "\(run.stderr)")
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
             let written = Set(try FileManager.default.contentsOfDirectory(atPath: reports))
             #expect(written == Set((1...count).map { "\($0).txt" }))
         }
@@ -106,7 +106,7 @@ extension ProcessTests {
                 await host.exited()
                 #expect(host.terminationStatus == 0, "\(log)")
             }
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: reports)).count == count)
         }
 
@@ -210,7 +210,7 @@ extension ProcessTests {
             #expect(latency != nil)
             #expect(log.contains("reloaded: generation 2"))
             // No job was dropped or failed.
-            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            await #expect(try totals(cli) == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
         }
 
         @Test func aConfigChangeAddsATopicAndABadPluginKeepsTheOldGeneration() async throws {

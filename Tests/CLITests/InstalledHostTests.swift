@@ -88,7 +88,7 @@ extension ProcessTests {
             }
             let status = try await withoutToolchain(cli, [jobqueue, "status", "--json"])
             let totals = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])["totals"]
-            #expect(totals as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0], "\(status)")
+            #expect(totals as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0], "\(status)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/outbox").count == 1)
             #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/reports").count == 1)
         }

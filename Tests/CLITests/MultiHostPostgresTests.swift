@@ -58,7 +58,7 @@ extension ProcessTests {
 
         func expectDrained() async throws {
             let status = try await cli.statusJSON()
-            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
         }
 
         func hostLog(_ number: Int) -> String {

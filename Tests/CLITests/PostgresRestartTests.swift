@@ -65,7 +65,7 @@ extension ProcessTests {
                 })
             #expect(ids == Set(1...jobs), "missing \(Set(1...jobs).subtracting(ids).count) jobs")
             let status = try await cli.statusJSON()
-            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            #expect(status["totals"] as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
         }
     }
 }

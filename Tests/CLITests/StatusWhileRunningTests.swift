@@ -51,7 +51,7 @@ extension ProcessTests {
             if !exited { kill(host.processIdentifier, SIGKILL) }
             #expect(await host.exited() == 0)
             let totals = try await cli.statusJSON()["totals"] as? [String: Int]
-            #expect(totals == ["ready": 3, "scheduled": 0, "leased": 0, "running": 0, "dead": 0])
+            #expect(totals == ["ready": 3, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0])
             let text = try String(contentsOfFile: log, encoding: .utf8)
             #expect(text.contains("SIGINT again: stopping at once"), "\(text)")
         }

@@ -59,6 +59,40 @@ struct PostgresStoreTests {
         await store.close()
     }
 
+    /// One unique key from several hosts' stores at once, some enqueueing in their callers'
+    /// transactions that roll back after a while: exactly one live job is left, and every
+    /// enqueue that committed returned its id.
+    @Test func concurrentUniqueEnqueuesFromSeveralHostsAndRollbacksLeaveOneJob() async throws {
+        var stores: [PostgresJobStore] = []
+        for _ in 0..<3 { stores.append(try await PostgresJobStore(settings, logger: .quiet)) }
+        struct Abandon: Error {}
+        let committed = try await withThrowingTaskGroup(of: JobID?.self) { group in
+            for index in 0..<50 {
+                let store = stores[index % stores.count]
+                group.addTask {
+                    let job = NewJob.make("shop", "invoice", payload: "\(index)", uniqueKey: "invoice-42")
+                    guard index % 5 == 0 else { return try await store.enqueue([job])[0] }
+                    // Holds the key in a transaction that then rolls back: the others wait, then go on.
+                    try? await withApplicationConnection { connection in
+                        try await connection.withTransaction(logger: .quiet) { connection in
+                            _ = try await store.enqueue([job], on: connection)
+                            try await Task.sleep(for: .milliseconds(20))
+                            throw Abandon()
+                        }
+                    }
+                    return nil
+                }
+            }
+            return try await group.reduce(into: [JobID]()) { if let id = $1 { $0.append(id) } }
+        }
+        #expect(committed.count == 40)
+        #expect(Set(committed).count == 1, "every committed enqueue returned the one job's id")
+        let status = try await stores[0].status(now: .now)
+        #expect(status.queues.map(\.ready) == [1])
+        #expect(try await stores[0].job(committed[0], now: .now)?.state == .ready)
+        for store in stores { await store.close() }
+    }
+
     /// The store's pooled connections find its tables through their `search_path`; a caller's
     /// connection may have any, so enqueueing on it names the store's schema.
     @Test func jobsEnqueuedOnTheCallersConnectionGoToThisStoreWhateverItsSearchPath() async throws {
