@@ -160,14 +160,16 @@ def main():
 
         # Pause and resume a topic from the overview: the store says so, and the page too.
         driver.get(url + "/#overview")
-        pause = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]')))
-        assert pause.text == "Pause", pause.text
-        pause.click()
-        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').text == "Resume"))
+        button = '#topics-table button[data-topic="report:build"]'
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, button)))
+        label = retrying(lambda: driver.find_element(By.CSS_SELECTOR, button).text)
+        assert label == "Pause", label
+        retrying(lambda: driver.find_element(By.CSS_SELECTOR, button).click())
+        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, button).text == "Resume"))
         assert "paused" in driver.find_element(By.ID, "topics-table").text
         shot(driver, "dashboard-paused-topic")
-        retrying(lambda: driver.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').click())
-        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, '#topics-table button[data-topic="report:build"]').text == "Pause"))
+        retrying(lambda: driver.find_element(By.CSS_SELECTOR, button).click())
+        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, button).text == "Pause"))
 
         # Another site's page posting a form to the dashboard is refused, and nothing changes.
         before = api(url, "/api/dead", token)[1]["rows"]

@@ -9,10 +9,11 @@ extension ProcessTests {
         /// The commands, with the arguments each needs to reach its options.
         static let commands: [[String]] = [
             ["enqueue", "q", "t", "{}"], ["status"], ["check"], ["run"],
-            ["dead", "list"], ["dead", "retry", "--all"], ["dead", "purge", "--all"],
+            ["dead", "list"], ["dead", "retry", "--all"], ["dead", "purge", "--all"], ["jobs", "cancel", "--queue", "q"], ["pause", "t"],
+            ["resume", "t"],
         ]
         /// Options whose value is free text: any word is valid there.
-        static let freeText: Set<String> = ["--queue", "--topic"]
+        static let freeText: Set<String> = ["--queue", "--topic", "--unique-key"]
         static let badValues = ["", "bogus", "-99999999999999999999", "1e999"]
 
         /// `--name` of every option of `command` that takes a value, from its usage line.

@@ -11,7 +11,7 @@ import Testing
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { frame += $0 } }
         func str(_ s: String) { u32(UInt32(s.utf8.count)); frame += s.utf8 }
         u64(5); u32(1); frame.append(2); str(""); frame.append(0); str(""); u64(250)
-        u32(1); str("q"); str("t"); str("p"); u32(WireProtocol.followUpHasDelay); u32(0); u64(9); u32(0)
+        u32(1); str("q"); str("t"); str("p"); u32(WireProtocol.followUpHasDelay); u32(0); u64(9); u32(0); str(""); u64(0)
 
         guard case .batch(5, .outcome(1, let outcome)) = try ServerEvent(frame: frame) else {
             Issue.record("not an outcome")

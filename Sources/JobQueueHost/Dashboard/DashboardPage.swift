@@ -130,6 +130,7 @@ enum DashboardPage {
         button.small { padding: 2px 9px; font-size: 12px; }
         .pager { display: flex; gap: 10px; align-items: center; margin-top: 10px; }
         .tag { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; background: var(--line); }
+        .tag + .tag { margin-left: 4px; }
         .tag.ok { background: #dcf2e5; color: #1d6b3d; }
         .tag.bad { background: #fbe1de; color: #9c2a21; }
         .tag.warn { background: #fbefd6; color: #87600c; }
