@@ -3,7 +3,7 @@
 # concurrency issue was filed with, and no-op throughput at the defaults and at batch 100 × 2, for
 # one or more release builds side by side (e.g. before and after a change, in the same run).
 #
-#   scripts/bench-timed.sh [--runs R] [--ms MS] [--noop N] BUILD_FOLDER...
+#   scripts/bench-timed.sh [--runs R] [--ms MS] [--noop N] [--postgres URL] BUILD_FOLDER...
 #
 # BUILD_FOLDER is a release build's products folder (e.g. .build/release, or another checkout's).
 # Cases, with `concurrency: 4` and the defaults otherwise, each job sleeping MS ms (default 500) in
@@ -13,20 +13,22 @@
 #   both    8 jobs in one queue + 8 in 8 other ones  ideal 4 × MS
 # and N no-op jobs (default 20,000, one queue; NoopWorker) drained at batch 10 × 4 and 100 × 2.
 # Each time is from the host's start to its exit (start-up and plugin load included). Runs are
-# interleaved (run 1 of every build and case, then run 2…); the medians are printed.
+# interleaved (run 1 of every build and case, then run 2…); the medians are printed. The store is a
+# fresh SQLite file per run (sync full), or with --postgres a fresh schema per run in that database.
 set -euo pipefail
 
-runs=3 ms=500 noop=20000 builds=()
+runs=3 ms=500 noop=20000 postgres= builds=()
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --ms) ms=$2; shift 2 ;;
     --noop) noop=$2; shift 2 ;;
-    -*) echo "usage: $0 [--runs R] [--ms MS] [--noop N] BUILD_FOLDER..." >&2; exit 64 ;;
+    --postgres) postgres=$2; shift 2 ;;
+    -*) echo "usage: $0 [--runs R] [--ms MS] [--noop N] [--postgres URL] BUILD_FOLDER..." >&2; exit 64 ;;
     *) builds+=("$(cd "$1" && pwd)"); shift ;;
     esac
 done
-((${#builds[@]})) || { echo "usage: $0 [--runs R] [--ms MS] [--noop N] BUILD_FOLDER..." >&2; exit 64; }
+((${#builds[@]})) || { echo "usage: $0 [--runs R] [--ms MS] [--noop N] [--postgres URL] BUILD_FOLDER..." >&2; exit 64; }
 
 work=$(mktemp -d /tmp/jq-bench-timed.XXXXXX)   # mode 700, as the host's file checks want
 trap 'rm -rf "$work"' EXIT
@@ -46,10 +48,13 @@ run() {
     noop-b10c4) jobs=noop ;;
     noop-b100c2) jobs=noop batch=100 concurrency=2 ;;
     esac
-    local config=$work/config.yaml
+    local config=$work/config.yaml store="{ path: $work/queue.db }"
     rm -f "$work"/queue.db*
+    if [[ -n $postgres ]]; then
+        store="{ url: \"$postgres\", schema: timed_$(date +%s%N) }"
+    fi
     cat >"$config" <<EOF
-store: { path: $work/queue.db }
+store: $store
 consumer: { concurrency: $concurrency, batch_size: $batch }
 log: { level: warning }
 topics:

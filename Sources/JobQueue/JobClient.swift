@@ -94,13 +94,22 @@ public struct JobClient: Sendable {
     /// false when it was paused already.
     @discardableResult
     public func pause(topic: String, queue: String? = nil) async throws -> Bool {
-        try await store.pause(topic: topic, queueID: queue, now: .now)
+        try Self.checkPauseTarget(topic: topic, queue: queue)
+        return try await store.pause(topic: topic, queueID: queue, now: .now)
     }
 
     /// Resumes a paused topic or queue. Returns false when it was not paused.
     @discardableResult
     public func resume(topic: String, queue: String? = nil) async throws -> Bool {
-        try await store.resume(topic: topic, queueID: queue)
+        try Self.checkPauseTarget(topic: topic, queue: queue)
+        return try await store.resume(topic: topic, queueID: queue)
+    }
+
+    /// A topic and queue must be names a job could have (an empty queue would mean the whole topic).
+    private static func checkPauseTarget(topic: String, queue: String?) throws {
+        if let problem = NewJob(queueID: queue ?? "any", topic: topic, payload: []).validationError() {
+            throw StoreError.invalidJob(problem)
+        }
     }
 
     /// Deletes matching dead letters for good. Returns how many were deleted.

@@ -41,18 +41,7 @@ extension PostgresJobStore {
         case let .queue(queue, selectedTopic): (queueID, topic) = (queue, selectedTopic)
         }
         let cancelled = try await transaction { [self, ids, queueID, topic] transaction in
-            // Pointers first, in one order, as every writer locks them.
-            let keys = try await transaction.rows(
-                """
-                SELECT DISTINCT queue_id, topic FROM \(unescaped: tables).jobs
-                WHERE (\(ids)::bigint[] IS NULL OR id = ANY(\(ids)::bigint[]))
-                    AND (\(queueID)::text IS NULL OR queue_id = \(queueID)) AND (\(topic)::text IS NULL OR topic = \(topic))
-                """
-            ).map { row in
-                let (queueID, topic) = try row.decode((String, String).self)
-                return QueueKey(queueID: queueID, topic: topic)
-            }
-            try await lockPointers(keys, in: transaction)
+            // Job rows first, then their queues' pointers in key order: as settle locks them.
             // A job running now gets a `cancelled` run in its history.
             let record = """
                 CASE WHEN gone.lease_token IS NOT NULL AND gone.lease_expires_at > \(now.rawValue) THEN jsonb_build_object(
@@ -74,11 +63,19 @@ extension PostgresJobStore {
                 SELECT gone.id, gone.queue_id, gone.topic, gone.payload, gone.priority, gone.max_retries, gone.attempt, 'cancelled',
                     run.reason, gone.created_at, \(now.rawValue),
                     \(unescaped: PostgresSchema.historyAppending(record, history: "gone.history"))
-                FROM gone, run RETURNING id
+                FROM gone, run RETURNING id, queue_id, topic
                 """)
-            try await refreshPointers(Set(keys), servedAt: nil, now: now, in: transaction)
+            var keys: Set<QueueKey> = []
+            var cancelled: [JobID] = []
+            for row in rows {
+                let (id, queueID, topic) = try row.decode((Int64, String, String).self)
+                keys.insert(QueueKey(queueID: queueID, topic: topic))
+                cancelled.append(JobID(rawValue: id))
+            }
+            try await lockPointers(Array(keys), in: transaction)
+            try await refreshPointers(keys, servedAt: nil, now: now, in: transaction)
             try await transaction.run("SELECT pg_notify(\(channel), '')")
-            return try rows.map { JobID(rawValue: try $0.decode(Int64.self)) }.sorted { $0.rawValue < $1.rawValue }
+            return cancelled.sorted { $0.rawValue < $1.rawValue }
         }
         localChanges.signal()
         return cancelled

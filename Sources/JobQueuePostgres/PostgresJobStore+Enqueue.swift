@@ -30,6 +30,23 @@ extension PostgresJobStore {
     /// and one statement per job with a key. Returns the ids in order; a job whose key is taken
     /// gets the id of the job holding it.
     func insert(_ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now, prepared: Bool = true) async throws -> [JobID] {
+        let keyed = jobs.filter { $0.uniqueKey != nil }
+        if !keyed.isEmpty {
+            // Whoever enqueues a key waits for whoever holds it until that one commits or rolls
+            // back, so each statement below sees every earlier enqueue of its key: the keys
+            // (as advisory locks) and then the pointers, each in one order, so that no two
+            // enqueues wait for each other.
+            let topics = keyed.map(\.topic)
+            let keys = keyed.map { $0.uniqueKey ?? "" }
+            try await transaction.run(
+                """
+                SELECT pg_advisory_xact_lock(k) FROM (
+                    SELECT DISTINCT hashtextextended(t, hashtextextended(u, 0)) AS k FROM unnest(\(topics)::text[], \(keys)::text[]) AS x(t, u) ORDER BY 1
+                ) s
+                """)
+            let queues = Array(Set(jobs.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }))
+            _ = try await transaction.rows(LockPointers(keys: queues).query(schema: tables))
+        }
         var ids: [JobID] = []
         ids.reserveCapacity(jobs.count)
         var start = jobs.startIndex
@@ -51,13 +68,13 @@ extension PostgresJobStore {
     /// its id, or that of the job holding the key.
     private func insertUnique(_ job: NewJob, key: String, in transaction: PostgresTransaction, now: Timestamp) async throws -> JobID {
         let insert = InsertUniqueJob(job: job, key: key, now: now, channel: channel)
-        // The live job holding the key may finish between the two statements: then try again.
+        // A live job holds the key; if it finishes before it is looked up, the key is free: again.
         for _ in 0..<3 {
             let row = try await transaction.rows(insert.query(tables: "\(tables)."))[0]
             let (inserted, held, _) = try row.decode((Int64?, Int64?, Int64).self)
             if let id = inserted ?? held { return JobID(rawValue: id) }
             if let live = try await transaction.first(insert.liveJob(tables: "\(tables)."), as: Int64.self) { return JobID(rawValue: live) }
         }
-        throw StoreError.invalidJob("unique key '\(key)' of topic \(job.topic) kept changing hands; enqueue again")
+        throw StoreError.cannotWrite(store: settings.location, reason: "unique key '\(key)' of topic \(job.topic) kept changing hands")
     }
 }

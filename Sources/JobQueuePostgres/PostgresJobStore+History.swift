@@ -45,8 +45,13 @@ extension PostgresJobStore {
                         SELECT id FROM \(unescaped: tables).dead_letters WHERE died_at < \(deadBefore?.rawValue)::bigint
                         ORDER BY died_at LIMIT \(Int64(limit)))
                     RETURNING 1
+                ), holds AS (
+                    DELETE FROM \(unescaped: tables).unique_holds WHERE (topic, unique_key) IN (
+                        SELECT topic, unique_key FROM \(unescaped: tables).unique_holds WHERE held_until < \(completedBefore.rawValue)
+                        ORDER BY held_until LIMIT \(Int64(limit)))
+                    RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM completed) + (SELECT count(*) FROM dead)
+                SELECT (SELECT count(*) FROM completed) + (SELECT count(*) FROM dead) + (SELECT count(*) FROM holds)
                 """, as: Int.self) ?? 0
         }
     }

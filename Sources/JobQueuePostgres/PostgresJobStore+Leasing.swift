@@ -4,19 +4,15 @@ import PostgresNIO
 extension PostgresJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
-        var binds = PostgresBindings(capacity: 3)
-        binds.append(Array(topics))
-        binds.append(now.rawValue)
-        binds.append(limit)
-        let query = PostgresQuery(
-            unsafeSQL: """
-                SELECT queue_id, topic FROM \(tables).queue_pointers
-                WHERE topic = ANY(\(PausedFilter.topics("$1::text[]", tables: "\(tables).")))
-                    AND vesting_at <= $2 AND \(PausedFilter.queue(tables: "\(tables)."))
-                ORDER BY vesting_at LIMIT $3
-                """, binds: binds)
-        return try await autocommit { transaction in
-            try await transaction.rows(query).map { row in
+        return try await autocommit { [self] transaction in
+            try await transaction.rows(
+                """
+                SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
+                WHERE topic = ANY(ARRAY(SELECT unnest(\(Array(topics))::text[]) EXCEPT \(unescaped: PausedFilter.pausedTopics(tables: "\(tables)."))))
+                    AND vesting_at <= \(now.rawValue) AND \(unescaped: PausedFilter.queue(tables: "\(tables)."))
+                ORDER BY vesting_at LIMIT \(limit)
+                """
+            ).map { row in
                 let (queueID, topic) = try row.decode((String, String).self)
                 return QueueKey(queueID: queueID, topic: topic)
             }
@@ -25,15 +21,13 @@ extension PostgresJobStore {
 
     public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
-        var binds = PostgresBindings(capacity: 1)
-        binds.append(Array(topics))
-        let query = PostgresQuery(
-            unsafeSQL: """
-                SELECT min(vesting_at) FROM \(tables).queue_pointers
-                WHERE topic = ANY(\(PausedFilter.topics("$1::text[]", tables: "\(tables)."))) AND \(PausedFilter.queue(tables: "\(tables)."))
-                """, binds: binds)
-        return try await autocommit { transaction in
-            try await transaction.first(query, as: Int64?.self)?.map(Timestamp.init(rawValue:))
+        return try await autocommit { [self] transaction in
+            try await transaction.first(
+                """
+                SELECT min(vesting_at) FROM \(unescaped: tables).queue_pointers
+                WHERE topic = ANY(ARRAY(SELECT unnest(\(Array(topics))::text[]) EXCEPT \(unescaped: PausedFilter.pausedTopics(tables: "\(tables)."))))
+                    AND \(unescaped: PausedFilter.queue(tables: "\(tables)."))
+                """, as: Int64?.self)?.map(Timestamp.init(rawValue:))
         }
     }
 

@@ -25,7 +25,7 @@ extension PostgresJobStore {
     public func readyLag(now: Timestamp, queues: Int) async throws -> ReadyLag {
         try await autocommit { [self] transaction in
             // Each topic in the pointer index, one index seek per topic (a loose index scan), and
-            // its longest-waiting ready queues.
+            // its longest-waiting ready queues; paused topics and queues are not waiting for a take.
             let rows = try await transaction.rows(
                 """
                 WITH RECURSIVE topics(topic) AS (
@@ -36,10 +36,13 @@ extension PostgresJobStore {
                 )
                 SELECT t.topic, p.queue_id, p.vesting_at FROM topics t
                 CROSS JOIN LATERAL (
-                    SELECT queue_id, vesting_at FROM \(unescaped: tables).queue_pointers q
-                    WHERE q.topic = t.topic AND q.vesting_at <= \(now.rawValue) ORDER BY vesting_at LIMIT \(Int64(max(queues, 1)))
+                    SELECT queue_id, vesting_at FROM \(unescaped: tables).queue_pointers
+                    WHERE queue_pointers.topic = t.topic AND vesting_at <= \(now.rawValue)
+                        AND \(unescaped: PausedFilter.queue(tables: "\(tables)."))
+                    ORDER BY vesting_at LIMIT \(Int64(max(queues, 1)))
                 ) p
                 WHERE t.topic IS NOT NULL
+                    AND t.topic NOT IN (\(unescaped: PausedFilter.pausedTopics(tables: "\(tables).")))
                 ORDER BY t.topic, p.vesting_at
                 """)
             var pointers: [String: [(queueID: String, vestingAt: Timestamp)]] = [:]

@@ -47,6 +47,8 @@ extension StoreConformance {
         #expect(try await store.enqueue([.make(uniqueKey: "held")]) == [held], "the hold outlives the job")
         try await Task.sleep(for: .milliseconds(5))
         #expect(try await store.enqueue([.make(uniqueKey: "brief")]) != [brief], "a hold that is over frees the key")
+        #expect(try await store.prune(completedBefore: .now, deadBefore: nil, limit: 10) == 1, "the hold that is over is pruned")
+        #expect(try await store.enqueue([.make(uniqueKey: "held")]) == [held], "the other one stays")
     }
 
     static func concurrentEnqueuesOfOneKeyStoreOneJob(_ store: any JobStore) async throws {
@@ -70,6 +72,7 @@ extension StoreConformance {
         #expect(try await !store.pause(topic: "t", queueID: nil, now: now), "pausing twice changes nothing")
         #expect(try await ready() == ["a/u"])
         #expect(try await store.nextVisibleTime(topics: ["t"]) == nil, "a paused topic has nothing to wait for")
+        #expect(try await store.readyLag(now: now, queues: 10).topics.keys.sorted() == ["u"], "a paused topic is not waiting for a take")
         let taken = try await store.take(
             topics: ["t", "u"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: now)
         #expect(taken?.flatMap { $0 }.map(\.topic) == ["u"])
@@ -82,6 +85,7 @@ extension StoreConformance {
         #expect(afterQueuePause == ["b/t"])
         #expect(try await store.nextVisibleTime(topics: ["t"]) != nil)
         #expect(try await store.status(now: now).isPaused(QueueKey(queueID: "a", topic: "t")))
+        #expect(try await store.readyLag(now: now, queues: 10).queues.map(\.queue) == [QueueKey(queueID: "b", topic: "t")])
         #expect(try await store.resume(topic: "t", queueID: "a"))
         #expect(try await ready() == ["a/t", "b/t"])
         #expect(try await store.status(now: now).pauses.isEmpty)

@@ -121,9 +121,12 @@ static int ctx_enqueue(jq_context *ctx, const char *queue_id, const char *topic,
         else set &= ~JQ_ENQUEUE_DELAY;
         if (JQ_HAS_MEMBER(options, jq_enqueue_options, max_retries)) max_retries = options->max_retries;
         else set &= ~JQ_ENQUEUE_MAX_RETRIES;
-        if (JQ_HAS_MEMBER(options, jq_enqueue_options, unique_key) && options->unique_key) unique_key = options->unique_key;
+        /* The key is read only when its bit says it is set: an unset pointer may be garbage. */
+        if ((set & JQ_ENQUEUE_UNIQUE_KEY) && JQ_HAS_MEMBER(options, jq_enqueue_options, unique_key) && options->unique_key)
+            unique_key = options->unique_key;
         else set &= ~JQ_ENQUEUE_UNIQUE_KEY;
-        if (JQ_HAS_MEMBER(options, jq_enqueue_options, unique_for_ms)) unique_for_ms = options->unique_for_ms;
+        if ((set & JQ_ENQUEUE_UNIQUE_FOR) && JQ_HAS_MEMBER(options, jq_enqueue_options, unique_for_ms))
+            unique_for_ms = options->unique_for_ms;
         else set &= ~JQ_ENQUEUE_UNIQUE_FOR;
         set &= JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES | JQ_ENQUEUE_UNIQUE_KEY | JQ_ENQUEUE_UNIQUE_FOR;
         if (set & JQ_ENQUEUE_UNIQUE_KEY) {

@@ -33,6 +33,15 @@ import Testing
         #expect(order(.dead) == ["Acme/email", "globex/email", "globex/report"], "equal counts keep the queue order")
     }
 
+    @Test func readyJobsOfPausedQueuesAndTopicsCountAsPaused() {
+        var status = Self.status
+        status.queues[0].cancelled = 4
+        status.pauses = [Pause(topic: "email", queueID: "Acme", pausedAt: .now), Pause(topic: "report", pausedAt: .now)]
+        let counted = StatusSnapshot.Counted(status: status, at: .now)
+        #expect(counted.topics["email"]?.counts == StatusSnapshot.Counts(ready: 7, scheduled: 2, dead: 1, cancelled: 4, paused: 3))
+        #expect(counted.topics["report"]?.counts == StatusSnapshot.Counts(leased: 1, running: 1), "nothing ready, nothing paused")
+    }
+
     @Test func aSearchMatchesQueueOrTopicIgnoringCase() {
         let counted = StatusSnapshot.Counted(status: Self.status, at: .now)
         let all = counted.orders[.queue] ?? []

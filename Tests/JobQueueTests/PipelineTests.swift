@@ -315,7 +315,7 @@ import Testing
         #expect(kept.history[0].error == "first run fails")
         // The pruner wakes every minute: at +62 s the job is 62 s old and stays; at +122 s it goes.
         try await advance(clock, by: .seconds(60), times: 1, hosts: 1, sleepers: 4)
-        #expect(try await eventually { clock.sleepers == 4 })
+        #expect(await eventually { clock.sleepers == 4 })
         #expect(try await store.job(id, now: .now)?.state == .completed)
         try await advance(clock, by: .seconds(60), times: 1, hosts: 1, sleepers: 4)
         #expect(try await eventually { try await store.job(id, now: .now) == nil })

@@ -114,4 +114,24 @@ import Testing
         registry.remove(job.id)
         #expect(registry.snapshot.isEmpty)
     }
+
+    @Test func aCancelledJobStopsItsBatchWhenItRunsNotBefore() async {
+        let running = RunningJobs()
+        let jobs = (1...3).map {
+            LeasedJob(
+                id: JobID(rawValue: $0), queueID: "q", topic: "t", payload: [], priority: 0, attempt: 1, maxRetries: 0,
+                lease: LeaseToken(rawValue: "l"), visibleAt: .now)
+        }
+        let stops = Atomic<Int>(0)
+        let token = running.begin(jobs)
+        running.attach(token) { stops.add(1, ordering: .relaxed) }
+        #expect(Set(running.unfinished) == Set(jobs.map(\.id)))
+        // The second job is cancelled while the first runs: the first is left to finish.
+        #expect(running.stop(holding: [jobs[1].id, JobID(rawValue: 99)]) == [jobs[1].id])
+        #expect(stops.load(ordering: .relaxed) == 0)
+        #expect(running.stop(holding: [jobs[1].id]).isEmpty, "a job is cancelled once")
+        running.report(jobs[0].id, in: token)
+        #expect(await eventually { stops.load(ordering: .relaxed) == 1 }, "the batch stops as the cancelled job comes up")
+        #expect(running.end(token) == [jobs[1].id])
+    }
 }

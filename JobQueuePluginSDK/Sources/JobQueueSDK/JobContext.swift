@@ -56,7 +56,8 @@ public struct JobContext {
             guard uniqueKey != nil, uniqueFor > .zero else { throw EnqueueRefused("uniqueFor needs a uniqueKey and a positive duration") }
             let (seconds, attoseconds) = uniqueFor.components
             options.set |= UInt32(JQ_ENQUEUE_UNIQUE_FOR)
-            options.unique_for_ms = UInt64(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            // Rounded up: a positive duration under a millisecond is one millisecond, not none.
+            options.unique_for_ms = UInt64(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
         }
         guard let enqueue = raw.pointee.enqueue else { throw EnqueueRefused("the host offers no enqueue") }
         let status = payload.withUnsafeBufferPointer { bytes in

@@ -3,6 +3,8 @@ extension NewJob {
     public static let maxNameBytes = 255
     /// Longest unique key, in UTF-8 bytes.
     public static let maxUniqueKeyBytes = 1024
+    /// Longest `uniqueFor`: about a hundred years (a plugin's "forever" is cut to it).
+    public static let maxUniqueFor: Duration = .seconds(36_500 * 86_400)
 
     /// Checks what every store requires; returns a one-line reason for the first problem.
     public func validationError(maxPayload: Int? = nil) -> String? {
@@ -20,7 +22,9 @@ extension NewJob {
         }
         if let uniqueFor {
             if uniqueKey == nil { return "unique-for needs a unique key" }
-            if uniqueFor <= .zero { return "unique-for must be positive, got \(uniqueFor.text)" }
+            if uniqueFor <= .zero || uniqueFor > Self.maxUniqueFor {
+                return "unique-for must be positive and at most \(Self.maxUniqueFor.text), got \(uniqueFor.text)"
+            }
         }
         return nil
     }

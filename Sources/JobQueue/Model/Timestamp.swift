@@ -15,8 +15,10 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Saturating: a huge duration (a plugin's "forever") gives the latest time, never a trap.
     public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
-        Timestamp(rawValue: lhs.rawValue + rhs.milliseconds)
+        let (sum, overflow) = lhs.rawValue.addingReportingOverflow(rhs.milliseconds)
+        return Timestamp(rawValue: overflow ? (rhs < .zero ? .min : .max) : sum)
     }
 
     public static func - (lhs: Timestamp, rhs: Timestamp) -> Duration {

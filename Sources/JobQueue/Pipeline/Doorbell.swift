@@ -27,21 +27,21 @@ public final class Doorbell: Sendable {
 
     /// Returns on a ring, or when the task is cancelled.
     public func wait() async {
-        let alreadyRung = state.withLock { state in
+        if !takeRing() { await waitForRing() }
+    }
+
+    /// Consumes a ring remembered from when nobody waited; true if there was one.
+    private func takeRing() -> Bool {
+        state.withLock { state in
             defer { state.rung = false }
             return state.rung
         }
-        if !alreadyRung { await waitForRing() }
     }
 
     /// Returns on a ring, after `timeout` of `clock`'s time, or when the task is cancelled,
     /// whichever comes first.
     public func wait(upTo timeout: Duration, on clock: any JobClock = SystemJobClock()) async {
-        let alreadyRung = state.withLock { state in
-            defer { state.rung = false }
-            return state.rung
-        }
-        if alreadyRung { return }
+        if takeRing() { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForRing() }
             group.addTask { try? await clock.sleep(for: timeout) }

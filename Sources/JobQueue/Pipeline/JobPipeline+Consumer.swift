@@ -52,6 +52,7 @@ extension JobPipeline {
             }
         }
         runningJobs.attach(token) { run.cancel() }
+        cancellationCheck.ring()
         await withTaskCancellationHandler {
             await run.value
         } onCancel: {

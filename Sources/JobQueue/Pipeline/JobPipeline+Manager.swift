@@ -38,7 +38,7 @@ extension JobPipeline {
                 }
                 let next = try await store.nextVisibleTime(topics: topics)
                 if settings.drain && next == nil && batchesRunning.load(ordering: .acquiring) == 0 {
-                    logger.info("drained: no ready, scheduled or running jobs")
+                    logger.info("drained: no ready, scheduled or running jobs (but those of paused topics and queues)")
                     shutdown()
                     return nil
                 }

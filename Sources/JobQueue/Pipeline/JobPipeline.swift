@@ -183,9 +183,10 @@ public final class JobPipeline: Sendable {
     /// child is stopped within this (plus the store's change signal) of the cancel.
     static let cancellationCheckInterval: Duration = .milliseconds(100)
 
-    /// After each change of the store while batches run, asks which of their unfinished jobs were
-    /// cancelled (one lookup per job, at most every ``cancellationCheckInterval``), and stops the
-    /// batches holding them: their other jobs go back to their queues uncharged.
+    /// After each change of the store while batches run (and as each batch starts, lest a cancel
+    /// committed between its take and its start be missed), asks which of their unfinished jobs
+    /// were cancelled (one lookup per job, at most every ``cancellationCheckInterval``), and
+    /// stops the batches holding them: their other jobs go back to their queues uncharged.
     private func watchForCancellations() async {
         while !Task.isCancelled {
             await cancellationCheck.wait()
@@ -194,10 +195,11 @@ public final class JobPipeline: Sendable {
             do {
                 let cancelled = try await store.cancelledJobs(among: unfinished)
                 for id in runningJobs.stop(holding: Set(cancelled)) {
-                    logger.warning("job cancelled: stopping its batch", metadata: ["job_id": "\(id)"])
+                    logger.warning("job cancelled: stopping its batch when it runs", metadata: ["job_id": "\(id)"])
                 }
             } catch {
                 logger.error("could not check for cancelled jobs: \(error)")
+                cancellationCheck.ring()  // again, after the pause below
             }
             try? await Task.sleep(for: Self.cancellationCheckInterval)
         }

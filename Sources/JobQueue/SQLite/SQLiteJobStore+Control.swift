@@ -34,11 +34,13 @@ extension SQLiteJobStore {
             let rows: [Row] =
                 switch selection {
                 case let .ids(ids):
-                    try ids.compactMap { try Row.fetchOne(db, sql: "\(columns) WHERE id = ?", arguments: [$0.rawValue]) }
+                    try Set(ids).sorted { $0.rawValue < $1.rawValue }.compactMap {
+                        try Row.fetchOne(db, sql: "\(columns) WHERE id = ?", arguments: [$0.rawValue])
+                    }
                 case let .queue(queueID, topic?):
-                    try Row.fetchAll(db, sql: "\(columns) WHERE queue_id = ? AND topic = ?", arguments: [queueID, topic])
+                    try Row.fetchAll(db, sql: "\(columns) WHERE queue_id = ? AND topic = ? ORDER BY id", arguments: [queueID, topic])
                 case let .queue(queueID, nil):
-                    try Row.fetchAll(db, sql: "\(columns) WHERE queue_id = ?", arguments: [queueID])
+                    try Row.fetchAll(db, sql: "\(columns) WHERE queue_id = ? ORDER BY id", arguments: [queueID])
                 }
             var queues: Set<QueueKey> = []
             for row in rows {

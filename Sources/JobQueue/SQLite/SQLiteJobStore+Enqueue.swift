@@ -12,11 +12,14 @@ extension SQLiteJobStore {
 
     /// Inserts jobs and lowers their queues' pointers, inside the caller's transaction.
     static func insert(_ db: Database, _ jobs: [NewJob], now: Int64) throws -> [JobID] {
+        // A job with a unique key whose key a live job of its topic holds is refused by the
+        // `jobs_unique` index and stores nothing; NULL keys never conflict.
         let statement = try RawStatement(
             db,
             """
-            INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at, unique_key)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            ON CONFLICT(topic, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             """)
         var ids: [JobID] = []
         ids.reserveCapacity(jobs.count)
@@ -25,21 +28,31 @@ extension SQLiteJobStore {
         var current: (queueID: String, topic: String, visibleAt: Int64)?
         for job in jobs {
             let visibleAt = job.visibleAt?.rawValue ?? now
-            if let key = job.uniqueKey {
-                let (id, inserted) = try insertUnique(db, job, key: key, visibleAt: visibleAt, now: now)
-                ids.append(id)
-                if !inserted { continue }
-            } else {
-                statement.reset()
-                statement.bind(1, job.queueID)
-                statement.bind(2, job.topic)
-                statement.bind(3, blob: job.payload)
-                statement.bind(4, job.storedPriority)
-                statement.bind(5, visibleAt)
-                statement.bind(6, job.storedMaxRetries)
-                statement.bind(7, now)
-                try statement.run()
-                ids.append(JobID(rawValue: db.lastInsertedRowID))
+            if let key = job.uniqueKey, let holder = try keyHolder(db, topic: job.topic, key: key, now: now, afterInsert: false) {
+                ids.append(holder)
+                continue
+            }
+            statement.reset()
+            statement.bind(1, job.queueID)
+            statement.bind(2, job.topic)
+            statement.bind(3, blob: job.payload)
+            statement.bind(4, job.storedPriority)
+            statement.bind(5, visibleAt)
+            statement.bind(6, job.storedMaxRetries)
+            statement.bind(7, now)
+            if let key = job.uniqueKey { statement.bind(8, key) }
+            try statement.run()
+            if let key = job.uniqueKey, db.changesCount == 0 {
+                guard let holder = try keyHolder(db, topic: job.topic, key: key, now: now, afterInsert: true) else {
+                    throw StoreError.invalidJob("unique key '\(key)' of topic \(job.topic) is taken, but by no job")
+                }
+                ids.append(holder)
+                continue
+            }
+            let id = db.lastInsertedRowID
+            ids.append(JobID(rawValue: id))
+            if let key = job.uniqueKey, let uniqueFor = job.uniqueFor {
+                try hold(db, topic: job.topic, key: key, job: id, until: (Timestamp(rawValue: now) + uniqueFor).rawValue)
             }
             if let run = current, run.queueID == job.queueID, run.topic == job.topic {
                 current!.visibleAt = min(run.visibleAt, visibleAt)
@@ -62,54 +75,32 @@ extension SQLiteJobStore {
         return ids
     }
 
-    /// Stores a job with a unique key unless its key is taken: by a live job of its topic (the
-    /// `jobs_unique` index refuses the row) or by a hold (`unique_for`) not yet over. Returns the
-    /// id of the job stored, or of the one holding the key, and whether it stored one.
-    private static func insertUnique(_ db: Database, _ job: NewJob, key: String, visibleAt: Int64, now: Int64) throws -> (JobID, inserted: Bool) {
-        let held = try RawStatement(db, "SELECT job_id FROM unique_holds WHERE topic = ?1 AND unique_key = ?2 AND held_until > ?3")
-        held.bind(1, job.topic)
-        held.bind(2, key)
-        held.bind(3, now)
-        defer { held.reset() }
-        if try held.step() { return (JobID(rawValue: held.int64(0)), false) }
-        let insert = try RawStatement(
+    /// The job holding `key` of `topic`: before the insert, a hold (`unique_for`) not yet over;
+    /// after an insert the `jobs_unique` index refused, the live job.
+    private static func keyHolder(_ db: Database, topic: String, key: String, now: Int64, afterInsert: Bool) throws -> JobID? {
+        let statement =
+            afterInsert
+            ? try RawStatement(db, "SELECT id FROM jobs WHERE topic = ?1 AND unique_key = ?2")
+            : try RawStatement(db, "SELECT job_id FROM unique_holds WHERE topic = ?1 AND unique_key = ?2 AND held_until > ?3")
+        defer { statement.reset() }
+        statement.bind(1, topic)
+        statement.bind(2, key)
+        if !afterInsert { statement.bind(3, now) }
+        return try statement.step() ? JobID(rawValue: statement.int64(0)) : nil
+    }
+
+    /// Keeps `key` of `topic` taken by `job` until `until`, whatever becomes of the job.
+    private static func hold(_ db: Database, topic: String, key: String, job: Int64, until: Int64) throws {
+        let statement = try RawStatement(
             db,
             """
-            INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at, unique_key)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            ON CONFLICT(topic, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            INSERT INTO unique_holds(topic, unique_key, job_id, held_until) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT(topic, unique_key) DO UPDATE SET job_id = excluded.job_id, held_until = excluded.held_until
             """)
-        insert.bind(1, job.queueID)
-        insert.bind(2, job.topic)
-        insert.bind(3, blob: job.payload)
-        insert.bind(4, job.storedPriority)
-        insert.bind(5, visibleAt)
-        insert.bind(6, job.storedMaxRetries)
-        insert.bind(7, now)
-        insert.bind(8, key)
-        try insert.run()
-        guard db.changesCount == 1 else {
-            let live = try RawStatement(db, "SELECT id FROM jobs WHERE topic = ?1 AND unique_key = ?2")
-            live.bind(1, job.topic)
-            live.bind(2, key)
-            defer { live.reset() }
-            guard try live.step() else { throw StoreError.invalidJob("unique key '\(key)' is taken but its job was not found") }
-            return (JobID(rawValue: live.int64(0)), false)
-        }
-        let id = db.lastInsertedRowID
-        if let uniqueFor = job.uniqueFor {
-            let hold = try RawStatement(
-                db,
-                """
-                INSERT INTO unique_holds(topic, unique_key, job_id, held_until) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT(topic, unique_key) DO UPDATE SET job_id = excluded.job_id, held_until = excluded.held_until
-                """)
-            hold.bind(1, job.topic)
-            hold.bind(2, key)
-            hold.bind(3, id)
-            hold.bind(4, now + uniqueFor.milliseconds)
-            try hold.run()
-        }
-        return (JobID(rawValue: id), true)
+        statement.bind(1, topic)
+        statement.bind(2, key)
+        statement.bind(3, job)
+        statement.bind(4, until)
+        try statement.run()
     }
 }

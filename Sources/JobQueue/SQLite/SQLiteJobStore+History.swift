@@ -56,7 +56,12 @@ extension SQLiteJobStore {
                     arguments: [deadBefore.rawValue, limit])
                 pruned += db.changesCount
             }
-            return pruned
+            try db.execute(
+                sql: """
+                    DELETE FROM unique_holds WHERE (topic, unique_key) IN (
+                        SELECT topic, unique_key FROM unique_holds WHERE held_until < ? ORDER BY held_until LIMIT ?)
+                    """, arguments: [completedBefore.rawValue, limit])
+            return pruned + db.changesCount
         }
     }
 }

@@ -32,12 +32,12 @@ extension SQLiteJobStore {
     }
 
     /// The condition that a pointer's queue (`?1` its topic) is not paused by itself.
-    private static let notPaused = """
+    static let notPaused = """
         NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.topic = ?1 AND pauses.queue_id = queue_pointers.queue_id)
         """
 
     /// `topics` without the paused ones: one lookup each.
-    private static func unpaused(_ db: Database, _ topics: Set<String>) throws -> [String] {
+    static func unpaused(_ db: Database, _ topics: Set<String>) throws -> [String] {
         let paused = try RawStatement(db, "SELECT 1 FROM pauses WHERE topic = ?1 AND queue_id = ''")
         defer { paused.reset() }
         return try topics.filter { topic in

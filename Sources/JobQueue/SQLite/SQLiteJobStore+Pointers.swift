@@ -76,10 +76,14 @@ extension SQLiteJobStore {
                     )
                     SELECT topic FROM topics WHERE topic IS NOT NULL
                     """)
+            // Paused topics and queues are not waiting for a take: they are left out.
             let statement = try db.cachedStatement(
-                sql: "SELECT queue_id, vesting_at FROM queue_pointers WHERE topic = ? AND vesting_at <= ? ORDER BY vesting_at LIMIT ?")
+                sql: """
+                    SELECT queue_id, vesting_at FROM queue_pointers
+                    WHERE topic = ?1 AND vesting_at <= ?2 AND \(Self.notPaused) ORDER BY vesting_at LIMIT ?3
+                    """)
             var pointers: [String: [(queueID: String, vestingAt: Timestamp)]] = [:]
-            for topic in topics {
+            for topic in try Self.unpaused(db, Set(topics)) {
                 pointers[topic] = try Row.fetchAll(statement, arguments: [topic, now.rawValue, max(queues, 1)]).map {
                     (queueID: $0[0], vestingAt: Timestamp(rawValue: $0[1]))
                 }

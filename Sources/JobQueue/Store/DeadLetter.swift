@@ -1,7 +1,7 @@
 /// A job that will not run again unless an operator retries it.
 public struct DeadLetter: Sendable, Equatable, Codable {
     /// Why a job became a dead letter.
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         /// Its retries were spent.
         case failed
         /// Its worker said it can never succeed.

@@ -55,9 +55,11 @@ public protocol JobStore: Sendable {
     /// Jobs matching `filter`, most recently enqueued first, at most `limit`.
     func jobs(matching filter: JobFilter, limit: Int, now: Timestamp) async throws -> [JobRecord]
 
-    /// Deletes up to `limit` completed jobs that completed before `completedBefore`, and up to
-    /// `limit` dead letters that died before `deadBefore` (none when nil), oldest first; returns
-    /// how many went. Bounded, so that pruning a backlog never holds the store for long.
+    /// Deletes up to `limit` completed jobs that completed before `completedBefore`, up to `limit`
+    /// dead letters that died before `deadBefore` (none when nil), and up to `limit` unique-key
+    /// holds over before `completedBefore` (at most now: a hold over is already ignored), oldest
+    /// first; returns how many went. Bounded, so that pruning a backlog never holds the store for
+    /// long.
     func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int
 
     /// How long ready queues have waited, per topic, and the `queues` longest-waiting ready queues:

@@ -159,6 +159,8 @@ struct DashboardAPI: Sendable {
             return Self.json(try await body(JobClient(store: store)))
         } catch let error as APIError {
             return Self.error(error.status, error.message)
+        } catch StoreError.invalidJob(let reason) {
+            return Self.error(.badRequest, reason)
         } catch {
             return Self.error(.internalServerError, "\(error)")
         }

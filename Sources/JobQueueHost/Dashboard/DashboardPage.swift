@@ -214,10 +214,15 @@ enum DashboardPage {
         }
 
         async function pauseOrResume(topic, paused) {
-          await send(paused ? "/api/resume" : "/api/pause", { topic });
-          $("status-line").textContent = `topic ${topic} ${paused ? "resumed" : "paused"}`;
-          state.shown.overview = null;
-          await refresh();
+          try {
+            const done = await send(paused ? "/api/resume" : "/api/pause", { topic });
+            state.shown.overview = null;
+            await refresh();
+            $("status-line").textContent = `topic ${topic} ${done.changed ? (paused ? "resumed" : "paused") : (paused ? "was not paused" : "was paused already")}`;
+          } catch (error) {
+            $("status-line").textContent = "error: " + error.message;
+            $("status-line").classList.add("error");
+          }
         }
 
         function chart(minutes) {

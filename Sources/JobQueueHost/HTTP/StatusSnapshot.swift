@@ -155,6 +155,7 @@ actor StatusSnapshot {
     /// request waits for a new count instead of showing the old one.
     func expire() {
         current = nil
+        counting = nil  // a count in flight may have begun before the change
     }
 
     /// The count ended: with its result, or nil when it failed (the next request tries again).

@@ -25,7 +25,7 @@ extension FollowUp {
             queueID: queueID, topic: topic, payload: payload, priority: priority,
             visibleAt: delayMilliseconds.map { now + .milliseconds(Int64(clamping: $0)) },
             maxRetries: maxRetries, uniqueKey: uniqueKey,
-            uniqueFor: uniqueForMilliseconds.map { .milliseconds(Int64(clamping: $0)) }
+            uniqueFor: uniqueForMilliseconds.map { min(.milliseconds(Int64(clamping: $0)), NewJob.maxUniqueFor) }
         )
     }
 }

@@ -5,7 +5,12 @@ enum PausedFilter {
     /// The text[] SQL expression `topics` without the paused topics: computed once per
     /// statement, before the index scan, so a paused topic's queues are never read.
     static func topics(_ topics: String, tables: String) -> String {
-        "ARRAY(SELECT unnest(\(topics)) EXCEPT SELECT topic FROM \(tables)pauses WHERE queue_id = '')"
+        "ARRAY(SELECT unnest(\(topics)) EXCEPT \(pausedTopics(tables: tables)))"
+    }
+
+    /// The paused topics (as a whole), as a query.
+    static func pausedTopics(tables: String) -> String {
+        "SELECT topic FROM \(tables)pauses WHERE queue_id = ''"
     }
 
     /// The condition that a `queue_pointers` row's queue is not paused by itself.

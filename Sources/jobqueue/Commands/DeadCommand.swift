@@ -109,6 +109,4 @@ struct DeadCommand: AsyncParsableCommand {
     }
 }
 
-extension DeadLetter.Kind: ExpressibleByArgument, CaseIterable {
-    public static let allCases: [DeadLetter.Kind] = [.failed, .discarded, .cancelled]
-}
+extension DeadLetter.Kind: ExpressibleByArgument {}

@@ -42,7 +42,7 @@ struct JobsCommand: AsyncParsableCommand {
             var table = Table(headers: ["ID", "QUEUE", "TOPIC", "STATE", "ATTEMPTS", "AT", "ERROR"], numeric: [0, 4])
             for job in jobs {
                 table.add([
-                    "\(job.id)", job.queueID, job.topic, job.state == .dead ? "dead (\(job.deadKind?.rawValue ?? "?"))" : job.state.rawValue,
+                    "\(job.id)", job.queueID, job.topic, job.stateText,
                     "\(job.attempts)", job.at.description, Self.brief(job.error ?? ""),
                 ])
             }
@@ -90,7 +90,7 @@ struct JobsCommand: AsyncParsableCommand {
                 "job \(job.id)",
                 "  queue       \(job.queueID)",
                 "  topic       \(job.topic)",
-                "  state       \(job.state.rawValue)\(job.state == .dead ? " (\(job.deadKind?.rawValue ?? "?"))" : "")",
+                "  state       \(job.stateText)",
                 "  attempts    \(job.attempts) of \(job.maxRetries + 1)",
                 "  priority    \(job.priority)",
                 "  created at  \(job.createdAt)",
@@ -155,3 +155,10 @@ struct JobsCommand: AsyncParsableCommand {
 }
 
 extension JobState: ExpressibleByArgument {}
+
+extension JobRecord {
+    /// The state as listed: a dead letter with its kind, e.g. `dead (failed)`.
+    fileprivate var stateText: String {
+        state == .dead ? "dead (\(deadKind?.rawValue ?? "?"))" : state.rawValue
+    }
+}
