@@ -128,6 +128,21 @@ import Testing
         #expect(ran.withLock { $0 } == ["for good"])
     }
 
+    @Test func aSuccessAskingForAFollowUpNoStoreWouldTakeIsAFailedRun() async throws {
+        let executor = InProcessExecutor()
+        executor.register("order", policy: TopicPolicy(maxRetries: 0)) { job in
+            job.enqueue(.make("q", "receipt"))
+            job.enqueue(.make("q", "receipt", uniqueKey: String(repeating: "k", count: NewJob.maxUniqueKeyBytes + 1)))
+            return .ok()
+        }
+        let id = try await store.enqueue([.make("q", "order", maxRetries: 0)])[0]
+        await drain(executor)
+        let job = try #require(try await store.job(id, now: .now))
+        #expect(job.state == .dead)
+        #expect(job.error == "follow-up 2 refused: unique key is 1025 bytes, over the limit of 1024", "\(job)")
+        #expect(try await store.status(now: .now).queues.allSatisfy { $0.topic != "receipt" }, "no follow-up was stored")
+    }
+
     @Test func unservedTopicsStayQueuedAndCostNoScans() async throws {
         _ = try await store.enqueue((0..<20).map { .make("q\($0)", "nobody-serves-this") })
         let calls = Mutex(0)

@@ -2,10 +2,18 @@ extension JobPipeline {
     /// Turns a run's outcome into what the store should do, applying the topic's retry policy and
     /// `retention.completed`, with the run's record for the job's history. Follow-up jobs are
     /// kept only when the run succeeded; their unset priority and retry limit come from their own
-    /// topic's policy.
+    /// topic's policy. A success asking for a follow-up no store would take (a name or unique key
+    /// out of bounds) is a failed run instead, so that one bad plugin cannot make settling fail.
     func settlement(
         for job: LeasedJob, _ completion: JobCompletion, duration: Duration, policies: TopicPolicies, now: Timestamp
     ) -> Settlement {
+        var completion = completion
+        if case .ok = completion.outcome,
+            let (index, problem) = completion.followUps.enumerated().lazy.compactMap({ index, job in job.validationError().map { (index, $0) } })
+                .first
+        {
+            completion = JobCompletion(.error("follow-up \(index + 1) refused: \(problem)"))
+        }
         let policy = policies[job.topic]
         let action: Settlement.Action
         var followUps: [NewJob] = []
