@@ -15,89 +15,90 @@ struct InsertUniqueJobs {
     /// The store's LISTEN/NOTIFY channel.
     var channel: String
 
-    /// The statement, its tables prefixed by `tables` ("schema."). Its rows: `('taken', id, n)`
-    /// for a key's first job whose key was taken (n its 1-based position), and
-    /// `('stored', id, topic, unique_key)` for each job stored, in id order.
+    /// The statement, its tables prefixed by `tables` ("schema."). Its rows: `('storing', n, id)`
+    /// and `('taken', n, id)` for each key's first job and each job without a key (n its 1-based
+    /// position in `jobs`): the id it is stored under, or that of the job holding its key; then
+    /// `('stored', 0, count)`, how many the insert stored.
+    ///
+    /// The stored jobs' ids are drawn from the table's sequence in batch order before the insert,
+    /// so nothing needs joining back (CTEs have no statistics, and a join of two would be planned
+    /// as a nested loop).
     func query(tables: String) -> PostgresQuery {
         let visibleAt = jobs.map { $0.visibleAt ?? now }
         let payloads = jobs.map { ByteBuffer(bytes: $0.payload) }
         return """
-            WITH input AS (
+            WITH firsts AS (
                 -- No key is '' and no hold ends at 0: those stand for none.
-                SELECT queue_id, topic, payload, priority, visible_at, max_retries, pointer_at, NULLIF(unique_key, '') AS unique_key,
-                    NULLIF(held_until, 0) AS held_until, n
-                FROM unnest(
-                    \(jobs.map(\.queueID))::text[], \(jobs.map(\.topic))::text[], \(payloads)::bytea[],
-                    \(jobs.map(\.storedPriority))::bigint[], \(visibleAt.map(\.rawValue))::bigint[], \(jobs.map(\.storedMaxRetries))::bigint[],
-                    \(visibleAt.map { StoreRules.pointerTime(forJobVisibleAt: $0, now: now).rawValue })::bigint[],
-                    \(jobs.map { $0.uniqueKey ?? "" })::text[], \(jobs.map { $0.uniqueFor.map { (now + $0).rawValue } ?? 0 })::bigint[]
-                ) WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, pointer_at, unique_key, held_until, n)
-            ), firsts AS (
-                SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY topic, unique_key ORDER BY n) AS rank FROM input) r
-                WHERE unique_key IS NULL OR rank = 1
-            ), taken AS (
-                SELECT f.n, coalesce(
+                SELECT r.*, CASE WHEN r.unique_key IS NULL THEN NULL ELSE coalesce(
                     (SELECT h.job_id FROM \(unescaped: tables)unique_holds h
-                     WHERE h.topic = f.topic AND h.unique_key = f.unique_key AND h.held_until > \(now.rawValue)),
-                    (SELECT j.id FROM \(unescaped: tables)jobs j WHERE j.topic = f.topic AND j.unique_key = f.unique_key)) AS id
-                FROM firsts f WHERE f.unique_key IS NOT NULL
+                     WHERE h.topic = r.topic AND h.unique_key = r.unique_key AND h.held_until > \(now.rawValue)),
+                    (SELECT j.id FROM \(unescaped: tables)jobs j WHERE j.topic = r.topic AND j.unique_key = r.unique_key)) END AS taken_by
+                FROM (
+                    SELECT queue_id, topic, payload, priority, visible_at, max_retries, pointer_at, NULLIF(unique_key, '') AS unique_key,
+                        NULLIF(held_until, 0) AS held_until, n,
+                        row_number() OVER (PARTITION BY topic, NULLIF(unique_key, '') ORDER BY n) AS rank
+                    FROM unnest(
+                        \(jobs.map(\.queueID))::text[], \(jobs.map(\.topic))::text[], \(payloads)::bytea[],
+                        \(jobs.map(\.storedPriority))::bigint[], \(visibleAt.map(\.rawValue))::bigint[], \(jobs.map(\.storedMaxRetries))::bigint[],
+                        \(visibleAt.map { StoreRules.pointerTime(forJobVisibleAt: $0, now: now).rawValue })::bigint[],
+                        \(jobs.map { $0.uniqueKey ?? "" })::text[], \(jobs.map { $0.uniqueFor.map { (now + $0).rawValue } ?? 0 })::bigint[]
+                    ) WITH ORDINALITY AS i(queue_id, topic, payload, priority, visible_at, max_retries, pointer_at, unique_key, held_until, n)
+                ) r
+                WHERE r.unique_key IS NULL OR r.rank = 1
             ), storing AS (
-                SELECT * FROM firsts f WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.n = f.n AND t.id IS NOT NULL)
+                SELECT s.*, nextval(pg_get_serial_sequence('\(unescaped: tables)jobs', 'id')) AS id
+                FROM (SELECT * FROM firsts WHERE taken_by IS NULL ORDER BY n OFFSET 0) s  -- ids in batch order
             ), stored AS (
-                INSERT INTO \(unescaped: tables)jobs (queue_id, topic, payload, priority, visible_at, max_retries, created_at, unique_key)
-                SELECT queue_id, topic, payload, priority, visible_at, max_retries, \(now.rawValue), unique_key FROM storing ORDER BY n
+                INSERT INTO \(unescaped: tables)jobs (id, queue_id, topic, payload, priority, visible_at, max_retries, created_at, unique_key)
+                SELECT id, queue_id, topic, payload, priority, visible_at, max_retries, \(now.rawValue), unique_key FROM storing ORDER BY n
                 ON CONFLICT (topic, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-                RETURNING id, topic, unique_key
+                RETURNING 1
             ), pointers AS (
                 INSERT INTO \(unescaped: tables)queue_pointers (queue_id, topic, vesting_at)
                 SELECT queue_id, topic, min(pointer_at) FROM storing GROUP BY queue_id, topic ORDER BY queue_id, topic
                 ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
             ), holds AS (
                 INSERT INTO \(unescaped: tables)unique_holds (topic, unique_key, job_id, held_until)
-                SELECT s.topic, s.unique_key, s.id, f.held_until FROM stored s
-                JOIN storing f ON f.topic = s.topic AND f.unique_key = s.unique_key WHERE f.held_until IS NOT NULL
+                SELECT topic, unique_key, id, held_until FROM storing WHERE held_until IS NOT NULL
                 ON CONFLICT (topic, unique_key) DO UPDATE SET job_id = excluded.job_id, held_until = excluded.held_until
             ), notified AS (
                 SELECT pg_notify(\(channel)::text, '') WHERE EXISTS (SELECT 1 FROM storing)
             )
-            SELECT 'taken', id, n, NULL::text, NULL::text FROM taken WHERE id IS NOT NULL
-            UNION ALL
-            SELECT 'stored', id, NULL::bigint, topic, unique_key FROM stored
-            UNION ALL
-            SELECT 'notified', NULL::bigint, NULL::bigint, NULL::text, NULL::text FROM notified
+            SELECT 'storing', n, id FROM storing
+            UNION ALL SELECT 'taken', n, taken_by FROM firsts WHERE taken_by IS NOT NULL
+            UNION ALL SELECT 'stored', 0, (SELECT count(*) FROM stored) + 0 * (SELECT count(*) FROM notified)
             """
     }
 
     /// The ids of the jobs, in order, from the statement's rows: a stored job's own, or the id of
-    /// the job holding its key. Nil if a key's job is missing (only another writer that took no
-    /// advisory lock could cause that).
+    /// the job holding its key. Nil if a job the statement meant to store was refused by the
+    /// index (only another writer that took no advisory lock could cause that).
     func ids(from rows: [PostgresRow]) throws -> [JobID]? {
-        var taken: [Int: Int64] = [:]
-        var storedWithKey: [String: Int64] = [:]
-        var storedPlain: [Int64] = []
+        var byPosition: [Int: Int64] = [:]
+        var storing = 0
+        var stored = -1
         for row in rows {
-            let (kind, id, n, topic, key) = try row.decode((String, Int64?, Int64?, String?, String?).self)
-            switch (kind, id, n, topic, key) {
-            case let ("taken", id?, n?, _, _): taken[Int(n) - 1] = id
-            case let ("stored", id?, _, topic?, key?): storedWithKey[Self.slot(topic, key)] = id
-            case let ("stored", id?, _, _, nil): storedPlain.append(id)
-            default: break
+            let (kind, n, id) = try row.decode((String, Int64, Int64).self)
+            switch kind {
+            case "stored": stored = Int(id)
+            case "storing":
+                storing += 1
+                byPosition[Int(n) - 1] = id
+            default: byPosition[Int(n) - 1] = id
             }
         }
-        storedPlain.sort()
+        guard stored == storing else { return nil }
         var first: [String: Int] = [:]
-        var plain = storedPlain.makeIterator()
         var ids: [JobID] = []
+        ids.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
-            guard let key = job.uniqueKey else {
-                guard let id = plain.next() else { return nil }
-                ids.append(JobID(rawValue: id))
-                continue
+            var position = index
+            if let key = job.uniqueKey {
+                let slot = Self.slot(job.topic, key)
+                position = first[slot] ?? index
+                first[slot] = position
             }
-            let slot = Self.slot(job.topic, key)
-            let firstIndex = first[slot] ?? index
-            first[slot] = firstIndex
-            guard let id = taken[firstIndex] ?? storedWithKey[slot] else { return nil }
+            guard let id = byPosition[position] else { return nil }
             ids.append(JobID(rawValue: id))
         }
         return ids
