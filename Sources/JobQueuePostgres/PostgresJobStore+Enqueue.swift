@@ -32,16 +32,31 @@ extension PostgresJobStore {
     /// Inserts jobs, lowers their queues' pointers and notifies listeners, in one statement
     /// (prepared on a pooled connection unless `prepared` is false). Returns the ids in order; a
     /// job whose unique key is taken gets the id of the job holding it (see `InsertUniqueJobs`).
-    func insert(_ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now, prepared: Bool = true) async throws -> [JobID] {
-        let keyed = jobs.filter { $0.uniqueKey != nil }
-        guard !keyed.isEmpty else {
+    /// Jobs with unique keys need a transaction at READ COMMITTED (PostgreSQL's default); unless
+    /// `keysLocked`, their keys are locked first (see `lockUniqueKeys`).
+    func insert(
+        _ jobs: [NewJob], in transaction: PostgresTransaction, now: Timestamp = .now, prepared: Bool = true, keysLocked: Bool = false
+    ) async throws -> [JobID] {
+        guard jobs.contains(where: { $0.uniqueKey != nil }) else {
             let insert = InsertJobs(jobs: jobs, now: now, channel: channel)
             return try await prepared ? transaction.rows(insert) : transaction.rows(insert.query(schema: tables)).map(insert.decodeRow)
         }
-        // Whoever enqueues a key waits for whoever holds it until that one commits or rolls back,
-        // so the statement below (whose snapshot begins after) sees every earlier enqueue of its
-        // keys. The keys (as advisory locks), then the pointers, each in one order, so that no two
-        // enqueues wait for each other.
+        if !keysLocked { try await lockUniqueKeys(of: jobs, in: transaction) }
+        let insert = InsertUniqueJobs(jobs: jobs, now: now, channel: channel)
+        guard let ids = try insert.ids(from: try await transaction.rows(insert.query(tables: "\(tables)."))) else {
+            throw StoreError.cannotWrite(store: settings.location, reason: "a unique key changed hands during the enqueue")
+        }
+        return ids
+    }
+
+    /// Locks the unique keys of `jobs` until the transaction ends (as advisory locks, in one
+    /// order): whoever enqueues a key waits for whoever holds it until that one commits or rolls
+    /// back, so that a statement begun afterwards sees every earlier enqueue of its keys. Every
+    /// writer takes the keys before the queue pointers, so that none waits for another in a
+    /// circle.
+    func lockUniqueKeys(of jobs: [NewJob], in transaction: PostgresTransaction) async throws {
+        let keyed = jobs.filter { $0.uniqueKey != nil }
+        if keyed.isEmpty { return }
         let topics = keyed.map(\.topic)
         let keys = keyed.map { $0.uniqueKey ?? "" }
         try await transaction.run(
@@ -51,12 +66,5 @@ extension PostgresJobStore {
                 ORDER BY 1
             ) s
             """)
-        let queues = Array(Set(jobs.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }))
-        _ = try await transaction.rows(LockPointers(keys: queues).query(schema: tables))
-        let insert = InsertUniqueJobs(jobs: jobs, now: now, channel: channel)
-        guard let ids = try insert.ids(from: try await transaction.rows(insert.query(tables: "\(tables)."))) else {
-            throw StoreError.cannotWrite(store: settings.location, reason: "a unique key changed hands during the enqueue")
-        }
-        return ids
     }
 }

@@ -47,7 +47,7 @@ extension PostgresJobStore {
                     RETURNING 1
                 ), holds AS (
                     DELETE FROM \(unescaped: tables).unique_holds WHERE (topic, unique_key) IN (
-                        SELECT topic, unique_key FROM \(unescaped: tables).unique_holds WHERE held_until < \(completedBefore.rawValue)
+                        SELECT topic, unique_key FROM \(unescaped: tables).unique_holds WHERE held_until < \(min(completedBefore, .now).rawValue)
                         ORDER BY held_until LIMIT \(Int64(limit)))
                     RETURNING 1
                 )

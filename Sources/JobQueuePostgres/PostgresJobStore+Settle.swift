@@ -26,11 +26,12 @@ extension PostgresJobStore {
                 touched.insert(key)
                 applied[index] = true
             }
-            // Every pointer about to change is locked first, in one order.
+            // The follow-ups' unique keys, then every pointer about to change, each in one order.
             let followUps = plan.followUps(applied: applied)
+            try await lockUniqueKeys(of: followUps, in: transaction)
             try await lockPointers(Array(touched) + followUps.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }, in: transaction)
             if !followUps.isEmpty {
-                _ = try await insert(followUps, in: transaction, now: now)
+                _ = try await insert(followUps, in: transaction, now: now, keysLocked: true)
             }
             try await refreshPointers(touched, servedAt: nil, now: now, in: transaction)
             // Retried and released jobs may be due before other hosts next look.

@@ -130,7 +130,7 @@ static int ctx_enqueue(jq_context *ctx, const char *queue_id, const char *topic,
         else set &= ~JQ_ENQUEUE_UNIQUE_FOR;
         set &= JQ_ENQUEUE_PRIORITY | JQ_ENQUEUE_DELAY | JQ_ENQUEUE_MAX_RETRIES | JQ_ENQUEUE_UNIQUE_KEY | JQ_ENQUEUE_UNIQUE_FOR;
         if (set & JQ_ENQUEUE_UNIQUE_KEY) {
-            size_t key_len = strlen(unique_key);
+            size_t key_len = strnlen(unique_key, JQ_MAX_UNIQUE_KEY_BYTES + 1);
             if (key_len == 0 || key_len > JQ_MAX_UNIQUE_KEY_BYTES) return -1;
         } else {
             set &= ~JQ_ENQUEUE_UNIQUE_FOR;

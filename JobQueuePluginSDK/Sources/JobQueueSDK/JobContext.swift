@@ -56,8 +56,11 @@ public struct JobContext {
             guard uniqueKey != nil, uniqueFor > .zero else { throw EnqueueRefused("uniqueFor needs a uniqueKey and a positive duration") }
             let (seconds, attoseconds) = uniqueFor.components
             options.set |= UInt32(JQ_ENQUEUE_UNIQUE_FOR)
-            // Rounded up: a positive duration under a millisecond is one millisecond, not none.
-            options.unique_for_ms = UInt64(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            // Rounded up (a positive duration under a millisecond is one millisecond, not none);
+            // "forever" is cut to what the host keeps at most anyway.
+            let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            let rounded = overflow ? Int64.max : milliseconds &+ (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+            options.unique_for_ms = UInt64(min(max(rounded, 1), 3_153_600_000_000))
         }
         guard let enqueue = raw.pointee.enqueue else { throw EnqueueRefused("the host offers no enqueue") }
         let status = payload.withUnsafeBufferPointer { bytes in

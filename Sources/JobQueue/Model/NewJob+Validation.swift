@@ -16,6 +16,9 @@ extension NewJob {
         if let maxRetries, maxRetries < 0 { return "max retries must be 0 or more, got \(maxRetries)" }
         if let uniqueKey {
             if uniqueKey.isEmpty { return "unique key is empty" }
+            if uniqueKey.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return "unique key contains a control character"
+            }
             if uniqueKey.utf8.count > Self.maxUniqueKeyBytes {
                 return "unique key is \(uniqueKey.utf8.count) bytes, over the limit of \(Self.maxUniqueKeyBytes)"
             }

@@ -195,7 +195,7 @@ public final class JobPipeline: Sendable {
             do {
                 let cancelled = try await store.cancelledJobs(among: unfinished)
                 for id in runningJobs.stop(holding: Set(cancelled)) {
-                    logger.warning("job cancelled: stopping its batch when it runs", metadata: ["job_id": "\(id)"])
+                    logger.warning("job cancelled: stopping its batch", metadata: ["job_id": "\(id)"])
                 }
             } catch {
                 logger.error("could not check for cancelled jobs: \(error)")

@@ -3,8 +3,8 @@ import Synchronization
 /// Which job each batch in the executor's hands is running now: a batch runs its jobs in order,
 /// so it is the first one not yet reported. What a host publishes as its running jobs, apart
 /// from the jobs it has leased that wait in a batch; and since when, so that a report tells how
-/// long its job ran. It also stops a batch when the job it runs is cancelled, or as soon as a
-/// cancelled job of the batch would start: the jobs before it finish undisturbed.
+/// long its job ran. It also stops the batches holding cancelled jobs, at once: a child runs its
+/// batch by itself, so waiting for a cancelled job's turn could let it start.
 final class RunningJobs: Sendable {
     private struct Batch {
         let ids: [JobID]
@@ -29,8 +29,6 @@ final class RunningJobs: Sendable {
 
         var running: QueueKey? { next < queues.count ? queues[next] : nil }
 
-        /// The stop to call now: the job it runs (or would start next) is cancelled.
-        var dueStop: (@Sendable () -> Void)? { next < ids.count && cancelled.contains(ids[next]) ? stop : nil }
     }
 
     private let state = Mutex<(nextToken: Int, batches: [Int: Batch])>((0, [:]))
@@ -44,14 +42,14 @@ final class RunningJobs: Sendable {
         }
     }
 
-    /// Gives the batch `token` the way to stop it; stops it at once if its first job was
+    /// Gives the batch `token` the way to stop it; stops it at once if one of its jobs was
     /// cancelled before.
     func attach(_ token: Int, stop: @escaping @Sendable () -> Void) {
-        let due = state.withLock { state in
+        let stopNow = state.withLock { state in
             state.batches[token]?.stop = stop
-            return state.batches[token]?.dueStop
+            return !(state.batches[token]?.cancelled.isEmpty ?? true)
         }
-        due?()
+        if stopNow { stop() }
     }
 
     /// The jobs of running batches not yet finished.
@@ -61,8 +59,8 @@ final class RunningJobs: Sendable {
         }
     }
 
-    /// Marks the unfinished jobs among `ids` cancelled, and stops the batches whose running job is
-    /// one of them (the others stop when one comes next); returns those jobs.
+    /// Marks the unfinished jobs among `ids` cancelled and stops the batches holding them; returns
+    /// those jobs.
     func stop(holding ids: Set<JobID>) -> [JobID] {
         let (found, stops) = state.withLock { state in
             var found: [JobID] = []
@@ -72,7 +70,7 @@ final class RunningJobs: Sendable {
                 if hit.isEmpty { continue }
                 found += hit
                 state.batches[token]!.cancelled.formUnion(hit)
-                if let stop = state.batches[token]!.dueStop { stops.append(stop) }
+                if let stop = batch.stop { stops.append(stop) }
             }
             return (found, stops)
         }
@@ -83,13 +81,7 @@ final class RunningJobs: Sendable {
     /// Records the completion of job `id` of the batch `token`; returns how long it ran.
     @discardableResult
     func report(_ id: JobID, in token: Int) -> Duration {
-        let (duration, due) = state.withLock { state -> (Duration, (@Sendable () -> Void)?) in
-            guard let duration = state.batches[token]?.report(id) else { return (.zero, nil) }
-            return (duration, state.batches[token]?.dueStop)
-        }
-        // Not from inside the executor's report: stopping runs its cancellation handlers.
-        if let due { Task { due() } }
-        return duration
+        state.withLock { $0.batches[token]?.report(id) } ?? .zero
     }
 
     /// Records that the batch `token` is over, whatever it did not run; returns its jobs that

@@ -60,7 +60,7 @@ extension SQLiteJobStore {
                 sql: """
                     DELETE FROM unique_holds WHERE (topic, unique_key) IN (
                         SELECT topic, unique_key FROM unique_holds WHERE held_until < ? ORDER BY held_until LIMIT ?)
-                    """, arguments: [completedBefore.rawValue, limit])
+                    """, arguments: [min(completedBefore, .now).rawValue, limit])
             return pruned + db.changesCount
         }
     }

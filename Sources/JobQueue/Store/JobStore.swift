@@ -57,7 +57,7 @@ public protocol JobStore: Sendable {
 
     /// Deletes up to `limit` completed jobs that completed before `completedBefore`, up to `limit`
     /// dead letters that died before `deadBefore` (none when nil), and up to `limit` unique-key
-    /// holds over before `completedBefore` (at most now: a hold over is already ignored), oldest
+    /// holds over before `completedBefore` (and before now), oldest
     /// first; returns how many went. Bounded, so that pruning a backlog never holds the store for
     /// long.
     func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int

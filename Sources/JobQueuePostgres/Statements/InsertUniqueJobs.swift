@@ -88,7 +88,7 @@ struct InsertUniqueJobs {
             }
         }
         guard stored == storing else { return nil }
-        var first: [String: Int] = [:]
+        var first: [[UInt8]: Int] = [:]
         var ids: [JobID] = []
         ids.reserveCapacity(jobs.count)
         for (index, job) in jobs.enumerated() {
@@ -104,5 +104,7 @@ struct InsertUniqueJobs {
         return ids
     }
 
-    private static func slot(_ topic: String, _ key: String) -> String { "\(topic)\n\(key)" }
+    /// A key's place, by its bytes (as the database compares them; Swift's `==` would treat
+    /// canonically equivalent strings as one).
+    private static func slot(_ topic: String, _ key: String) -> [UInt8] { Array(topic.utf8) + [0] + Array(key.utf8) }
 }

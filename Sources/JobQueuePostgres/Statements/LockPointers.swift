@@ -5,18 +5,13 @@ import PostgresNIO
 /// key order: every transaction that waits for several pointers takes them in this one order, so
 /// none can deadlock another. The keys must be distinct.
 ///
-/// Prepared once per pooled connection, where table names resolve through the pool's
-/// `search_path`; or a plain query naming the tables in full (`query(schema:)`).
+/// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
 struct LockPointers: PostgresPreparedStatement {
-    static let sql: String = sql(tables: "")
-
-    static func sql(tables: String) -> String {
-        """
-        SELECT 1 FROM \(tables)queue_pointers
+    static let sql = """
+        SELECT 1 FROM queue_pointers
         WHERE (queue_id, topic) IN (SELECT * FROM unnest($1::text[], $2::text[]))
         ORDER BY queue_id, topic FOR UPDATE
         """
-    }
 
     var keys: [QueueKey]
 
@@ -28,9 +23,4 @@ struct LockPointers: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws {}
-
-    /// The same statement naming the tables of `schema`, for any connection.
-    func query(schema: String) -> PostgresQuery {
-        PostgresQuery(unsafeSQL: Self.sql(tables: "\(schema)."), binds: makeBindings())
-    }
 }
