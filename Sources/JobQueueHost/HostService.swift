@@ -97,6 +97,7 @@ public final class HostService: Service, Sendable {
         _ = executor.install(first)
         let worker = JobPipeline(
             store: store, executor: executor, settings: initial.consumerSettings(drain: drain), observer: metrics, logger: logger)
+        worker.setSchedules(initial.schedules)
         pipeline.withLock { $0 = worker }
         logger.info(
             "jobqueue \(JobQueueVersion.current) serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)"
@@ -164,6 +165,7 @@ public final class HostService: Service, Sendable {
         let old = executor.install(next)
         watcher?.watch(configuration.watchedFiles)
         worker.setNote(nil)
+        worker.setSchedules(configuration.schedules)
         worker.wake()
         metrics?.reloaded(succeeded: true)
         logger.info("reloaded: generation \(number) serves \(configuration.topics.map(\.name).joined(separator: ", "))")

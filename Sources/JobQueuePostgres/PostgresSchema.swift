@@ -140,6 +140,13 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        (
+            "v5: schedules' last ticks",
+            [
+                // Each schedule's last tick: the hosts' shared record that a tick's job was enqueued.
+                "CREATE TABLE $schema.schedule_ticks (name text PRIMARY KEY, last_tick bigint NOT NULL)"
+            ]
+        ),
     ]
 
     /// SQL for a row's `history` with `record` (an SQL expression of one jsonb record, or NULL for

@@ -29,6 +29,9 @@ public final class JobPipeline: Sendable {
     let doorbell = Doorbell()
     /// Rung on every change of the store: time to look for cancelled jobs among the running ones.
     let cancellationCheck = Doorbell()
+    /// The schedules this pipeline ticks, and a bell rung when they change.
+    let scheduled = Mutex<[Schedule]>([])
+    let schedulesChanged = Doorbell()
     let leases = LeaseRegistry()
     /// How many jobs of each topic a batch may hold.
     let sizer: Mutex<BatchSizer>
@@ -87,7 +90,17 @@ public final class JobPipeline: Sendable {
         stopSignal.ring()
         doorbell.ring()
         hostRecordChanged.ring()
+        schedulesChanged.ring()
     }
+
+    /// Replaces the schedules this pipeline ticks (see ``Schedule``), e.g. after a reload.
+    public func setSchedules(_ schedules: [Schedule]) {
+        scheduled.withLock { $0 = schedules }
+        schedulesChanged.ring()
+    }
+
+    /// The schedules this pipeline ticks.
+    public var schedules: [Schedule] { scheduled.withLock { $0 } }
 
     /// Wakes the manager now, e.g. after the executor started serving new topics.
     public func wake() {
@@ -124,6 +137,7 @@ public final class JobPipeline: Sendable {
             support.addTask { await self.watchForCancellations() }
             support.addTask { await self.extendLeases(startedAt: startedAt) }
             support.addTask { await self.pruneFinishedJobs() }
+            support.addTask { await self.tickSchedules() }
             support.addTask { await self.manage(requests) }
             await runConsumers(requests)
             requests.finish()

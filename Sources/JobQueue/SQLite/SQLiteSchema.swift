@@ -12,6 +12,7 @@ enum SQLiteSchema {
         "v1: jobs, pointers, dead letters, hosts", "v2: hosts report running jobs and stopping",
         "v3: job history, completed jobs, retention, host generations",
         "v4: unique keys and pauses",
+        "v5: schedules' last ticks",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -135,6 +136,13 @@ enum SQLiteSchema {
                         paused_at INTEGER NOT NULL,
                         PRIMARY KEY (topic, queue_id)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration(identifiers[4]) { db in
+            try db.execute(
+                sql: """
+                    -- Each schedule's last tick: the hosts' shared record that a tick's job was enqueued.
+                    CREATE TABLE schedule_ticks (name TEXT PRIMARY KEY, last_tick INTEGER NOT NULL) WITHOUT ROWID;
                     """)
         }
         return migrator

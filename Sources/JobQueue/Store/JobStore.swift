@@ -85,6 +85,14 @@ public protocol JobStore: Sendable {
     /// Which of `ids` (the jobs a host runs) have been cancelled: one primary-key lookup each.
     func cancelledJobs(among ids: [JobID]) async throws -> [JobID]
 
+    /// Records `tick` as the last tick of the schedule called `schedule` and stores `job` (if
+    /// any), in one transaction, unless the recorded tick is at or past `tick` already (another
+    /// host got there first): then it changes nothing and returns false.
+    func recordTick(schedule: String, tick: Timestamp, job: NewJob?) async throws -> Bool
+
+    /// The last tick recorded for each schedule.
+    func scheduleTicks() async throws -> [String: Timestamp]
+
     /// Counts per queue and topic, the hosts currently alive and the pauses.
     func status(now: Timestamp) async throws -> StoreStatus
 

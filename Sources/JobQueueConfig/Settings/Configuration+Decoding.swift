@@ -3,7 +3,7 @@ import JobQueue
 extension Configuration {
     /// The top-level sections of a config file.
     enum ConfigKey: String, CaseIterable {
-        case store, consumer, defaults, children, log, http, retention, topics
+        case store, consumer, defaults, children, log, http, retention, topics, schedules
     }
 
     /// Builds the configuration from a parsed document: nil (an empty file) or a null document
@@ -21,6 +21,13 @@ extension Configuration {
             }
         }
 
+        var schedules: [Schedule] = []
+        if let schedulesValue = sections[ConfigKey.schedules] {
+            for (name, settings) in try schedulesValue.entries(expected: "a mapping from schedule names to their settings") {
+                schedules.append(try Schedule(name: name, settings: schedulesValue.child(settings, key: name.scalarText ?? "")))
+            }
+        }
+
         self.init(
             file: file,
             store: try StoreConfiguration(
@@ -34,7 +41,8 @@ extension Configuration {
                 ? nil
                 : try HTTPConfiguration(reading: sections.section(ConfigKey.http, of: HTTPConfiguration.ConfigKey.self), environment: environment),
             retention: try Retention(reading: sections.section(ConfigKey.retention, of: Retention.ConfigKey.self)),
-            topics: topics
+            topics: topics,
+            schedules: schedules
         )
     }
 }

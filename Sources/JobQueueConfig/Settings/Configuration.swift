@@ -19,6 +19,9 @@ import JobQueue
 ///   email:send:                           # any of the `defaults` keys, plus:
 ///     plugin: plugins/libEmailWorker.so   # relative to the config file's folder
 ///     config: { outbox: outbox/ }         # free-form; handed to the plugin as JSON
+/// schedules:
+///   nightly-report: { topic: report:build, queue: ops, cron: "0 3 * * *", timezone: Europe/Berlin }
+///   heartbeat: { topic: ping, queue: ops, every: 30s, payload: { kind: ping }, catch_up: none }
 /// ```
 ///
 /// Loading is strict: unknown keys, values of the wrong kind or out of range, duplicate keys and
@@ -38,6 +41,8 @@ public struct Configuration: Sendable, Equatable {
     public var retention: Retention
     /// In file order.
     public var topics: [TopicConfiguration]
+    /// Recurring jobs, in file order; the host ticks them (see `Schedule`).
+    public var schedules: [Schedule]
 
     public init(
         file: String = "<string>",
@@ -48,8 +53,10 @@ public struct Configuration: Sendable, Equatable {
         log: LogConfiguration = LogConfiguration(),
         http: HTTPConfiguration? = nil,
         retention: Retention = Retention(),
-        topics: [TopicConfiguration] = []
+        topics: [TopicConfiguration] = [],
+        schedules: [Schedule] = []
     ) {
+        self.schedules = schedules
         self.file = file
         self.store = store
         self.consumer = consumer

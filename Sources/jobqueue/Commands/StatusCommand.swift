@@ -31,6 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
         var totals: Totals
         var hosts: [HostRecord]
         var pauses: [Pause]
+        /// The config's schedules with their last and next tick.
+        var schedules: [SchedulesCommand.Row] = []
         var unservedTopics: [String]
         /// Queue lag per topic with a ready queue: how long its longest-waiting ready queue has
         /// waited for a take, in seconds (as `/metrics` reports `jobqueue_oldest_ready_seconds`).
@@ -40,8 +42,13 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let schedules = try global.loadConfiguration().schedules
         let report = try await global.withClient(creatingStore: false) { client in
-            Self.report(try await client.status(), lag: try await client.readyLag())
+            var report = Self.report(try await client.status(), lag: try await client.readyLag())
+            if !schedules.isEmpty {
+                report.schedules = SchedulesCommand.rows(schedules, ticks: try await client.store.scheduleTicks(), now: .now)
+            }
+            return report
         }
         if json {
             try JSONOutput.print(report)
@@ -105,6 +112,11 @@ struct StatusCommand: AsyncParsableCommand {
             let what = pause.queueID.map { "queue \($0) of topic \(pause.topic)" } ?? "topic \(pause.topic)"
             lines.append(
                 "paused: \(what) since \(pause.pausedAt) (resume with: jobqueue resume \(pause.topic)\(pause.queueID.map { " --queue \($0)" } ?? ""))"
+            )
+        }
+        for schedule in report.schedules {
+            lines.append(
+                "schedule \(schedule.name): \(schedule.trigger) → \(schedule.topic) (\(schedule.queue)); last tick \(schedule.lastTick ?? "never"), next \(schedule.nextTick ?? "none")"
             )
         }
         if !report.unservedTopics.isEmpty {
