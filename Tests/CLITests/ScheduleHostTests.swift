@@ -32,5 +32,23 @@ extension ProcessTests {
             let table = try await cli.run("status").stdout
             #expect(table.contains("schedule heartbeat: every 1s → beat (ops); last tick "), "\(table)")
         }
+
+        /// A schedule added to the config of a running host is ticked after the reload.
+        @Test func aReloadStartsTickingANewSchedule() async throws {
+            let topics = [("fault", HostTests.plugin("FaultWorker"), "")]
+            let cli = try CLI(config: ControlTests.Store.sqlite.config(topics, consumer: "{ concurrency: 1, poll: 50ms }"))
+            defer { cli.cleanUp() }
+            let host = try cli.start(["run"], errorLog: cli.folder + "/host.log")
+            defer { kill(host.processIdentifier, SIGKILL) }
+            #expect(try await cli.waitUntilServing(host))
+            try cli.write(
+                "config.yaml",
+                ControlTests.Store.sqlite.config(
+                    topics, consumer: "{ concurrency: 1, poll: 50ms }", extra: "schedules:\n  beat: { topic: beat, queue: ops, every: 1s }\n"))
+            kill(host.processIdentifier, SIGHUP)
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] ?? 0 >= 1 })
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+        }
     }
 }

@@ -119,4 +119,54 @@ import Testing
             await run.value
         }
     }
+
+    /// Runs `body` with one pipeline ticking `schedule` on a fresh store, on a clock starting at `start`.
+    func withPipeline(
+        ticking schedule: Schedule, from start: Timestamp, lastTick: Timestamp? = nil,
+        _ body: (SQLiteJobStore, ManualJobClock) async throws -> Void
+    ) async throws {
+        let fixture = try StoreFixture()
+        if let lastTick { _ = try await fixture.store.recordTick(schedule: schedule.name, tick: lastTick, job: nil) }
+        let clock = ManualJobClock(now: start)
+        let pipeline = JobPipeline(
+            store: fixture.store, executor: InProcessExecutor(), settings: ConsumerSettings(concurrency: 1, poll: .seconds(1)), clock: clock,
+            logger: .quiet)
+        pipeline.setSchedules([schedule])
+        let run = Task { await pipeline.run() }
+        try await body(fixture.store, clock)
+        pipeline.shutdown()
+        await run.value
+    }
+
+    @Test func aCronScheduleTicksAtWallClockTimesAcrossADaylightSavingChange() async throws {
+        let schedule = Schedule(
+            name: "nightly", topic: "report", queueID: "ops", trigger: .cron(try CronExpression("30 2 * * *"), Self.berlin))
+        try await withPipeline(ticking: schedule, from: Timestamp(Self.time("2026-03-28T12:00:00Z"))) { store, clock in
+            #expect(try await eventually { try await store.scheduleTicks()["nightly"] != nil })
+            // 02:30 does not exist on 29 March in Berlin: it runs at 03:30 CEST, 01:30 UTC.
+            for expected in ["2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z"] {
+                try #require(await eventually { clock.sleepers == 5 })
+                clock.advance(by: Timestamp(Self.time(expected)) - clock.now)
+                #expect(try await eventually { try await store.scheduleTicks()["nightly"] == Timestamp(Self.time(expected)) })
+            }
+            // (Stored at the real time, after the clock's: counted as scheduled at the clock's.)
+            let queued = try await store.status(now: clock.now).queues.map { $0.ready + $0.scheduled }
+            #expect(queued == [2])
+        }
+    }
+
+    @Test func catchUpNoneSkipsTicksMissedWhileNoHostRan() async throws {
+        let schedule = Schedule(name: "report", topic: "report", queueID: "ops", trigger: .every(.seconds(600)), catchUp: .none)
+        let start = Timestamp(rawValue: 1_800_000_000_000)
+        // The host starts 25 minutes after the last tick: the tick of 20 minutes, 5 minutes late, is
+        // recorded without a job.
+        try await withPipeline(ticking: schedule, from: start + .seconds(1500), lastTick: start) { store, clock in
+            #expect(try await eventually { try await store.scheduleTicks()["report"] == start + .seconds(1200) })
+            #expect(try await store.status(now: clock.now).queues.isEmpty)
+            // On time again: the next tick's job is enqueued.
+            try #require(await eventually { clock.sleepers == 5 })
+            clock.advance(by: .seconds(300))
+            #expect(try await eventually { try await store.status(now: clock.now).queues.map(\.ready) == [1] })
+        }
+    }
 }
