@@ -102,7 +102,7 @@ struct ConfigurationErrorTests {
         ("Store: {}", "config.yaml:1:1: unknown section 'Store' (did you mean 'store'?)"),
         (
             "plugins: {}",
-            "config.yaml:1:1: unknown section 'plugins' (expected one of: store, consumer, defaults, children, log, http, retention, topics)"
+            "config.yaml:1:1: unknown section 'plugins' (expected one of: store, consumer, defaults, children, log, http, retention, topics, schedules)"
         ),
         (
             "consumer:\n  workers: 1",
