@@ -96,7 +96,7 @@ public struct JobContext {
     }
 }
 
-/// Thrown by ``JobContext/enqueue(queueID:topic:payload:priority:delay:maxRetries:)`` when the
+/// Thrown by ``JobContext/enqueue(queueID:topic:payload:priority:delay:maxRetries:uniqueKey:uniqueFor:)`` when the
 /// follow-up cannot be accepted.
 public struct EnqueueRefused: Error, CustomStringConvertible {
     /// What was refused and why, in one line.
