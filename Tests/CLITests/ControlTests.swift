@@ -176,9 +176,9 @@ extension ProcessTests {
             let bad = try await cli.run("enqueue", "q", "report", "{}", "--unique-for", "1h")
             #expect(bad.status == 1 && bad.stderr == "Error: --unique-for needs --unique-key\n", "\(bad.stderr)")
 
-            // Twenty processes at once, one key.
+            // Fifty processes at once, one key.
             let results = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<20 {
+                for _ in 0..<50 {
                     group.addTask { try await cli.run("enqueue", "q", "race", "{}", "--unique-key", "once").stdout }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
