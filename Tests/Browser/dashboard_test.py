@@ -72,7 +72,8 @@ def main():
         assert api(url, "/api/overview", token="x" * len(token))[0] == 401, "the API must refuse a wrong token"
 
     driver = browser(1280, 900)
-    wait = WebDriverWait(driver, 15)
+    # Polling re-renders tables: an element found a moment ago may be replaced; look again.
+    wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
     try:
         driver.get(url + "/")
         if token:
