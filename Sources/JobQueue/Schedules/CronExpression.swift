@@ -6,7 +6,7 @@ import Foundation
 ///
 /// As in Vixie cron, when both the day of month and the day of week are restricted, a day matches
 /// if either does. Times are wall-clock times in a time zone: a time skipped by a daylight-saving
-/// change runs at the first minute after the jump, and a time that happens twice runs once.
+/// change runs an hour later (02:30 becomes 03:30), and a time that happens twice runs once.
 public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     /// The expression as written.
     public let description: String
@@ -42,7 +42,7 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
                 for hour in hours {
                     for minute in minutes {
                         let wall = DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: hour, minute: minute)
-                        // A wall time skipped by a DST change resolves to just after the jump.
+                        // A wall time skipped by a DST change resolves to an hour later.
                         if let time = calendar.date(from: wall), time > after { return time }
                     }
                 }
