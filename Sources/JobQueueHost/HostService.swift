@@ -64,6 +64,9 @@ public final class HostService: Service, Sendable {
     /// The topics the current generation serves.
     public var servedTopics: [String] { executor.generation?.configuration.topics.map(\.name) ?? [] }
 
+    /// The schedules the host ticks (those of the configuration serving now).
+    public var schedules: [Schedule] { pipeline.withLock { $0?.schedules } ?? [] }
+
     /// Why the last reload was refused, until one succeeds (also shown by `jobqueue status`).
     public var note: String? { pipeline.withLock { $0?.note } }
 

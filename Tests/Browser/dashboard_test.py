@@ -93,6 +93,8 @@ def main():
         assert "unserved" in driver.find_element(By.ID, "topics-table").text
         assert "waiting" in driver.find_element(By.ID, "waiting-table").text
         assert driver.find_elements(By.CSS_SELECTOR, "#chart svg rect"), "the chart shows this host's runs"
+        schedules = driver.find_element(By.ID, "schedules-table").text
+        assert "nightly" in schedules and "cron 0 3 * * * Europe/Berlin" in schedules, schedules
         shot(driver, "dashboard-overview")
 
         # Tenants: searchable and paginated.

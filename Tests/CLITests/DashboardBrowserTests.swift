@@ -35,6 +35,7 @@ extension ProcessTests {
             try cli.write(
                 "dashboard.yaml",
                 HostTests.config([("noop", HostTests.plugin("NoopWorker"), "")])
+                    + "schedules:\n  nightly: { topic: report:build, queue: ops, cron: '0 3 * * *', timezone: Europe/Berlin }\n"
                     + "http:\n  listen: 127.0.0.1:0\n" + (token.map { "  token: \($0)\n  show_payloads: true\n" } ?? ""))
             let log = cli.folder + "/host.log"
             let host = try cli.start(["run", "--config", "dashboard.yaml"], errorLog: log)

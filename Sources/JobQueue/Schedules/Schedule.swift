@@ -77,6 +77,14 @@ public struct Schedule: Sendable, Equatable {
         return due
     }
 
+    /// The trigger as people write it: `cron 0 3 * * * Europe/Berlin` or `every 30s`.
+    public var triggerText: String {
+        switch trigger {
+        case let .cron(expression, zone): "cron \(expression) \(zone.identifier)"
+        case let .every(interval): "every \(interval.text)"
+        }
+    }
+
     /// The job of the tick at `tick`: its unique key names the schedule and the tick.
     public func job(for tick: Timestamp) -> NewJob {
         NewJob(

@@ -68,6 +68,9 @@ struct DashboardAPI: Sendable {
         let counted = try await snapshot.counts(from: client.store)
         let lag = try await client.readyLag(queues: 10)
         let served = counted.status.servedTopics
+        let schedules = host.schedules
+        let ticks = schedules.isEmpty ? [:] : try await client.store.scheduleTicks()
+        let now = Timestamp.now
         let topics = counted.topics.map { topic, totals in
             DashboardViews.Overview.Topic(
                 topic: topic, counts: totals.counts, queues: totals.queues, lagSeconds: Self.seconds(lag.topics[topic] ?? .zero),
@@ -83,7 +86,13 @@ struct DashboardAPI: Sendable {
                     seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, generation: $0.generation,
                     note: $0.note)
             },
-            throughput: (metrics?.runsPerMinute.lastHour(now: .now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) })
+            throughput: (metrics?.runsPerMinute.lastHour(now: now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) },
+            schedules: schedules.map { schedule in
+                let last = ticks[schedule.name]
+                return .init(
+                    name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: schedule.triggerText,
+                    lastTick: last?.description, nextTick: schedule.tick(after: max(last ?? now, now))?.description)
+            })
     }
 
     private func queues(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.Queues {

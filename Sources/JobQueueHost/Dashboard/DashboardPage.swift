@@ -54,6 +54,8 @@ enum DashboardPage {
             <div class="scroll"><table id="topics-table"></table></div>
             <h2>Tenants waiting longest</h2>
             <div class="scroll"><table id="waiting-table"></table></div>
+            <h2>Schedules</h2>
+            <div class="scroll"><table id="schedules-table"></table></div>
           </section>
           <section id="view-tenants" class="view">
             <div class="tools">
@@ -268,6 +270,9 @@ enum DashboardPage {
                 el("button", { class: "small", "data-topic": x.topic, onclick: () => pauseOrResume(x.topic, x.paused) }, x.paused ? "Resume" : "Pause")]), "No jobs.");
             table($("waiting-table"), ["Queue", "Topic", "#Waiting"],
               o.longest_waiting.map((x) => [x.queue, x.topic, el("td", { class: "num" }, lag(x.lag_seconds))]), "No tenant is waiting.");
+            table($("schedules-table"), ["Schedule", "Topic", "Queue", "Trigger", "Last tick", "Next tick"],
+              o.schedules.map((s) => [s.name, s.topic, s.queue, s.trigger, s.last_tick ? time(s.last_tick) : "never", s.next_tick ? time(s.next_tick) : "none"]),
+              "No schedules in this host's config.");
             return note;
           },
           async tenants() {

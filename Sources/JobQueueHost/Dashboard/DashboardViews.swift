@@ -30,6 +30,12 @@ enum DashboardViews {
             /// Why its last reload was refused, if it was.
             var note: String?
         }
+        struct Schedule: Encodable {
+            var name: String, topic: String, queue: String
+            /// `cron 0 3 * * * UTC` or `every 30s`.
+            var trigger: String
+            var lastTick: String?, nextTick: String?
+        }
         struct Minute: Encodable {
             var minute: String
             var ok: Int, failed: Int
@@ -48,6 +54,8 @@ enum DashboardViews {
         var hosts: [Host]
         /// This host's runs per minute over the last hour.
         var throughput: [Minute]
+        /// The schedules this host ticks, with their last tick (by any host) and their next.
+        var schedules: [Schedule]
     }
 
     struct Queues: Encodable {

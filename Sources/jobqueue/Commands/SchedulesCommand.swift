@@ -47,13 +47,9 @@ struct SchedulesCommand: AsyncParsableCommand {
     static func rows(_ schedules: [Schedule], ticks: [String: Timestamp], now: Timestamp) -> [Row] {
         schedules.map { schedule in
             let last = ticks[schedule.name]
-            let trigger =
-                switch schedule.trigger {
-                case let .cron(expression, zone): "cron \(expression) \(zone.identifier)"
-                case let .every(interval): "every \(interval.text)"
-                }
             return Row(
-                name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: trigger, catchUp: schedule.catchUp.rawValue,
+                name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: schedule.triggerText,
+                catchUp: schedule.catchUp.rawValue,
                 lastTick: last?.description, nextTick: schedule.tick(after: max(last ?? now, now)).map(\.description))
         }
     }
