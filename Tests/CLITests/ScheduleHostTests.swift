@@ -16,6 +16,7 @@ extension ProcessTests {
             let started = Date()
             let hosts = try (1...2).map { try cli.start(["run"], errorLog: cli.folder + "/host\($0).log") }
             defer { for host in hosts { kill(host.processIdentifier, SIGKILL) } }
+            for host in hosts { #expect(try await cli.waitUntilServing(host)) }
             // Nobody serves `beat`: its jobs stay ready, one per tick.
             #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] ?? 0 >= 2 })
             for host in hosts { kill(host.processIdentifier, SIGTERM) }
@@ -29,6 +30,8 @@ extension ProcessTests {
             #expect(rows.first?["name"] as? String == "heartbeat")
             #expect(rows.first?["trigger"] as? String == "every 1s")
             #expect(rows.first?["last_tick"] as? String != nil && rows.first?["next_tick"] as? String != nil, "\(rows)")
+            let status = try await cli.statusJSON()["schedules"] as? [[String: Any]]
+            #expect(status?.first?["name"] as? String == "heartbeat" && status?.first?["last_tick"] as? String != nil, "\(status ?? [])")
             let table = try await cli.run("status").stdout
             #expect(table.contains("schedule heartbeat: every 1s → beat (ops); last tick "), "\(table)")
         }

@@ -59,6 +59,12 @@ public struct Schedule: Sendable, Equatable {
         }
     }
 
+    /// The tick to come, as listings show it: the first after `now` and after the `last` one
+    /// recorded (a host that ran late may have recorded a tick ahead of this clock).
+    public func nextTick(last: Timestamp?, now: Timestamp) -> Timestamp? {
+        tick(after: max(last ?? now, now))
+    }
+
     /// The latest tick at or before `now` that is due, given the `last` tick recorded: nil when
     /// none is (`last` is the latest already). With no record yet, the schedule starts from now:
     /// nothing is due until its next tick.

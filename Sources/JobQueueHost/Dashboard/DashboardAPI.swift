@@ -91,7 +91,7 @@ struct DashboardAPI: Sendable {
                 let last = ticks[schedule.name]
                 return .init(
                     name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: schedule.triggerText,
-                    lastTick: last?.description, nextTick: schedule.tick(after: max(last ?? now, now))?.description)
+                    lastTick: last?.description, nextTick: schedule.nextTick(last: last, now: now)?.description)
             })
     }
 

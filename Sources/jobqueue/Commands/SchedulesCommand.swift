@@ -50,7 +50,7 @@ struct SchedulesCommand: AsyncParsableCommand {
             return Row(
                 name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: schedule.triggerText,
                 catchUp: schedule.catchUp.rawValue,
-                lastTick: last?.description, nextTick: schedule.tick(after: max(last ?? now, now)).map(\.description))
+                lastTick: last?.description, nextTick: schedule.nextTick(last: last, now: now)?.description)
         }
     }
 }
