@@ -19,15 +19,27 @@ extension PostgresJobStore {
         }
     }
 
-    public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
+    public func nextVisibleTime(topics: Set<String>, limits: [String: TopicLimits], now: Timestamp) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
         return try await autocommit { [self] transaction in
-            try await transaction.first(
+            let rows = try await transaction.rows(
                 """
-                SELECT min(vesting_at) FROM \(unescaped: tables).queue_pointers
+                SELECT topic, min(vesting_at) FROM \(unescaped: tables).queue_pointers
                 WHERE topic = ANY(ARRAY(SELECT unnest(\(Array(topics))::text[]) EXCEPT \(unescaped: PausedFilter.pausedTopics(tables: "\(tables)."))))
                     AND \(unescaped: PausedFilter.queue(tables: "\(tables)."))
-                """, as: Int64?.self)?.map(Timestamp.init(rawValue:))
+                GROUP BY topic
+                """)
+            var vesting: [String: Timestamp] = [:]
+            for row in rows {
+                let (topic, at) = try row.decode((String, Int64).self)
+                vesting[topic] = Timestamp(rawValue: at)
+            }
+            let limited = vesting.keys.filter { limits[$0]?.limitsTopic == true }.sorted()
+            for (topic, usage) in try await usage(limited, limits: limits, now: now, in: transaction) {
+                let next = vesting[topic]!
+                vesting[topic] = max(next, limits[topic]!.reopening(usage, now: now) ?? next)
+            }
+            return vesting.values.min()
         }
     }
 
@@ -50,19 +62,29 @@ extension PostgresJobStore {
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
         return try await transaction { [self] transaction in
-            let ready = try await transaction.rows(ScanReadyQueues(topics: Array(topics), now: now, limit: scan))
+            var allowance = TakeAllowance(limits.topicLimits)
+            var open = topics
+            let limited = allowance.topicsLimited.filter(topics.contains)
+            for (topic, usage) in try await lockedUsage(limited, limits: allowance.limits, now: now, in: transaction) {
+                if !allowance.open(topic, usage: usage, now: now) { open.remove(topic) }
+            }
+            if open.isEmpty { return nil }
+            let ready = try await transaction.rows(ScanReadyQueues(topics: Array(open), now: now, limit: scan))
             if ready.isEmpty { return nil }
+            allowance.setRunning(try await running(ready.filter(allowance.limitsPerQueue), now: now, in: transaction))
             var batches: [[LeasedJob]] = []
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
                 batches.append(
-                    try await BatchFill.batch(from: queues, limits: limits) { queue, room in
+                    try await BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
                         served.insert(queue)
                         return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
                     })
             }
             try await refreshPointers(served, servedAt: now, now: now, in: transaction)
+            try await hold(allowance.heldQueues, now: now, in: transaction)
+            try await saveRateWindows(allowance.rateWindows(now: now), in: transaction)
             return batches
         }
     }

@@ -147,6 +147,17 @@ enum PostgresSchema {
                 "CREATE TABLE $schema.schedule_ticks (name text PRIMARY KEY, last_tick bigint NOT NULL)"
             ]
         ),
+        (
+            "v6: limits: running jobs by topic and queue, rate windows",
+            [
+                // The jobs running (leased), by topic and queue: what `max_running` and
+                // `max_running_per_queue` count. Only leased rows are in it, so it stays small.
+                "CREATE INDEX jobs_running ON $schema.jobs (topic, queue_id, lease_expires_at) WHERE lease_token IS NOT NULL",
+                // The recent starts of each rate-limited topic (`RateWindow`); also the row a take
+                // locks for a topic with topic-wide limits, so that hosts take turns counting.
+                "CREATE TABLE $schema.rate_windows (topic text PRIMARY KEY, starts bigint[] NOT NULL)",
+            ]
+        ),
     ]
 
     /// SQL for a row's `history` with `record` (an SQL expression of one jsonb record, or NULL for

@@ -5,7 +5,7 @@ import Testing
 /// run riverdrivertest: what the pipeline, the CLI and the library rely on (queue order,
 /// scheduling, the pointer index's fairness, leases and their expiry, settlement, follow-ups,
 /// dead letters, a job's history and retention, concurrent enqueues and takes, batch limits,
-/// unique keys, pauses and cancellations). Both
+/// unique keys, pauses and cancellations, limits). Both
 /// built-in stores run it; a new backend's tests add:
 ///
 /// ```swift
@@ -46,5 +46,5 @@ public enum StoreConformance {
     }
 
     /// Every check, in a stable order.
-    public static var checks: [Check] { all + historyChecks + controlChecks }
+    public static var checks: [Check] { all + historyChecks + controlChecks + limitChecks }
 }

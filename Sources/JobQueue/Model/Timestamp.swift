@@ -21,6 +21,11 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         return Timestamp(rawValue: overflow ? (rhs < .zero ? .min : .max) : sum)
     }
 
+    /// Saturating, as `+`.
+    public static func - (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        lhs + (.zero - rhs)
+    }
+
     public static func - (lhs: Timestamp, rhs: Timestamp) -> Duration {
         .milliseconds(lhs.rawValue - rhs.rawValue)
     }

@@ -23,8 +23,12 @@ extension JobPipeline {
     private func nextBatches(count: Int) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
             let topics = executor.servedTopics
+            let policies = executor.policies
+            let topicLimits = Dictionary(uniqueKeysWithValues: topics.map { ($0, policies[$0].limits) }).filter { !$0.value.isEmpty }
             let limits = sizer.withLock { sizer in
-                BatchLimits(batchSize: settings.batchSize, perTopic: Dictionary(uniqueKeysWithValues: topics.map { ($0, sizer.size(for: $0)) }))
+                BatchLimits(
+                    batchSize: settings.batchSize, perTopic: Dictionary(uniqueKeysWithValues: topics.map { ($0, sizer.size(for: $0)) }),
+                    topicLimits: topicLimits)
             }
             var sleep = settings.poll
             do {
@@ -36,7 +40,7 @@ extension JobPipeline {
                     for batch in leased { leases.add(batch) }
                     return leased
                 }
-                let next = try await store.nextVisibleTime(topics: topics)
+                let next = try await store.nextVisibleTime(topics: topics, limits: topicLimits, now: now)
                 if settings.drain && next == nil && batchesRunning.load(ordering: .acquiring) == 0 {
                     logger.info("drained: no ready, scheduled or running jobs (but those of paused topics and queues)")
                     shutdown()

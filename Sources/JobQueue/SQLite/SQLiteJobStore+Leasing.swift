@@ -47,19 +47,25 @@ extension SQLiteJobStore {
         }
     }
 
-    public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
+    public func nextVisibleTime(topics: Set<String>, limits: [String: TopicLimits], now: Timestamp) async throws -> Timestamp? {
         guard !topics.isEmpty else { return nil }
         return try await pool.read { db in
             let statement = try RawStatement(
                 db, "SELECT vesting_at FROM queue_pointers WHERE topic = ?1 AND \(Self.notPaused) ORDER BY vesting_at LIMIT 1")
             defer { statement.reset() }
-            var earliest: Int64?
+            var earliest: Timestamp?
             for topic in try Self.unpaused(db, topics) {
                 statement.reset()
                 statement.bind(1, topic)
-                if try statement.step() { earliest = min(earliest ?? .max, statement.int64(0)) }
+                guard try statement.step() else { continue }
+                var next = Timestamp(rawValue: statement.int64(0))
+                if let topicLimits = limits[topic], topicLimits.limitsTopic {
+                    let usage = try Self.usage(db, topic: topic, limits: topicLimits, now: now.rawValue)
+                    next = max(next, topicLimits.reopening(usage, now: now) ?? next)
+                }
+                earliest = min(earliest ?? next, next)
             }
-            return earliest.map(Timestamp.init(rawValue:))
+            return earliest
         }
     }
 
@@ -77,11 +83,21 @@ extension SQLiteJobStore {
         let now = now.rawValue
         let expiry = now + duration.milliseconds
         return try await writer.write(durable: false) { db in
-            let ready = try Self.readyQueues(db, topics: topics, now: now, limit: scan)
-            if ready.isEmpty { return nil }
-            return try plan(ready).map { queues in
-                try Self.fill(db, queues, limits: limits, token: .unique(owner: owner), expiry: expiry, now: now)
+            var allowance = TakeAllowance(limits.topicLimits)
+            var open = topics
+            for topic in allowance.topicsLimited where topics.contains(topic) {
+                let usage = try Self.usage(db, topic: topic, limits: allowance.limits[topic]!, now: now)
+                if !allowance.open(topic, usage: usage, now: Timestamp(rawValue: now)) { open.remove(topic) }
             }
+            let ready = try Self.readyQueues(db, topics: open, now: now, limit: scan)
+            if ready.isEmpty { return nil }
+            allowance.setRunning(try Self.running(db, ready.filter(allowance.limitsPerQueue), now: now))
+            let batches = try plan(ready).map { queues in
+                try Self.fill(db, queues, limits: limits, allowance: &allowance, token: .unique(owner: owner), expiry: expiry, now: now)
+            }
+            try Self.hold(db, allowance.heldQueues, now: now)
+            try Self.saveRateWindows(db, allowance.rateWindows(now: Timestamp(rawValue: now)))
+            return batches
         }
     }
 
@@ -93,17 +109,18 @@ extension SQLiteJobStore {
         let now = now.rawValue
         let expiry = now + duration.milliseconds
         return try await writer.write(durable: false) { db in
-            try zip(takes, tokens).map { queues, token in
-                try Self.fill(db, queues, limits: limits, token: token, expiry: expiry, now: now)
+            var allowance = TakeAllowance([:])
+            return try zip(takes, tokens).map { queues, token in
+                try Self.fill(db, queues, limits: limits, allowance: &allowance, token: token, expiry: expiry, now: now)
             }
         }
     }
 
     /// One batch from `queues` (see `BatchFill`), under one lease token.
     private static func fill(
-        _ db: Database, _ queues: [QueueKey], limits: BatchLimits, token: LeaseToken, expiry: Int64, now: Int64
+        _ db: Database, _ queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, token: LeaseToken, expiry: Int64, now: Int64
     ) throws -> [LeasedJob] {
-        try BatchFill.batch(from: queues, limits: limits) { queue, room in
+        try BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
             try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
         }
     }

@@ -13,6 +13,7 @@ enum SQLiteSchema {
         "v3: job history, completed jobs, retention, host generations",
         "v4: unique keys and pauses",
         "v5: schedules' last ticks",
+        "v6: limits: running jobs by topic and queue, rate windows",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -143,6 +144,16 @@ enum SQLiteSchema {
                 sql: """
                     -- Each schedule's last tick: the hosts' shared record that a tick's job was enqueued.
                     CREATE TABLE schedule_ticks (name TEXT PRIMARY KEY, last_tick INTEGER NOT NULL) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration(identifiers[5]) { db in
+            try db.execute(
+                sql: """
+                    -- The jobs running (leased), by topic and queue: what `max_running` and
+                    -- `max_running_per_queue` count. Only leased rows are in it, so it stays small.
+                    CREATE INDEX jobs_running ON jobs(topic, queue_id, lease_expires_at) WHERE lease_token IS NOT NULL;
+                    -- The recent starts of each rate-limited topic (`RateWindow`), as 64-bit times.
+                    CREATE TABLE rate_windows (topic TEXT PRIMARY KEY, starts BLOB NOT NULL) WITHOUT ROWID;
                     """)
         }
         return migrator

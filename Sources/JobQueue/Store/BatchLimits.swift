@@ -1,5 +1,6 @@
 /// How many jobs one batch of a take may hold: `batchSize` in all (the configured upper bound),
-/// and of each topic named in `perTopic` at most that many.
+/// and of each topic named in `perTopic` at most that many; and the topics' limits on running
+/// jobs and starts (`topicLimits`, see ``TakeAllowance``), which the whole take keeps.
 ///
 /// The pipeline sizes batches per topic by how long the topic's jobs run (see `BatchSizer`), so
 /// that a take for four idle consumers leases four slow jobs, not forty: a job leased by a host
@@ -7,10 +8,13 @@
 public struct BatchLimits: Sendable, Equatable {
     public var batchSize: Int
     public var perTopic: [String: Int]
+    /// The limits of the topics taken from; topics left out have none.
+    public var topicLimits: [String: TopicLimits]
 
-    public init(batchSize: Int, perTopic: [String: Int] = [:]) {
+    public init(batchSize: Int, perTopic: [String: Int] = [:], topicLimits: [String: TopicLimits] = [:]) {
         self.batchSize = batchSize
         self.perTopic = perTopic
+        self.topicLimits = topicLimits
     }
 
     /// The most jobs of `topic` one batch may hold.
@@ -54,35 +58,38 @@ public struct BatchFill: Sendable {
 }
 
 extension BatchFill {
-    /// One batch from `queues`, taken in that order within `limits`: `lease(queue, room)` leases
-    /// up to `room` jobs of a queue that has room; queues of another topic than the batch's are
-    /// skipped untouched, and filling stops once the batch is full.
+    /// One batch from `queues`, taken in that order within `limits` and what `allowance` has
+    /// left: `lease(queue, room)` leases up to `room` jobs of a queue that has room; queues of
+    /// another topic than the batch's, or without allowance, are skipped untouched, and filling
+    /// stops once the batch is full.
     public static func batch(
-        from queues: [QueueKey], limits: BatchLimits, lease: (QueueKey, Int) throws -> [LeasedJob]
+        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, lease: (QueueKey, Int) throws -> [LeasedJob]
     ) rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
         for queue in queues where !fill.isFull {
-            let room = fill.room(for: queue)
+            let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
             let leased = try lease(queue, room)
             fill.add(leased.count, of: queue.topic)
+            allowance.charge(queue, leased.count)
             batch += leased
         }
         return batch
     }
 
-    /// `batch(from:limits:lease:)` for a store whose statements are asynchronous.
+    /// `batch(from:limits:allowance:lease:)` for a store whose statements are asynchronous.
     public static func batch(
-        from queues: [QueueKey], limits: BatchLimits, lease: (QueueKey, Int) async throws -> [LeasedJob]
+        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, lease: (QueueKey, Int) async throws -> [LeasedJob]
     ) async rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
         for queue in queues where !fill.isFull {
-            let room = fill.room(for: queue)
+            let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
             let leased = try await lease(queue, room)
             fill.add(leased.count, of: queue.topic)
+            allowance.charge(queue, leased.count)
             batch += leased
         }
         return batch

@@ -11,8 +11,11 @@ public protocol JobStore: Sendable {
     /// of the pointer index whose cost grows with the number of ready queues only.
     func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey]
 
-    /// The earliest time any queue of `topics` has work, if any: how long the scanner may sleep.
-    func nextVisibleTime(topics: Set<String>) async throws -> Timestamp?
+    /// The earliest time any queue of `topics` has work that `limits` let a take start, if any:
+    /// how long the scanner may sleep. A topic at its `max_running` counts from its earliest
+    /// running lease's expiry, one at its `rate` from when its window slides (a settle wakes
+    /// hosts sooner through ``changes(checkingEvery:)``).
+    func nextVisibleTime(topics: Set<String>, limits: [String: TopicLimits], now: Timestamp) async throws -> Timestamp?
 
     /// Leases `queue` for the duration of the call and leases up to `limit` of its visible jobs in
     /// order for `duration`, charging each an attempt. Jobs whose previous runner vanished after their
@@ -119,4 +122,9 @@ public protocol JobStore: Sendable {
 
 extension JobStore {
     public func close() async {}
+
+    /// The earliest time any queue of `topics` has work, limits aside.
+    public func nextVisibleTime(topics: Set<String>) async throws -> Timestamp? {
+        try await nextVisibleTime(topics: topics, limits: [:], now: .now)
+    }
 }

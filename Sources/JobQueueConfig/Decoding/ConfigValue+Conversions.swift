@@ -29,6 +29,15 @@ extension ConfigValue {
         try read(Self.durationExpectation, allowsNone: true, bounds, format: \.text, parse: Duration.init(text:))
     }
 
+    /// A rate like `100/s`, `20/m`, `5000/h` or `10/5s` (a positive count per period), or `none`.
+    func rateOrNone() throws(ConfigError) -> RateLimit? {
+        let expected = "a rate like 100/s, 20/m or 5000/h, or none"
+        guard let text = node.scalarText else { throw typeError(expected: expected) }
+        if text == "none" { return nil }
+        guard let rate = RateLimit(text: text) else { throw typeError(expected: expected) }
+        return rate
+    }
+
     func byteCount(_ bounds: Bounds<Int>) throws(ConfigError) -> Int {
         try read(Self.byteCountExpectation, allowsNone: false, bounds, format: ByteCount.format, parse: ByteCount.parse)!
     }

@@ -6,6 +6,9 @@ extension TopicPolicy {
         case priority
         case maxRetries = "max_retries"
         case timeout, backoff
+        case maxRunning = "max_running"
+        case maxRunningPerQueue = "max_running_per_queue"
+        case rate
     }
 
     /// Reads the policy keys of `section` (`defaults:` or a topic), taking each key the file
@@ -18,6 +21,9 @@ extension TopicPolicy {
         if let value = section[Key.timeout] {
             timeout = try value.durationOrNone(.between(.milliseconds(1), .seconds(86_400)))
         }
+        if let value = section[Key.maxRunning] { limits.maxRunning = try value.integerOrNone(.between(1, 1_000_000)) }
+        if let value = section[Key.maxRunningPerQueue] { limits.maxRunningPerQueue = try value.integerOrNone(.between(1, 1_000_000)) }
+        if let value = section[Key.rate] { limits.rate = try value.rateOrNone() }
         backoff = try BackoffPolicy(reading: section.section(Key.backoff, of: BackoffPolicy.ConfigKey.self), inheriting: inherited.backoff)
     }
 }

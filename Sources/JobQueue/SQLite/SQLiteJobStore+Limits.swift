@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// Reading and keeping what topics' limits are checked against, inside the caller's
+/// transaction (see ``TakeAllowance``). Running jobs are found through the partial index
+/// `jobs_running`, which holds leased jobs only: its cost grows with the jobs running, never with
+/// the backlog.
+extension SQLiteJobStore {
+    /// What `limits` of `topic` are checked against at `now`: its running jobs (when it has a
+    /// `max_running`) and its recent starts (when it has a `rate`).
+    static func usage(_ db: Database, topic: String, limits: TopicLimits, now: Int64) throws -> TopicUsage {
+        var usage = TopicUsage()
+        if limits.maxRunning != nil {
+            let running = try RawStatement(
+                db,
+                """
+                SELECT count(*), min(lease_expires_at) FROM jobs INDEXED BY jobs_running
+                WHERE topic = ?1 AND lease_token IS NOT NULL AND lease_expires_at > ?2
+                """)
+            defer { running.reset() }
+            running.bind(1, topic)
+            running.bind(2, now)
+            _ = try running.step()
+            usage.running = running.int(0)
+            usage.earliestExpiry = running.isNull(1) ? nil : Timestamp(rawValue: running.int64(1))
+        }
+        if limits.rate != nil {
+            let window = try RawStatement(db, "SELECT starts FROM rate_windows WHERE topic = ?1")
+            defer { window.reset() }
+            window.bind(1, topic)
+            if try window.step() { usage.starts = RateWindowCoding.decode(window.bytes(0)) }
+        }
+        return usage
+    }
+
+    /// How many jobs of each of `queues` run at `now`.
+    static func running(_ db: Database, _ queues: [QueueKey], now: Int64) throws -> [QueueKey: Int] {
+        let statement = try RawStatement(
+            db,
+            """
+            SELECT count(*) FROM jobs INDEXED BY jobs_running
+            WHERE topic = ?1 AND queue_id = ?2 AND lease_token IS NOT NULL AND lease_expires_at > ?3
+            """)
+        defer { statement.reset() }
+        var running: [QueueKey: Int] = [:]
+        for queue in Set(queues) {
+            statement.reset()
+            statement.bind(1, queue.topic)
+            statement.bind(2, queue.queueID)
+            statement.bind(3, now)
+            _ = try statement.step()
+            running[queue] = statement.int(0)
+        }
+        return running
+    }
+
+    /// Raises the pointers of `queues` (at their `max_running_per_queue`) to the earliest expiry
+    /// of their running leases, so the scan passes over them until then; a settle of one of
+    /// their jobs lowers the pointer again (`refreshPointer`).
+    static func hold(_ db: Database, _ queues: Set<QueueKey>, now: Int64) throws {
+        let statement = try RawStatement(
+            db,
+            """
+            UPDATE queue_pointers SET vesting_at = max(vesting_at, coalesce((
+                SELECT min(lease_expires_at) FROM jobs INDEXED BY jobs_running
+                WHERE topic = ?1 AND queue_id = ?2 AND lease_token IS NOT NULL AND lease_expires_at > ?3), vesting_at))
+            WHERE topic = ?1 AND queue_id = ?2
+            """)
+        for queue in queues {
+            statement.reset()
+            statement.bind(1, queue.topic)
+            statement.bind(2, queue.queueID)
+            statement.bind(3, now)
+            try statement.run()
+        }
+    }
+
+    /// Saves the rate windows a take changed.
+    static func saveRateWindows(_ db: Database, _ windows: [String: [Timestamp]]) throws {
+        let statement = try RawStatement(
+            db, "INSERT INTO rate_windows(topic, starts) VALUES (?1, ?2) ON CONFLICT(topic) DO UPDATE SET starts = excluded.starts")
+        for (topic, starts) in windows {
+            statement.reset()
+            statement.bind(1, topic)
+            statement.bind(2, blob: RateWindowCoding.encode(starts))
+            try statement.run()
+        }
+    }
+
+    /// Every topic's recorded starts (for status).
+    static func rateWindows(_ db: Database) throws -> [String: [Timestamp]] {
+        var windows: [String: [Timestamp]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT topic, starts FROM rate_windows") {
+            windows[row[0]] = RateWindowCoding.decode((row[1] as Data?).map(Array.init) ?? [])
+        }
+        return windows
+    }
+}
+
+/// A rate window's starts as a blob: each a little-endian 64-bit millisecond time.
+enum RateWindowCoding {
+    static func encode(_ starts: [Timestamp]) -> [UInt8] {
+        starts.flatMap { start in withUnsafeBytes(of: start.rawValue.littleEndian, Array.init) }
+    }
+
+    static func decode(_ bytes: [UInt8]) -> [Timestamp] {
+        stride(from: 0, to: bytes.count - bytes.count % 8, by: 8).map { offset in
+            Timestamp(rawValue: bytes[offset..<offset + 8].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) })
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import JobQueue
+import PostgresNIO
+
+/// Reading and keeping what topics' limits are checked against, inside the caller's transaction
+/// (see `TakeAllowance`). Running jobs are found through the partial index `jobs_running`, which
+/// holds leased jobs only.
+///
+/// Hosts take turns where a limit is shared: a take locks the `rate_windows` row of each topic
+/// with topic-wide limits (creating it), in topic order, before it counts; a queue's running
+/// count is read under the queue's pointer lock, which the scan holds. Each statement after a
+/// lock reads a fresh snapshot (READ COMMITTED), so it sees every lease committed before the lock
+/// was granted.
+extension PostgresJobStore {
+    /// Locks the limit rows of `topics` and reads what `limits` of each are checked against.
+    func lockedUsage(
+        _ topics: [String], limits: [String: TopicLimits], now: Timestamp, in transaction: PostgresTransaction
+    ) async throws
+        -> [String: TopicUsage]
+    {
+        if topics.isEmpty { return [:] }
+        try await transaction.run(
+            """
+            INSERT INTO \(unescaped: tables).rate_windows (topic, starts) SELECT unnest(\(topics)::text[]), '{}'
+            ON CONFLICT (topic) DO NOTHING
+            """)
+        _ = try await transaction.rows(
+            "SELECT topic FROM \(unescaped: tables).rate_windows WHERE topic = ANY(\(topics)::text[]) ORDER BY topic FOR UPDATE")
+        return try await usage(topics, limits: limits, now: now, in: transaction)
+    }
+
+    /// What `limits` of each of `topics` are checked against at `now` (no locks).
+    func usage(
+        _ topics: [String], limits: [String: TopicLimits], now: Timestamp, in transaction: PostgresTransaction
+    ) async throws
+        -> [String: TopicUsage]
+    {
+        if topics.isEmpty { return [:] }
+        let rows = try await transaction.rows(
+            """
+            SELECT t.topic, r.count, r.earliest, coalesce(w.starts, '{}')
+            FROM unnest(\(topics)::text[]) AS t(topic)
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS count, min(lease_expires_at) AS earliest FROM \(unescaped: tables).jobs j
+                WHERE j.topic = t.topic AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue)
+            ) r
+            LEFT JOIN \(unescaped: tables).rate_windows w ON w.topic = t.topic
+            """)
+        var usage: [String: TopicUsage] = [:]
+        for row in rows {
+            let (topic, running, earliest, starts) = try row.decode((String, Int, Int64?, [Int64]).self)
+            usage[topic] = TopicUsage(
+                running: limits[topic]?.maxRunning == nil ? 0 : running, earliestExpiry: earliest.map(Timestamp.init(rawValue:)),
+                starts: starts.map(Timestamp.init(rawValue:)))
+        }
+        return usage
+    }
+
+    /// How many jobs of each of `queues` run at `now`. The caller holds their pointers.
+    func running(_ queues: [QueueKey], now: Timestamp, in transaction: PostgresTransaction) async throws -> [QueueKey: Int] {
+        if queues.isEmpty { return [:] }
+        let rows = try await transaction.rows(
+            """
+            SELECT k.queue_id, k.topic, (
+                SELECT count(*) FROM \(unescaped: tables).jobs j
+                WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue))
+            FROM unnest(\(queues.map(\.queueID))::text[], \(queues.map(\.topic))::text[]) AS k(queue_id, topic)
+            """)
+        var running: [QueueKey: Int] = [:]
+        for row in rows {
+            let (queueID, topic, count) = try row.decode((String, String, Int).self)
+            running[QueueKey(queueID: queueID, topic: topic)] = count
+        }
+        return running
+    }
+
+    /// Raises the (locked) pointers of `queues`, at their `max_running_per_queue`, to the
+    /// earliest expiry of their running leases, so the scan passes over them until then; a settle
+    /// of one of their jobs lowers the pointer again (`RefreshPointers`).
+    func hold(_ queues: Set<QueueKey>, now: Timestamp, in transaction: PostgresTransaction) async throws {
+        if queues.isEmpty { return }
+        try await transaction.run(
+            """
+            UPDATE \(unescaped: tables).queue_pointers p SET vesting_at = greatest(p.vesting_at, coalesce((
+                SELECT min(lease_expires_at) FROM \(unescaped: tables).jobs j
+                WHERE j.topic = p.topic AND j.queue_id = p.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue)
+            ), p.vesting_at))
+            FROM unnest(\(queues.map(\.queueID))::text[], \(queues.map(\.topic))::text[]) AS k(queue_id, topic)
+            WHERE p.queue_id = k.queue_id AND p.topic = k.topic
+            """)
+    }
+
+    /// Saves the rate windows a take changed (their rows are locked).
+    func saveRateWindows(_ windows: [String: [Timestamp]], in transaction: PostgresTransaction) async throws {
+        for (topic, starts) in windows {
+            try await transaction.run(
+                "UPDATE \(unescaped: tables).rate_windows SET starts = \(starts.map(\.rawValue))::bigint[] WHERE topic = \(topic)")
+        }
+    }
+}

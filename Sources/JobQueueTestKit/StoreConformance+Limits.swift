@@ -1,0 +1,144 @@
+import JobQueue
+import Synchronization
+import Testing
+
+/// The checks of topics' limits: `max_running`, `max_running_per_queue` and `rate`, held by
+/// takes that run at once (see ``StoreConformance``).
+extension StoreConformance {
+    static let limitChecks: [Check] = [
+        Check("maxRunningHoldsWhileTakesRunAtOnce", maxRunningHoldsWhileTakesRunAtOnce),
+        Check("aTopicAtMaxRunningWaitsForASettleOrAnExpiredLease", aTopicAtMaxRunningWaitsForASettleOrAnExpiredLease),
+        Check("aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees", aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees),
+        Check("maxRunningPerQueueHoldsWhileTakesRunAtOnce", maxRunningPerQueueHoldsWhileTakesRunAtOnce),
+        Check("rateHoldsInEveryWindowWhileTakesRunAtOnce", rateHoldsInEveryWindowWhileTakesRunAtOnce),
+    ]
+
+    /// One take of `topic` in a single batch over every ready queue.
+    static func takeLimited(
+        _ store: any JobStore, topic: String = "t", limits: TopicLimits, batchSize: Int = 10, lease: Duration = .seconds(30), now: Timestamp
+    ) async throws -> [LeasedJob] {
+        try await store.take(
+            topics: [topic], scan: 50, plan: { [$0] }, limits: BatchLimits(batchSize: batchSize, topicLimits: [topic: limits]),
+            duration: lease, owner: "test", now: now)?.flatMap { $0 } ?? []
+    }
+
+    /// Workers that take and settle at once until `jobs` jobs are done, each holding what it took
+    /// for a moment. Returns the most jobs held at once, overall and per queue: counted up when a
+    /// take returns and down before the settle starts, so never more than the store counts.
+    static func runAtOnce(_ store: any JobStore, workers: Int, jobs: Int, limits: TopicLimits) async throws -> (overall: Int, perQueue: Int) {
+        let tally = Tally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    var idle = 0
+                    while tally.state.withLock({ $0.done }) < jobs && idle < 2000 {
+                        let taken = try await takeLimited(store, limits: limits, batchSize: 3, now: .now)
+                        if taken.isEmpty {
+                            idle += 1
+                            try await Task.sleep(for: .milliseconds(1))
+                            continue
+                        }
+                        tally.state.withLock { tally in
+                            tally.running += taken.count
+                            tally.most = max(tally.most, tally.running)
+                            for job in taken {
+                                tally.perQueue[job.queueID, default: 0] += 1
+                                tally.mostPerQueue = max(tally.mostPerQueue, tally.perQueue[job.queueID]!)
+                            }
+                        }
+                        try await Task.sleep(for: .milliseconds(2))
+                        tally.state.withLock { tally in
+                            tally.running -= taken.count
+                            for job in taken { tally.perQueue[job.queueID]! -= 1 }
+                            tally.done += taken.count
+                        }
+                        try await store.settle(taken.map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let result = tally.state.withLock { $0 }
+        #expect(result.done == jobs, "every job ran")
+        return (result.most, result.mostPerQueue)
+    }
+
+    /// What ``runAtOnce(_:workers:jobs:limits:)`` counts.
+    private final class Tally: Sendable {
+        struct State { var done = 0, running = 0, most = 0, perQueue: [String: Int] = [:], mostPerQueue = 0 }
+        let state = Mutex(State())
+    }
+
+    static func maxRunningHoldsWhileTakesRunAtOnce(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<48).map { .make("q\($0 % 6)", payload: "\($0)") })
+        let most = try await runAtOnce(store, workers: 8, jobs: 48, limits: TopicLimits(maxRunning: 3))
+        #expect(most.overall <= 3, "never more running than max_running")
+        #expect(most.overall >= 2, "the limit is used")
+    }
+
+    static func aTopicAtMaxRunningWaitsForASettleOrAnExpiredLease(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<4).map { .make(payload: "\($0)") })
+        let limits = TopicLimits(maxRunning: 2)
+        let now = Timestamp.now + .seconds(1)
+        let first = try await takeLimited(store, limits: limits, lease: .seconds(10), now: now)
+        #expect(first.count == 2, "a take stops at max_running")
+        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(1)).isEmpty, "a topic at its limit is passed over")
+        #expect(
+            try await store.nextVisibleTime(topics: ["t"], limits: ["t": limits], now: now + .seconds(1)) == now + .seconds(10),
+            "with nothing settling, a slot frees when the earliest lease runs out")
+        #expect(try #require(try await store.nextVisibleTime(topics: ["t"])) <= now, "limits aside, work is ready")
+
+        try await store.settle([Settlement(job: first[0].id, lease: first[0].lease, action: .complete)])
+        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(2)).count == 1, "a settle frees one slot")
+        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(3)).isEmpty)
+        let afterExpiry = try await takeLimited(store, limits: limits, now: now + .seconds(10) + .milliseconds(1))
+        #expect(afterExpiry.count == 1, "the expired lease's slot is free again (a crashed host frees its slots)")
+    }
+
+    static func aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<3).map { .make("busy", payload: "b\($0)") } + (0..<3).map { .make("calm", payload: "c\($0)") })
+        let limits = TopicLimits(maxRunningPerQueue: 2)
+        let now = Timestamp.now + .seconds(1)
+        let taken = try await takeLimited(store, limits: limits, now: now)
+        #expect(taken.count == 4, "two of each queue")
+        #expect(Set(taken.filter { $0.queueID == "busy" }.map(\.text)) == ["b0", "b1"])
+        #expect(
+            try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty,
+            "queues at their limit leave the ready line (their pointers wait for the earliest lease)")
+        #expect(try await store.nextVisibleTime(topics: ["t"], limits: ["t": limits], now: now) == now + .seconds(30))
+
+        let busy = taken.first { $0.queueID == "busy" }!
+        try await store.settle([Settlement(job: busy.id, lease: busy.lease, action: .complete)])
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10) == [QueueKey(queueID: "busy", topic: "t")])
+        let next = try await takeLimited(store, limits: limits, now: now + .seconds(2))
+        #expect(next.map(\.text) == ["b2"], "the freed slot serves the next job")
+    }
+
+    static func maxRunningPerQueueHoldsWhileTakesRunAtOnce(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<48).map { .make("q\($0 % 4)", payload: "\($0)") })
+        let most = try await runAtOnce(store, workers: 8, jobs: 48, limits: TopicLimits(maxRunningPerQueue: 1))
+        #expect(most.perQueue <= 1, "never more running per queue than max_running_per_queue")
+        #expect(most.overall >= 2, "queues run side by side")
+    }
+
+    static func rateHoldsInEveryWindowWhileTakesRunAtOnce(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<40).map { .make("q\($0 % 3)", payload: "\($0)") })
+        let limits = TopicLimits(rate: RateLimit(count: 5, period: .milliseconds(200)))
+        // Rounds 50 ms apart, eight takes at once in each, at a time the test sets: a start's time
+        // is exactly its round's.
+        var starts: [Timestamp] = []
+        var now = Timestamp.now + .seconds(1)
+        for _ in 0..<60 where starts.count < 40 {
+            let taken = try await withThrowingTaskGroup(of: [LeasedJob].self) { [now] group in
+                for _ in 0..<8 { group.addTask { try await takeLimited(store, limits: limits, batchSize: 2, now: now) } }
+                return try await group.reduce(into: [LeasedJob]()) { $0 += $1 }
+            }
+            starts += taken.map { _ in now }
+            try await store.settle(taken.map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+            now = now + .milliseconds(50)
+        }
+        #expect(starts.count == 40, "every job started")
+        let busiest = starts.map { start in starts.filter { $0 >= start && $0 < start + .milliseconds(200) }.count }.max() ?? 0
+        #expect(busiest == 5, "never more than 5 starts in 200 ms, and the rate is used")
+    }
+}
