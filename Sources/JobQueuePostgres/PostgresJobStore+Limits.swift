@@ -96,4 +96,14 @@ extension PostgresJobStore {
                 "UPDATE \(unescaped: tables).rate_windows SET starts = \(starts.map(\.rawValue))::bigint[] WHERE topic = \(topic)")
         }
     }
+
+    /// Every rate-limited topic's recorded starts (for status).
+    func rateWindows(in transaction: PostgresTransaction) async throws -> [String: [Timestamp]] {
+        var windows: [String: [Timestamp]] = [:]
+        for row in try await transaction.rows("SELECT topic, starts FROM \(unescaped: tables).rate_windows WHERE cardinality(starts) > 0") {
+            let (topic, starts) = try row.decode((String, [Int64]).self)
+            windows[topic] = starts.map(Timestamp.init(rawValue:))
+        }
+        return windows
+    }
 }

@@ -45,7 +45,7 @@ extension PostgresJobStore {
             }
             return StoreStatus(
                 queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
-                pauses: try await pauses(in: transaction))
+                pauses: try await pauses(in: transaction), rateWindows: try await rateWindows(in: transaction))
         }
     }
 

@@ -13,6 +13,8 @@
  *   abort                 calls abort()
  *   hang                  never returns
  *   sleep:MS              sleeps MS milliseconds, then JQ_OK
+ *   span:MS:PATH          sleeps MS milliseconds, then appends "START END QUEUE" to the file PATH
+ *                         (wall-clock microseconds, one write), then JQ_OK: when the run itself ran
  *   stdout:TEXT           prints "out:TEXT" on stdout and "err:TEXT" on stderr, then JQ_OK
  *   spam:N                prints N numbered lines of ~1 KiB on stdout, then JQ_OK
  *   garbage               writes junk into the host's result pipe (descriptor 3), then JQ_OK
@@ -39,6 +41,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -140,6 +143,22 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
     if (strcmp(command, "abort") == 0) abort();
     if (strcmp(command, "hang") == 0) for (;;) pause();
     if ((arg = argument(command, "sleep"))) { sleep_ms(strtoul(arg, NULL, 10)); return JQ_OK; }
+    if ((arg = argument(command, "span"))) {
+        struct timespec start, end;
+        clock_gettime(CLOCK_REALTIME, &start);
+        char *path = NULL;
+        sleep_ms(strtoul(arg, &path, 10));
+        clock_gettime(CLOCK_REALTIME, &end);
+        if (!path || *path != ':') { ctx->set_message(ctx, "span needs MS:PATH"); return JQ_DISCARD; }
+        char line[512];
+        int n = snprintf(line, sizeof line, "%lld %lld %s\n",
+                         (long long)start.tv_sec * 1000000 + start.tv_nsec / 1000,
+                         (long long)end.tv_sec * 1000000 + end.tv_nsec / 1000, job->queue_id);
+        int fd = open(path + 1, O_WRONLY | O_APPEND | O_CREAT, 0600);
+        if (fd < 0 || write(fd, line, (size_t)n) != n) { ctx->set_message(ctx, "span could not write"); return JQ_ERROR; }
+        close(fd);
+        return JQ_OK;
+    }
     if ((arg = argument(command, "stdout"))) {
         printf("out:%s\n", arg);
         fprintf(stderr, "err:%s\n", arg);

@@ -66,10 +66,12 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What a store enforces: this rate, or, past ``maximumWindowCount`` starts per period, the
-    /// period split in `k` equal parts with `count / k` starts each (never more in all).
+    /// period split in `k` parts (rounded up to whole milliseconds, so that `k` of them cover the
+    /// period) with `count / k` starts each: never more in any period.
     public var window: (count: Int, period: Duration) {
         guard count > Self.maximumWindowCount else { return (count, period) }
         let parts = (count + Self.maximumWindowCount - 1) / Self.maximumWindowCount
-        return (count / parts, period / parts)
+        let milliseconds = period.milliseconds
+        return (count / parts, .milliseconds((milliseconds + Int64(parts) - 1) / Int64(parts)))
     }
 }

@@ -40,7 +40,7 @@ extension SQLiteJobStore {
                     running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9])
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
-            return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db))
+            return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db), rateWindows: try Self.rateWindows(db))
         }
     }
 

@@ -4,11 +4,14 @@ public struct StoreStatus: Sendable, Equatable, Codable {
     public var hosts: [HostRecord]
     /// Paused topics and queues, by topic then queue (a whole topic first).
     public var pauses: [Pause]
+    /// The recent starts of rate-limited topics (see ``RateWindow``).
+    public var rateWindows: [String: [Timestamp]]
 
-    public init(queues: [QueueCounts], hosts: [HostRecord], pauses: [Pause] = []) {
+    public init(queues: [QueueCounts], hosts: [HostRecord], pauses: [Pause] = [], rateWindows: [String: [Timestamp]] = [:]) {
         self.queues = queues
         self.hosts = hosts
         self.pauses = pauses
+        self.rateWindows = rateWindows
     }
 
     /// Whether jobs of `queue` are held: its topic or the queue itself is paused.

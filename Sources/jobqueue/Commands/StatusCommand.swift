@@ -8,7 +8,8 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Leased jobs are taken by a host: running now, or waiting in a batch for the jobs before \
             them. A topic that no running host serves is marked unserved, a paused topic or queue \
-            paused: their jobs wait, untouched.
+            paused: their jobs wait, untouched. A topic or queue at one of its config's limits \
+            (max_running, max_running_per_queue, rate) is marked held: its ready jobs wait for a slot.
             """
     )
 
@@ -23,6 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
             var served: Bool
             /// Its topic, or the queue itself, is paused.
             var paused: Bool
+            /// Its topic, or the queue itself, is at a limit of the config (see `holds`).
+            var held: Bool
         }
         struct Totals: Encodable {
             var ready = 0, scheduled = 0, leased = 0, running = 0, dead = 0, cancelled = 0
@@ -31,6 +34,8 @@ struct StatusCommand: AsyncParsableCommand {
         var totals: Totals
         var hosts: [HostRecord]
         var pauses: [Pause]
+        /// Topics and queues whose ready jobs wait because the config's limits are reached.
+        var holds: [LimitHold]
         /// The config's schedules with their last and next tick.
         var schedules: [SchedulesCommand.Row] = []
         var unservedTopics: [String]
@@ -42,9 +47,11 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let schedules = try global.loadConfiguration().schedules
+        let configuration = try global.loadConfiguration()
+        let schedules = configuration.schedules
+        let limits = Dictionary(configuration.topics.map { ($0.name, $0.policy.limits) }, uniquingKeysWith: { first, _ in first })
         let report = try await global.withClient(creatingStore: false) { client in
-            var report = Self.report(try await client.status(), lag: try await client.readyLag())
+            var report = Self.report(try await client.status(), lag: try await client.readyLag(), limits: limits, now: .now)
             if !schedules.isEmpty {
                 report.schedules = SchedulesCommand.rows(schedules, ticks: try await client.store.scheduleTicks(), now: .now)
             }
@@ -57,9 +64,10 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func report(_ status: StoreStatus, lag: ReadyLag) -> Report {
+    static func report(_ status: StoreStatus, lag: ReadyLag, limits: [String: TopicLimits], now: Timestamp) -> Report {
         let served = status.servedTopics
         let running = status.runningByQueue
+        let holds = status.holds(limits, now: now)
         var totals = Report.Totals()
         let rows = status.queues.map { counts in
             let runningNow = running[QueueKey(queueID: counts.queueID, topic: counts.topic)] ?? 0
@@ -72,11 +80,12 @@ struct StatusCommand: AsyncParsableCommand {
             return Report.Row(
                 queue: counts.queueID, topic: counts.topic, ready: counts.ready, scheduled: counts.scheduled,
                 leased: counts.leased, running: runningNow, dead: counts.dead, cancelled: counts.cancelled,
-                served: served.contains(counts.topic), paused: status.isPaused(QueueKey(queueID: counts.queueID, topic: counts.topic)))
+                served: served.contains(counts.topic), paused: status.isPaused(QueueKey(queueID: counts.queueID, topic: counts.topic)),
+                held: counts.ready > 0 && holds.contains { $0.topic == counts.topic && ($0.queueID == nil || $0.queueID == counts.queueID) })
         }
         let waiting = Set(rows.filter { !$0.served && $0.ready + $0.scheduled > 0 }.map(\.topic))
         return Report(
-            queues: rows, totals: totals, hosts: status.hosts, pauses: status.pauses, unservedTopics: waiting.sorted(),
+            queues: rows, totals: totals, hosts: status.hosts, pauses: status.pauses, holds: holds, unservedTopics: waiting.sorted(),
             oldestReadySeconds: lag.topics.mapValues { Double($0.milliseconds) / 1000 })
     }
 
@@ -86,7 +95,7 @@ struct StatusCommand: AsyncParsableCommand {
         for row in report.queues {
             table.add([
                 row.queue, row.topic, "\(row.ready)", "\(row.scheduled)", "\(row.leased)", "\(row.running)", "\(row.dead)", "\(row.cancelled)",
-                [row.served ? nil : "unserved", row.paused ? "paused" : nil].compactMap { $0 }.joined(separator: ", "),
+                [row.served ? nil : "unserved", row.paused ? "paused" : nil, row.held ? "held" : nil].compactMap { $0 }.joined(separator: ", "),
             ])
         }
         let totals = report.totals
@@ -113,6 +122,11 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(
                 "paused: \(what) since \(pause.pausedAt) (resume with: jobqueue resume \(pause.topic)\(pause.queueID.map { " --queue \($0)" } ?? ""))"
             )
+        }
+        for hold in report.holds {
+            let what = hold.queueID.map { "queue \($0) of topic \(hold.topic)" } ?? "topic \(hold.topic)"
+            let usage = hold.limit == .rate ? "\(hold.running) started in the window" : "\(hold.running) running"
+            lines.append("held: \(what) at \(hold.limit.rawValue) \(hold.value) (\(usage), \(hold.ready) ready waiting)")
         }
         for schedule in report.schedules {
             lines.append(

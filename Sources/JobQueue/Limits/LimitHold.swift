@@ -1,0 +1,62 @@
+/// A topic or queue whose ready jobs wait because a limit is reached: what `jobqueue status`
+/// shows, so that an operator can tell a held-back queue from a stuck one.
+public struct LimitHold: Sendable, Equatable, Codable {
+    /// Which limit holds the jobs back.
+    public enum Limit: String, Sendable, Codable {
+        case maxRunning = "max_running"
+        case maxRunningPerQueue = "max_running_per_queue"
+        case rate
+    }
+
+    public var topic: String
+    /// The queue held back, for `max_running_per_queue`; nil when the whole topic is.
+    public var queueID: String?
+    public var limit: Limit
+    /// The limit as configured: `20`, `100/s`.
+    public var value: String
+    /// Jobs running now (for `rate`: starts in the current window).
+    public var running: Int
+    /// Ready jobs waiting.
+    public var ready: Int
+
+    public init(topic: String, queueID: String? = nil, limit: Limit, value: String, running: Int, ready: Int) {
+        self.topic = topic
+        self.queueID = queueID
+        self.limit = limit
+        self.value = value
+        self.running = running
+        self.ready = ready
+    }
+}
+
+extension StoreStatus {
+    /// The topics and queues with ready jobs that `limits` hold back at `now`, by topic then
+    /// queue. Leased jobs count as running, as they do for the take.
+    public func holds(_ limits: [String: TopicLimits], now: Timestamp) -> [LimitHold] {
+        var holds: [LimitHold] = []
+        for (topic, topicLimits) in limits.sorted(by: { $0.key < $1.key }) where !topicLimits.isEmpty {
+            let queues = queues.filter { $0.topic == topic }
+            let ready = queues.map(\.ready).reduce(0, +)
+            guard ready > 0 else { continue }
+            let running = queues.map(\.leased).reduce(0, +)
+            if let maxRunning = topicLimits.maxRunning, running >= maxRunning {
+                holds.append(LimitHold(topic: topic, limit: .maxRunning, value: "\(maxRunning)", running: running, ready: ready))
+            }
+            if let rate = topicLimits.rate {
+                let window = RateWindow(rateWindows[topic] ?? [], rate: rate)
+                if window.allowance(at: now) == 0 {
+                    holds.append(LimitHold(topic: topic, limit: .rate, value: rate.description, running: window.count, ready: ready))
+                }
+            }
+            if let perQueue = topicLimits.maxRunningPerQueue {
+                for queue in queues.sorted(by: { $0.queueID < $1.queueID }) where queue.ready > 0 && queue.leased >= perQueue {
+                    holds.append(
+                        LimitHold(
+                            topic: topic, queueID: queue.queueID, limit: .maxRunningPerQueue, value: "\(perQueue)", running: queue.leased,
+                            ready: queue.ready))
+                }
+            }
+        }
+        return holds
+    }
+}
