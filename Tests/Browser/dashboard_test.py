@@ -95,6 +95,11 @@ def main():
         assert driver.find_elements(By.CSS_SELECTOR, "#chart svg rect"), "the chart shows this host's runs"
         schedules = driver.find_element(By.ID, "schedules-table").text
         assert "nightly" in schedules and "cron 0 3 * * * Europe/Berlin" in schedules, schedules
+        # A topic at its max_running: the table of what limits hold back, and the topic's tag.
+        wait.until(EC.text_to_be_present_in_element((By.ID, "held-table"), "max_running 1"))
+        held = driver.find_element(By.ID, "held-table").text
+        assert "slow" in held and "(all)" in held, held
+        wait.until(lambda d: retrying(lambda: "held" in d.find_element(By.ID, "topics-table").text))
         shot(driver, "dashboard-overview")
 
         # Tenants: searchable and paginated.
@@ -126,7 +131,9 @@ def main():
         search = wait.until(EC.presence_of_element_located((By.ID, "dead-search")))
         search.clear()
         search.send_keys("unwanted")
-        wait.until(lambda d: retrying(lambda: len(d.find_elements(By.CSS_SELECTOR, "#dead-table input[data-id]")) == 1))
+        # One row, and the one searched for (the list may still show the last search's one row).
+        wait.until(lambda d: retrying(lambda: len(rows := d.find_elements(By.CSS_SELECTOR, "#dead-table tbody tr")) == 1
+                                      and "unwanted" in rows[0].text and rows[0].find_elements(By.CSS_SELECTOR, "input[data-id]")))
         doomed = retrying(lambda: driver.find_element(By.CSS_SELECTOR, "#dead-table input[data-id]").get_attribute("data-id"))
         retrying(lambda: driver.find_element(By.CSS_SELECTOR, f'#dead-table input[data-id="{doomed}"]').click())
         wait.until(EC.element_to_be_clickable((By.ID, "purge-selected"))).click()

@@ -3,7 +3,8 @@ import Testing
 
 extension ProcessTests {
     /// The dashboard in a real browser: Tests/Browser/dashboard_test.py drives headless Chromium
-    /// through Selenium against a running host, with and without a token (sign-in, overview,
+    /// through Selenium against a running host, with and without a token (sign-in, overview, a topic
+    /// held back by its limit,
     /// tenants, finding a dead letter by its error and retrying it, a job's runs, its payload only
     /// with `show_payloads` (set in the run with a token), hosts, a phone's screen, and a
     /// cross-site form post refused). `JOBQUEUE_TEST_BROWSER_PYTHON` names a
@@ -31,10 +32,14 @@ extension ProcessTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             try await cli.run("enqueue", "waiting", "nobody", "{}", "--at", Date.now.addingTimeInterval(-600).formatted(.iso8601))
             for _ in 0..<20 { try await cli.run("enqueue", "orders", "noop", "{}") }
+            // Two jobs that hang in a topic that may run one at a time: the second is held back.
+            for _ in 0..<2 { try await cli.run("enqueue", "orders", "slow", "\"hang\"") }
 
             try cli.write(
                 "dashboard.yaml",
-                HostTests.config([("noop", HostTests.plugin("NoopWorker"), "")])
+                HostTests.config([
+                    ("noop", HostTests.plugin("NoopWorker"), ""), ("slow", HostTests.plugin("FaultWorker"), "max_running: 1\n    timeout: 10m"),
+                ])
                     + "schedules:\n  nightly: { topic: report:build, queue: ops, cron: '0 3 * * *', timezone: Europe/Berlin }\n"
                     + "http:\n  listen: 127.0.0.1:0\n" + (token.map { "  token: \($0)\n  show_payloads: true\n" } ?? ""))
             let log = cli.folder + "/host.log"
@@ -42,7 +47,7 @@ extension ProcessTests {
             defer { kill(host.processIdentifier, SIGKILL) }
             let started = await CLI.waitForLog(log, containing: "listening on")
             let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
-            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 1 })
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 2 && ($0["totals"] as? [String: Int])?["running"] == 1 })
 
             let screenshots = environment["JOBQUEUE_SCREENSHOTS"] ?? cli.folder + "/screenshots"
             let python = try #require(environment["JOBQUEUE_TEST_BROWSER_PYTHON"])

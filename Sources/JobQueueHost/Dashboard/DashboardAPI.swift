@@ -71,10 +71,12 @@ struct DashboardAPI: Sendable {
         let schedules = host.schedules
         let ticks = schedules.isEmpty ? [:] : try await client.store.scheduleTicks()
         let now = Timestamp.now
+        let held = counted.status.holds(host.topicLimits, now: now)
         let topics = counted.topics.map { topic, totals in
             DashboardViews.Overview.Topic(
                 topic: topic, counts: totals.counts, queues: totals.queues, lagSeconds: Self.seconds(lag.topics[topic] ?? .zero),
-                served: served.contains(topic), paused: counted.status.pauses.contains { $0.topic == topic && $0.queueID == nil })
+                served: served.contains(topic), paused: counted.status.pauses.contains { $0.topic == topic && $0.queueID == nil },
+                held: held.contains { $0.topic == topic && $0.queueID == nil })
         }
         return DashboardViews.Overview(
             version: JobQueueVersion.current, generation: host.generation, showPayloads: showPayloads, countedAt: counted.at.description,
@@ -92,7 +94,7 @@ struct DashboardAPI: Sendable {
                 return .init(
                     name: schedule.name, topic: schedule.topic, queue: schedule.queueID, trigger: schedule.triggerText,
                     lastTick: last?.description, nextTick: schedule.nextTick(last: last, now: now)?.description)
-            })
+            }, held: held)
     }
 
     private func queues(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.Queues {

@@ -52,6 +52,8 @@ enum DashboardPage {
             <div id="chart" class="chart"></div>
             <h2>Topics</h2>
             <div class="scroll"><table id="topics-table"></table></div>
+            <h2>Held back by limits</h2>
+            <div class="scroll"><table id="held-table"></table></div>
             <h2>Tenants waiting longest</h2>
             <div class="scroll"><table id="waiting-table"></table></div>
             <h2>Schedules</h2>
@@ -266,8 +268,12 @@ enum DashboardPage {
             table($("topics-table"), ["Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Paused", "#Dead", "#Cancelled", "#Tenants", "#Oldest ready", "", ""],
               o.topics.map((x) => [x.topic, x.counts.ready, x.counts.scheduled, x.counts.leased, x.counts.running, x.counts.paused, x.counts.dead,
                 x.counts.cancelled, x.queues, el("td", { class: "num" }, lag(x.lag_seconds)),
-                el("td", {}, x.served ? null : el("span", { class: "tag warn" }, "unserved"), x.paused ? el("span", { class: "tag warn" }, "paused") : null),
+                el("td", {}, x.served ? null : el("span", { class: "tag warn" }, "unserved"), x.paused ? el("span", { class: "tag warn" }, "paused") : null,
+                  x.held ? el("span", { class: "tag warn" }, "held") : null),
                 el("button", { class: "small", "data-topic": x.topic, onclick: () => pauseOrResume(x.topic, x.paused) }, x.paused ? "Resume" : "Pause")]), "No jobs.");
+            table($("held-table"), ["Topic", "Queue", "Limit", "#Running", "#Ready"],
+              o.held.map((h) => [h.topic, h.queue_id ?? "(all)", `${h.limit} ${h.value}`, h.running, h.ready]),
+              "No topic or tenant is at a limit.");
             table($("waiting-table"), ["Queue", "Topic", "#Waiting"],
               o.longest_waiting.map((x) => [x.queue, x.topic, el("td", { class: "num" }, lag(x.lag_seconds))]), "No tenant is waiting.");
             table($("schedules-table"), ["Schedule", "Topic", "Queue", "Trigger", "Last tick", "Next tick"],

@@ -14,6 +14,8 @@ enum DashboardViews {
             var served: Bool
             /// The whole topic is paused.
             var paused: Bool
+            /// The whole topic is held back by its `max_running` or `rate`.
+            var held: Bool
         }
         struct Tenant: Encodable {
             var queue: String, topic: String
@@ -56,6 +58,8 @@ enum DashboardViews {
         var throughput: [Minute]
         /// The schedules this host ticks, with their last tick (by any host) and their next.
         var schedules: [Schedule]
+        /// Topics and tenants whose ready jobs wait because a limit of this host's config is reached.
+        var held: [LimitHold]
     }
 
     struct Queues: Encodable {
