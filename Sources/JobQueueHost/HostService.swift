@@ -65,11 +65,7 @@ public final class HostService: Service, Sendable {
     public var servedTopics: [String] { executor.generation?.configuration.topics.map(\.name) ?? [] }
 
     /// The limits of the topics the current generation serves (topics without any left out).
-    public var topicLimits: [String: TopicLimits] {
-        Dictionary(
-            (executor.generation?.configuration.topics ?? []).map { ($0.name, $0.policy.limits) }, uniquingKeysWith: { first, _ in first }
-        ).filter { !$0.value.isEmpty }
-    }
+    public var topicLimits: [String: TopicLimits] { executor.generation?.configuration.topicLimits ?? [:] }
 
     /// The schedules the host ticks (those of the configuration serving now).
     public var schedules: [Schedule] { pipeline.withLock { $0?.schedules } ?? [] }

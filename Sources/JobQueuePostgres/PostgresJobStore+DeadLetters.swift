@@ -37,7 +37,7 @@ extension PostgresJobStore {
                 ), pointers AS (
                     INSERT INTO \(unescaped: tables).queue_pointers (queue_id, topic, vesting_at)
                     SELECT DISTINCT queue_id, topic, \(now.rawValue)::bigint FROM inserted ORDER BY queue_id, topic
-                    ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
+                    ON CONFLICT (queue_id, topic) DO UPDATE SET \(unescaped: PostgresSchema.lowerPointer)
                 ), notified AS (
                     SELECT pg_notify(\(channel), '')
                 )

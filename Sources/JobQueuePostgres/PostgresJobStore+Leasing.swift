@@ -65,8 +65,9 @@ extension PostgresJobStore {
             var allowance = TakeAllowance(limits.topicLimits)
             var open = topics
             let limited = allowance.topicsLimited.filter(topics.contains)
-            for (topic, usage) in try await lockedUsage(limited, limits: allowance.limits, now: now, in: transaction) {
-                if !allowance.open(topic, usage: usage, now: now) { open.remove(topic) }
+            let usage = try await lockedUsage(limited, limits: allowance.limits, now: now, in: transaction)
+            for topic in limited where !(usage[topic].map { allowance.open(topic, usage: $0, now: now) } ?? false) {
+                open.remove(topic)
             }
             if open.isEmpty { return nil }
             let ready = try await transaction.rows(ScanReadyQueues(topics: Array(open), now: now, limit: scan))

@@ -6,12 +6,15 @@ import PostgresNIO
 /// holds leased jobs only.
 ///
 /// Hosts take turns where a limit is shared: a take locks the `rate_windows` row of each topic
-/// with topic-wide limits (creating it), in topic order, before it counts; a queue's running
-/// count is read under the queue's pointer lock, which the scan holds. Each statement after a
+/// with topic-wide limits (creating it) before it counts, passing over a topic whose row another
+/// take holds; a queue's running count is read under the queue's pointer lock, which the scan
+/// holds. Each statement after a
 /// lock reads a fresh snapshot (READ COMMITTED), so it sees every lease committed before the lock
 /// was granted.
 extension PostgresJobStore {
-    /// Locks the limit rows of `topics` and reads what `limits` of each are checked against.
+    /// Locks the limit rows of those of `topics` no other take holds at this moment and reads
+    /// what `limits` of each are checked against; the others are left out (this take passes
+    /// over them, as over queues another host is taking, instead of waiting for it).
     func lockedUsage(
         _ topics: [String], limits: [String: TopicLimits], now: Timestamp, in transaction: PostgresTransaction
     ) async throws
@@ -23,9 +26,10 @@ extension PostgresJobStore {
             INSERT INTO \(unescaped: tables).rate_windows (topic, starts) SELECT unnest(\(topics)::text[]), '{}'
             ON CONFLICT (topic) DO NOTHING
             """)
-        _ = try await transaction.rows(
-            "SELECT topic FROM \(unescaped: tables).rate_windows WHERE topic = ANY(\(topics)::text[]) ORDER BY topic FOR UPDATE")
-        return try await usage(topics, limits: limits, now: now, in: transaction)
+        let locked = try await transaction.all(
+            "SELECT topic FROM \(unescaped: tables).rate_windows WHERE topic = ANY(\(topics)::text[]) ORDER BY topic FOR UPDATE SKIP LOCKED",
+            as: String.self)
+        return try await usage(locked, limits: limits, now: now, in: transaction)
     }
 
     /// What `limits` of each of `topics` are checked against at `now` (no locks).
@@ -73,14 +77,16 @@ extension PostgresJobStore {
         return running
     }
 
-    /// Raises the (locked) pointers of `queues`, at their `max_running_per_queue`, to the
-    /// earliest expiry of their running leases, so the scan passes over them until then; a settle
-    /// of one of their jobs lowers the pointer again (`RefreshPointers`).
+    /// Holds the (locked) pointers of `queues`, at their `max_running_per_queue`: raised to the
+    /// earliest expiry of their running leases, so the scan passes over them until then, with
+    /// `held_from` keeping when they were last served. New jobs leave a held pointer alone; a
+    /// settle of one of their jobs releases it to that time (`RefreshPointers`).
     func hold(_ queues: Set<QueueKey>, now: Timestamp, in transaction: PostgresTransaction) async throws {
         if queues.isEmpty { return }
         try await transaction.run(
             """
-            UPDATE \(unescaped: tables).queue_pointers p SET vesting_at = greatest(p.vesting_at, coalesce((
+            UPDATE \(unescaped: tables).queue_pointers p SET held_from = coalesce(p.held_from, least(p.vesting_at, \(now.rawValue))),
+                vesting_at = greatest(p.vesting_at, coalesce((
                 SELECT min(lease_expires_at) FROM \(unescaped: tables).jobs j
                 WHERE j.topic = p.topic AND j.queue_id = p.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue)
             ), p.vesting_at))

@@ -156,9 +156,20 @@ enum PostgresSchema {
                 // The recent starts of each rate-limited topic (`RateWindow`); also the row a take
                 // locks for a topic with topic-wide limits, so that hosts take turns counting.
                 "CREATE TABLE $schema.rate_windows (topic text PRIMARY KEY, starts bigint[] NOT NULL)",
+                // Set while a queue is held at its `max_running_per_queue` (`vesting_at` then waits
+                // for its earliest lease): when it was last served, which it gets back once released.
+                "ALTER TABLE $schema.queue_pointers ADD COLUMN held_from bigint",
             ]
         ),
     ]
+
+    /// The `ON CONFLICT … DO UPDATE` assignment that lowers a queue's pointer to a new job's
+    /// time: unless the queue is held at its `max_running_per_queue` (`held_from` set), when new
+    /// work must wait for a slot anyway and the hold stays.
+    static let lowerPointer = """
+        vesting_at = CASE WHEN queue_pointers.held_from IS NULL THEN least(queue_pointers.vesting_at, excluded.vesting_at)
+            ELSE queue_pointers.vesting_at END
+        """
 
     /// SQL for a row's `history` with `record` (an SQL expression of one jsonb record, or NULL for
     /// none) appended, the oldest runs dropped beyond `StoreRules.historyLength`.

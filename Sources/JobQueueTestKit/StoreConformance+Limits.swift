@@ -11,6 +11,8 @@ extension StoreConformance {
         Check("aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees", aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees),
         Check("maxRunningPerQueueHoldsWhileTakesRunAtOnce", maxRunningPerQueueHoldsWhileTakesRunAtOnce),
         Check("rateHoldsInEveryWindowWhileTakesRunAtOnce", rateHoldsInEveryWindowWhileTakesRunAtOnce),
+        Check("takesAtOnceLeaseExactlyUpToTheLimits", takesAtOnceLeaseExactlyUpToTheLimits),
+        Check("aReleasedQueueKeepsItsPlaceInTheReadyLine", aReleasedQueueKeepsItsPlaceInTheReadyLine),
     ]
 
     /// One take of `topic` in a single batch over every ready queue.
@@ -30,11 +32,10 @@ extension StoreConformance {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<workers {
                 group.addTask {
-                    var idle = 0
-                    while tally.state.withLock({ $0.done }) < jobs && idle < 2000 {
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while tally.state.withLock({ $0.done }) < jobs && ContinuousClock.now < deadline {
                         let taken = try await takeLimited(store, limits: limits, batchSize: 3, now: .now)
                         if taken.isEmpty {
-                            idle += 1
                             try await Task.sleep(for: .milliseconds(1))
                             continue
                         }
@@ -107,6 +108,9 @@ extension StoreConformance {
             "queues at their limit leave the ready line (their pointers wait for the earliest lease)")
         #expect(try await store.nextVisibleTime(topics: ["t"], limits: ["t": limits], now: now) == now + .seconds(30))
 
+        _ = try await store.enqueue([.make("busy", payload: "b3")])
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty, "new work leaves a held queue held")
+
         let busy = taken.first { $0.queueID == "busy" }!
         try await store.settle([Settlement(job: busy.id, lease: busy.lease, action: .complete)])
         #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10) == [QueueKey(queueID: "busy", topic: "t")])
@@ -140,5 +144,47 @@ extension StoreConformance {
         #expect(starts.count == 40, "every job started")
         let busiest = starts.map { start in starts.filter { $0 >= start && $0 < start + .milliseconds(200) }.count }.max() ?? 0
         #expect(busiest == 5, "never more than 5 starts in 200 ms, and the rate is used")
+    }
+
+    static func takesAtOnceLeaseExactlyUpToTheLimits(_ store: any JobStore) async throws {
+        _ = try await store.enqueue((0..<40).map { .make("q\($0 % 4)", "whole", payload: "\($0)") })
+        _ = try await store.enqueue((0..<40).map { .make("q\($0 % 4)", "tenants", payload: "\($0)") })
+        let now = Timestamp.now + .seconds(1)
+        for (topic, limits, expected) in [("whole", TopicLimits(maxRunning: 5), 5), ("tenants", TopicLimits(maxRunningPerQueue: 2), 8)] {
+            // Takes at once (some may pass over a topic another take is counting), then one alone,
+            // which fills what is left, then one that finds nothing: exactly the limit, no settles.
+            var leased = try await withThrowingTaskGroup(of: [LeasedJob].self) { group in
+                for _ in 0..<8 { group.addTask { try await takeLimited(store, topic: topic, limits: limits, batchSize: 4, now: now) } }
+                return try await group.reduce(into: [LeasedJob]()) { $0 += $1 }
+            }
+            leased += try await takeLimited(store, topic: topic, limits: limits, batchSize: 40, now: now)
+            #expect(try await takeLimited(store, topic: topic, limits: limits, batchSize: 40, now: now).isEmpty)
+            #expect(leased.count == expected, "\(topic): \(leased.count) leased")
+            #expect(Set(leased.map(\.id)).count == leased.count, "no job leased twice")
+            if topic == "tenants" { #expect(Dictionary(grouping: leased, by: \.queueID).values.allSatisfy { $0.count == 2 }) }
+        }
+    }
+
+    static func aReleasedQueueKeepsItsPlaceInTheReadyLine(_ store: any JobStore) async throws {
+        // `late` has the older jobs, but `early` is served first: once both are released, `early`
+        // has waited longer since it was served and comes first (as it would without a limit).
+        _ = try await store.enqueue((0..<2).map { .make("late", payload: "l\($0)") })
+        _ = try await store.enqueue((0..<2).map { .make("early", payload: "e\($0)") })
+        let limits = BatchLimits(batchSize: 10, topicLimits: ["t": TopicLimits(maxRunningPerQueue: 1)])
+        let now = Timestamp.now + .seconds(1)
+        var taken: [LeasedJob] = []
+        for (queue, at) in [("early", now), ("late", now + .seconds(1))] {
+            let key = QueueKey(queueID: queue, topic: "t")
+            taken +=
+                try await store.take(
+                    topics: ["t"], scan: 10, plan: { _ in [[key]] }, limits: limits, duration: .seconds(30), owner: "test", now: at)?.flatMap { $0 }
+                ?? []
+        }
+        #expect(taken.map(\.text) == ["e0", "l0"])
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(2), limit: 10).isEmpty)
+        try await store.settle(taken.reversed().map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+        #expect(
+            try await store.readyQueues(topics: ["t"], now: now + .seconds(2), limit: 10).map(\.queueID) == ["early", "late"],
+            "released to when each was served, not to its oldest job")
     }
 }

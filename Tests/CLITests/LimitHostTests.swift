@@ -80,9 +80,9 @@ extension ProcessTests {
             #expect(await host.exited() == 0)
             let starts = try Self.spans(spans).values.flatMap { $0 }.map(\.start).sorted()
             #expect(starts.count == 9)
-            // Four start at once, four a second later, the last a second after that: whatever the
-            // machine's speed, the ninth cannot start within two seconds of the first.
-            #expect(starts[8] - starts[0] >= 1_900_000, "\(starts)")
+            // At most four starts per second: any five are taken a second apart or more. The fifth
+            // and the ninth jobs are dispatched by a warm host, so their own start times show it.
+            #expect(starts[8] - starts[4] >= 800_000, "\(starts)")
         }
 
         @Test(arguments: ControlTests.Store.available)
@@ -104,7 +104,8 @@ extension ProcessTests {
             #expect(holds.first?["running"] as? Int == 1 && holds.first?["ready"] as? Int == 2, "\(holds)")
             let table = try await cli.run("status").stdout
             #expect(table.contains("held: topic slow at max_running 1 (1 running, 2 ready waiting)"), "\(table)")
-            #expect(table.contains("held"), "the queue's row is marked")
+            let row = table.split(separator: "\n").first { $0.hasPrefix("q ") }
+            #expect(row?.hasSuffix("held") == true, "the queue's row is marked: \(table)")
             kill(host.processIdentifier, SIGTERM)
             #expect(await host.exited() == 0)
         }

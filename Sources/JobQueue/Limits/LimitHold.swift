@@ -14,7 +14,7 @@ public struct LimitHold: Sendable, Equatable, Codable {
     public var limit: Limit
     /// The limit as configured: `20`, `100/s`.
     public var value: String
-    /// Jobs running now (for `rate`: starts in the current window).
+    /// Jobs running now (for `rate`: starts in the window that ends now).
     public var running: Int
     /// Ready jobs waiting.
     public var ready: Int
@@ -38,15 +38,17 @@ extension StoreStatus {
             let queues = queues.filter { $0.topic == topic }
             let ready = queues.map(\.ready).reduce(0, +)
             guard ready > 0 else { continue }
-            let running = queues.map(\.leased).reduce(0, +)
-            if let maxRunning = topicLimits.maxRunning, running >= maxRunning {
-                holds.append(LimitHold(topic: topic, limit: .maxRunning, value: "\(maxRunning)", running: running, ready: ready))
+            let usage = TopicUsage(running: queues.map(\.leased).reduce(0, +), starts: rateWindows[topic] ?? [])
+            if let maxRunning = topicLimits.maxRunning, TopicLimits(maxRunning: maxRunning).allowance(usage, now: now) == 0 {
+                holds.append(LimitHold(topic: topic, limit: .maxRunning, value: "\(maxRunning)", running: usage.running, ready: ready))
             }
-            if let rate = topicLimits.rate {
-                let window = RateWindow(rateWindows[topic] ?? [], rate: rate)
-                if window.allowance(at: now) == 0 {
-                    holds.append(LimitHold(topic: topic, limit: .rate, value: rate.description, running: window.count, ready: ready))
-                }
+            if let rate = topicLimits.rate, TopicLimits(rate: rate).allowance(usage, now: now) == 0 {
+                let window = RateWindow(usage.starts, rate: rate)
+                let enforced = RateLimit(count: window.count, period: window.period)
+                holds.append(
+                    LimitHold(
+                        topic: topic, limit: .rate, value: enforced == rate ? "\(rate)" : "\(rate) (as \(enforced))",
+                        running: window.started(at: now), ready: ready))
             }
             if let perQueue = topicLimits.maxRunningPerQueue {
                 for queue in queues.sorted(by: { $0.queueID < $1.queueID }) where queue.ready > 0 && queue.leased >= perQueue {

@@ -40,7 +40,10 @@ extension TopicLimits {
 
 /// The recent starts of a rate-limited topic, as a store keeps them: at most the rate's window
 /// count, oldest first, each a take's time (never earlier than the last one recorded, so that
-/// hosts whose clocks differ slightly cannot squeeze a start in before one already counted).
+/// hosts whose clocks differ slightly cannot squeeze a start in before one already counted). A
+/// window ending at `t` holds the starts in (`t - period`, `t`]: any half-open span of one period
+/// sees at most `count` starts. Hosts' clocks are assumed to agree (NTP), as for leases: a host
+/// whose clock runs ahead records starts in the others' future and holds the rate back that much.
 public struct RateWindow: Sendable, Equatable {
     public private(set) var starts: [Timestamp]
     public let count: Int
@@ -60,9 +63,14 @@ public struct RateWindow: Sendable, Equatable {
         return starts.drop { $0 <= end - period }
     }
 
+    /// How many starts the window that ends at `now` holds.
+    public func started(at now: Timestamp) -> Int {
+        inWindow(at: now).count
+    }
+
     /// How many more starts the window allows at `now`.
     public func allowance(at now: Timestamp) -> Int {
-        max(0, count - inWindow(at: now).count)
+        max(0, count - started(at: now))
     }
 
     /// When a full window first allows a start again; nil when it allows one at `now`.

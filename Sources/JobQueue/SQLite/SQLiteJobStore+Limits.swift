@@ -54,14 +54,15 @@ extension SQLiteJobStore {
         return running
     }
 
-    /// Raises the pointers of `queues` (at their `max_running_per_queue`) to the earliest expiry
-    /// of their running leases, so the scan passes over them until then; a settle of one of
-    /// their jobs lowers the pointer again (`refreshPointer`).
+    /// Holds the pointers of `queues`, at their `max_running_per_queue`: raised to the earliest
+    /// expiry of their running leases, so the scan passes over them until then, with `held_from`
+    /// keeping when they were last served. New jobs leave a held pointer alone (`lowerPointer`);
+    /// a settle of one of their jobs releases it to that time (`refreshPointer`).
     static func hold(_ db: Database, _ queues: Set<QueueKey>, now: Int64) throws {
         let statement = try RawStatement(
             db,
             """
-            UPDATE queue_pointers SET vesting_at = max(vesting_at, coalesce((
+            UPDATE queue_pointers SET held_from = coalesce(held_from, min(vesting_at, ?3)), vesting_at = max(vesting_at, coalesce((
                 SELECT min(lease_expires_at) FROM jobs INDEXED BY jobs_running
                 WHERE topic = ?1 AND queue_id = ?2 AND lease_token IS NOT NULL AND lease_expires_at > ?3), vesting_at))
             WHERE topic = ?1 AND queue_id = ?2

@@ -6,13 +6,14 @@ import GRDB
 /// served, it is raised to the serving time, so ready queues are scanned least recently served
 /// first: a tenant with a large backlog cannot keep the front of the line.
 extension SQLiteJobStore {
-    /// Lowers the pointer of `key` to `visibleAt` (creating it) after jobs were added.
+    /// Lowers the pointer of `key` to `visibleAt` (creating it) after jobs were added; a queue
+    /// held at its `max_running_per_queue` stays held (its new work waits for a slot anyway).
     static func lowerPointer(_ db: Database, _ key: QueueKey, to visibleAt: Int64) throws {
         let statement = try RawStatement(
             db,
             """
             INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
-            ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = min(vesting_at, excluded.vesting_at)
+            ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = CASE WHEN held_from IS NULL THEN min(vesting_at, excluded.vesting_at) ELSE vesting_at END
             """)
         statement.bind(1, key.queueID)
         statement.bind(2, key.topic)
@@ -22,7 +23,8 @@ extension SQLiteJobStore {
 
     /// Recomputes the pointer of `key` after its jobs changed: removed when the queue is empty,
     /// otherwise the earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now)
-    /// while the queue stays ready.
+    /// while the queue stays ready. A held pointer (see `hold`) is released to when its queue was
+    /// last served.
     static func refreshPointer(_ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64) throws {
         let earliestStatement = try RawStatement(db, "SELECT min(visible_at) FROM jobs WHERE queue_id = ?1 AND topic = ?2")
         earliestStatement.bind(1, key.queueID)
@@ -40,12 +42,16 @@ extension SQLiteJobStore {
         if let servedAt {
             vesting = max(earliest, servedAt)
         } else {
-            let currentStatement = try RawStatement(db, "SELECT vesting_at FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
+            let currentStatement = try RawStatement(db, "SELECT vesting_at, held_from FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
             currentStatement.bind(1, key.queueID)
             currentStatement.bind(2, key.topic)
             if try currentStatement.step() {
                 let current = currentStatement.int64(0)
-                if current <= now { vesting = max(earliest, current) }
+                if !currentStatement.isNull(1) {
+                    vesting = max(earliest, currentStatement.int64(1))
+                } else if current <= now {
+                    vesting = max(earliest, current)
+                }
             }
             currentStatement.reset()
         }
@@ -53,7 +59,7 @@ extension SQLiteJobStore {
             db,
             """
             INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES (?1, ?2, ?3)
-            ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = excluded.vesting_at
+            ON CONFLICT(queue_id, topic) DO UPDATE SET vesting_at = excluded.vesting_at, held_from = NULL
             """)
         upsert.bind(1, key.queueID)
         upsert.bind(2, key.topic)

@@ -154,6 +154,9 @@ enum SQLiteSchema {
                     CREATE INDEX jobs_running ON jobs(topic, queue_id, lease_expires_at) WHERE lease_token IS NOT NULL;
                     -- The recent starts of each rate-limited topic (`RateWindow`), as 64-bit times.
                     CREATE TABLE rate_windows (topic TEXT PRIMARY KEY, starts BLOB NOT NULL) WITHOUT ROWID;
+                    -- Set while a queue is held at its `max_running_per_queue` (`vesting_at` then waits
+                    -- for its earliest lease): when it was last served, which it gets back once released.
+                    ALTER TABLE queue_pointers ADD COLUMN held_from INTEGER;
                     """)
         }
         return migrator

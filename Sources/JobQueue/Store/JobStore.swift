@@ -19,7 +19,8 @@ public protocol JobStore: Sendable {
 
     /// Leases `queue` for the duration of the call and leases up to `limit` of its visible jobs in
     /// order for `duration`, charging each an attempt. Jobs whose previous runner vanished after their
-    /// last allowed attempt are dead-lettered instead of run again.
+    /// last allowed attempt are dead-lettered instead of run again. Topics' limits do not apply:
+    /// this is the single-queue primitive (tests, tools); the pipeline leases through `take`.
     func lease(queue: QueueKey, limit: Int, duration: Duration, owner: String, now: Timestamp) async throws -> [LeasedJob]
 
     /// The pipeline's take, in one transaction: scans up to `scan` ready queues of `topics`, least

@@ -79,3 +79,10 @@ public struct Configuration: Sendable, Equatable {
         topics.first { $0.name == name }
     }
 }
+
+extension Configuration {
+    /// The limits of the topics that set any (see ``TopicLimits``).
+    public var topicLimits: [String: TopicLimits] {
+        Dictionary(topics.map { ($0.name, $0.policy.limits) }, uniquingKeysWith: { first, _ in first }).filter { !$0.value.isEmpty }
+    }
+}

@@ -27,7 +27,7 @@ struct InsertJobs: PostgresPreparedStatement {
             INSERT INTO \(tables)queue_pointers (queue_id, topic, vesting_at)
             SELECT queue_id, topic, min(pointer_at)
             FROM input GROUP BY queue_id, topic ORDER BY queue_id, topic
-            ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
+            ON CONFLICT (queue_id, topic) DO UPDATE SET \(PostgresSchema.lowerPointer)
         ), notified AS (
             SELECT pg_notify($8::text, '')
         )

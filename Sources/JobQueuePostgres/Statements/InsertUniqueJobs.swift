@@ -56,7 +56,7 @@ struct InsertUniqueJobs {
             ), pointers AS (
                 INSERT INTO \(unescaped: tables)queue_pointers (queue_id, topic, vesting_at)
                 SELECT queue_id, topic, min(pointer_at) FROM storing GROUP BY queue_id, topic ORDER BY queue_id, topic
-                ON CONFLICT (queue_id, topic) DO UPDATE SET vesting_at = least(queue_pointers.vesting_at, excluded.vesting_at)
+                ON CONFLICT (queue_id, topic) DO UPDATE SET \(unescaped: PostgresSchema.lowerPointer)
             ), holds AS (
                 INSERT INTO \(unescaped: tables)unique_holds (topic, unique_key, job_id, held_until)
                 SELECT topic, unique_key, id, held_until FROM storing WHERE held_until IS NOT NULL

@@ -3,7 +3,8 @@ import PostgresNIO
 
 /// Recomputes the pointers of `keys` from their jobs: removed when the queue is empty, otherwise
 /// its earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now, when the
-/// queue was just served) or than a current pointer that is already due. The caller must have
+/// queue was just served) or than a current pointer that is already due; a held pointer (see
+/// `PostgresJobStore.hold`) is released to when its queue was last served. The caller must have
 /// locked those pointer rows in an earlier statement of its transaction (so that it reads every
 /// job committed before it held them).
 ///
@@ -20,8 +21,9 @@ struct RefreshPointers: PostgresPreparedStatement {
         )
         UPDATE queue_pointers p SET vesting_at = CASE
             WHEN $3::bigint IS NOT NULL THEN greatest(e.at, $3::bigint)
+            WHEN p.held_from IS NOT NULL THEN greatest(e.at, p.held_from)
             WHEN p.vesting_at <= $4::bigint THEN greatest(e.at, p.vesting_at)
-            ELSE e.at END
+            ELSE e.at END, held_from = NULL
         FROM earliest e WHERE e.at IS NOT NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
         """
 

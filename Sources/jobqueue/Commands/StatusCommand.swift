@@ -49,9 +49,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let schedules = configuration.schedules
-        let limits = Dictionary(configuration.topics.map { ($0.name, $0.policy.limits) }, uniquingKeysWith: { first, _ in first })
         let report = try await global.withClient(creatingStore: false) { client in
-            var report = Self.report(try await client.status(), lag: try await client.readyLag(), limits: limits, now: .now)
+            var report = Self.report(try await client.status(), lag: try await client.readyLag(), limits: configuration.topicLimits, now: .now)
             if !schedules.isEmpty {
                 report.schedules = SchedulesCommand.rows(schedules, ticks: try await client.store.scheduleTicks(), now: .now)
             }
