@@ -77,6 +77,22 @@ extension PostgresJobStore {
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
+                if let first = queues.first, allowance.limitsPerQueue(first) {
+                    // Few jobs per queue: one statement for the batch, not one per queue.
+                    let planned = BatchFill.plan(from: queues, limits: limits, allowance: allowance)
+                    if planned.queues.isEmpty || planned.total == 0 {
+                        batches.append([])
+                        continue
+                    }
+                    served.formUnion(planned.queues.map(\.queue))
+                    let leased = try await transaction.rows(
+                        LeaseFromQueues(queues: planned.queues, total: planned.total, token: token, expiry: now + duration, now: now))
+                    for (queue, jobs) in Dictionary(grouping: leased, by: { QueueKey(queueID: $0.queueID, topic: $0.topic) }) {
+                        allowance.charge(queue, jobs.count)
+                    }
+                    batches.append(leased)
+                    continue
+                }
                 batches.append(
                     try await BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
                         served.insert(queue)

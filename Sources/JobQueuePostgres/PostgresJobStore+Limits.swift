@@ -21,14 +21,22 @@ extension PostgresJobStore {
         -> [String: TopicUsage]
     {
         if topics.isEmpty { return [:] }
-        try await transaction.run(
-            """
-            INSERT INTO \(unescaped: tables).rate_windows (topic, starts) SELECT unnest(\(topics)::text[]), '{}'
-            ON CONFLICT (topic) DO NOTHING
-            """)
-        let locked = try await transaction.all(
-            "SELECT topic FROM \(unescaped: tables).rate_windows WHERE topic = ANY(\(topics)::text[]) ORDER BY topic FOR UPDATE SKIP LOCKED",
-            as: String.self)
+        let lock = { [tables] (topics: [String]) in
+            try await transaction.all(
+                "SELECT topic FROM \(unescaped: tables).rate_windows WHERE topic = ANY(\(topics)::text[]) ORDER BY topic FOR UPDATE SKIP LOCKED",
+                as: String.self)
+        }
+        var locked = try await lock(topics)
+        if locked.count < topics.count {
+            // A topic's first take creates its row (others may hold theirs: they stay left out).
+            let missing = Set(topics).subtracting(locked).sorted()
+            try await transaction.run(
+                """
+                INSERT INTO \(unescaped: tables).rate_windows (topic, starts) SELECT unnest(\(missing)::text[]), '{}'
+                ON CONFLICT (topic) DO NOTHING
+                """)
+            locked += try await lock(missing)
+        }
         return try await usage(locked, limits: limits, now: now, in: transaction)
     }
 

@@ -51,6 +51,11 @@ public struct TakeAllowance: Sendable {
         min(room, topicRoom[queue.topic] ?? .max, queueRoom[queue] ?? .max)
     }
 
+    /// How many jobs of `topic` the take may still start, at most `room`.
+    public func room(forTopic topic: String, upTo room: Int) -> Int {
+        min(room, topicRoom[topic] ?? .max)
+    }
+
     /// Counts `count` jobs leased from `queue`.
     public mutating func charge(_ queue: QueueKey, _ count: Int) {
         guard count > 0, limits[queue.topic] != nil else { return }
