@@ -35,6 +35,7 @@ extension SQLiteJobStore {
 
     /// How many jobs of each of `queues` run at `now`.
     static func running(_ db: Database, _ queues: [QueueKey], now: Int64) throws -> [QueueKey: Int] {
+        if queues.isEmpty { return [:] }
         let statement = try RawStatement(
             db,
             """
@@ -59,6 +60,7 @@ extension SQLiteJobStore {
     /// keeping when they were last served. New jobs leave a held pointer alone (`lowerPointer`);
     /// a settle of one of their jobs releases it to that time (`refreshPointer`).
     static func hold(_ db: Database, _ queues: Set<QueueKey>, now: Int64) throws {
+        if queues.isEmpty { return }
         let statement = try RawStatement(
             db,
             """
@@ -78,6 +80,7 @@ extension SQLiteJobStore {
 
     /// Saves the rate windows a take changed.
     static func saveRateWindows(_ db: Database, _ windows: [String: [Timestamp]]) throws {
+        if windows.isEmpty { return }
         let statement = try RawStatement(
             db, "INSERT INTO rate_windows(topic, starts) VALUES (?1, ?2) ON CONFLICT(topic) DO UPDATE SET starts = excluded.starts")
         for (topic, starts) in windows {
