@@ -24,6 +24,9 @@ public struct TopicLimits: Sendable, Equatable {
     /// True when no limit is set: the take costs nothing extra for such a topic.
     public var isEmpty: Bool { self == .none }
 
+    /// True when the topic's running jobs are counted (`max_running` or `max_running_per_queue`).
+    public var countsRunning: Bool { maxRunning != nil || maxRunningPerQueue != nil }
+
     /// True when a limit applies to the topic as a whole (not only per queue): the take reads the
     /// topic's usage (and, on a shared server, locks it) before scanning the topic.
     public var limitsTopic: Bool { maxRunning != nil || rate != nil }

@@ -85,6 +85,8 @@ extension SQLiteJobStore {
         return try await writer.write(durable: false) { db in
             var allowance = TakeAllowance(limits.topicLimits)
             var open = topics
+            let counted = allowance.limits.filter { $0.value.countsRunning && topics.contains($0.key) }.keys
+            if !counted.isEmpty { try Self.sweepSlots(db, topics: Array(counted), now: now) }
             for topic in allowance.topicsLimited where topics.contains(topic) {
                 let usage = try Self.usage(db, topic: topic, limits: allowance.limits[topic]!, now: now)
                 if !allowance.open(topic, usage: usage, now: Timestamp(rawValue: now)) { open.remove(topic) }
@@ -95,6 +97,7 @@ extension SQLiteJobStore {
             let batches = try plan(ready).map { queues in
                 try Self.fill(db, queues, limits: limits, allowance: &allowance, token: .unique(owner: owner), expiry: expiry, now: now)
             }
+            if !counted.isEmpty { try Self.recordSlots(db, batches.joined().filter { counted.contains($0.topic) }) }
             try Self.hold(db, allowance.heldQueues, now: now)
             try Self.saveRateWindows(db, allowance.rateWindows(now: Timestamp(rawValue: now)))
             return batches

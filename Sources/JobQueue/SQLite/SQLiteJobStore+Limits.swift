@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 
 /// Reading and keeping what topics' limits are checked against, inside the caller's
-/// transaction (see ``TakeAllowance``). Running jobs are found through the partial index
-/// `jobs_running`, which holds leased jobs only: its cost grows with the jobs running, never with
-/// the backlog.
+/// transaction (see ``TakeAllowance``). Running jobs of a topic with `max_running` or
+/// `max_running_per_queue` are its rows in `limit_slots` whose job still holds that lease,
+/// unexpired: the count costs the topic's running jobs (and those settled since its last take),
+/// never its backlog, and topics without such limits pay nothing.
 extension SQLiteJobStore {
     /// What `limits` of `topic` are checked against at `now`: its running jobs (when it has a
     /// `max_running`) and its recent starts (when it has a `rate`).
@@ -14,8 +15,8 @@ extension SQLiteJobStore {
             let running = try RawStatement(
                 db,
                 """
-                SELECT count(*), min(lease_expires_at) FROM jobs INDEXED BY jobs_running
-                WHERE topic = ?1 AND lease_token IS NOT NULL AND lease_expires_at > ?2
+                SELECT count(*), min(j.lease_expires_at) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+                WHERE s.topic = ?1 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?2
                 """)
             defer { running.reset() }
             running.bind(1, topic)
@@ -39,8 +40,8 @@ extension SQLiteJobStore {
         let statement = try RawStatement(
             db,
             """
-            SELECT count(*) FROM jobs INDEXED BY jobs_running
-            WHERE topic = ?1 AND queue_id = ?2 AND lease_token IS NOT NULL AND lease_expires_at > ?3
+            SELECT count(*) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+            WHERE s.topic = ?1 AND s.queue_id = ?2 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?3
             """)
         defer { statement.reset() }
         var running: [QueueKey: Int] = [:]
@@ -65,8 +66,8 @@ extension SQLiteJobStore {
             db,
             """
             UPDATE queue_pointers SET held_from = coalesce(held_from, min(vesting_at, ?3)), vesting_at = max(vesting_at, coalesce((
-                SELECT min(lease_expires_at) FROM jobs INDEXED BY jobs_running
-                WHERE topic = ?1 AND queue_id = ?2 AND lease_token IS NOT NULL AND lease_expires_at > ?3), vesting_at))
+                SELECT min(j.lease_expires_at) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+                WHERE s.topic = ?1 AND s.queue_id = ?2 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?3), vesting_at))
             WHERE topic = ?1 AND queue_id = ?2
             """)
         for queue in queues {
@@ -74,6 +75,37 @@ extension SQLiteJobStore {
             statement.bind(1, queue.topic)
             statement.bind(2, queue.queueID)
             statement.bind(3, now)
+            try statement.run()
+        }
+    }
+
+    /// Forgets the slots of `topics` whose job no longer holds the lease, or whose lease ran out.
+    static func sweepSlots(_ db: Database, topics: [String], now: Int64) throws {
+        let statement = try RawStatement(
+            db,
+            """
+            DELETE FROM limit_slots WHERE topic = ?1 AND NOT EXISTS (
+                SELECT 1 FROM jobs j WHERE j.id = limit_slots.job_id AND j.lease_token = limit_slots.lease_token AND j.lease_expires_at > ?2)
+            """)
+        for topic in topics {
+            statement.reset()
+            statement.bind(1, topic)
+            statement.bind(2, now)
+            try statement.run()
+        }
+    }
+
+    /// Records the leases of `jobs`, of topics whose running jobs are counted.
+    static func recordSlots(_ db: Database, _ jobs: [LeasedJob]) throws {
+        if jobs.isEmpty { return }
+        let statement = try RawStatement(
+            db, "INSERT OR REPLACE INTO limit_slots(topic, queue_id, job_id, lease_token) VALUES (?1, ?2, ?3, ?4)")
+        for job in jobs {
+            statement.reset()
+            statement.bind(1, job.topic)
+            statement.bind(2, job.queueID)
+            statement.bind(3, job.id.rawValue)
+            statement.bind(4, job.lease.rawValue)
             try statement.run()
         }
     }

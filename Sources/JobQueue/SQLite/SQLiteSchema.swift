@@ -149,9 +149,17 @@ enum SQLiteSchema {
         migrator.registerMigration(identifiers[5]) { db in
             try db.execute(
                 sql: """
-                    -- The jobs running (leased), by topic and queue: what `max_running` and
-                    -- `max_running_per_queue` count. Only leased rows are in it, so it stays small.
-                    CREATE INDEX jobs_running ON jobs(topic, queue_id, lease_expires_at) WHERE lease_token IS NOT NULL;
+                    -- The leases taken of topics with `max_running` or `max_running_per_queue`: what
+                    -- those count, joined to the jobs still holding them (a row whose job settled,
+                    -- or whose lease ran out, no longer counts and is swept by the next take). Topics
+                    -- without such limits never write here: their job path is unchanged.
+                    CREATE TABLE limit_slots (
+                        topic TEXT NOT NULL,
+                        queue_id TEXT NOT NULL,
+                        job_id INTEGER NOT NULL,
+                        lease_token TEXT NOT NULL,
+                        PRIMARY KEY (topic, queue_id, job_id)
+                    ) WITHOUT ROWID;
                     -- The recent starts of each rate-limited topic (`RateWindow`), as 64-bit times.
                     CREATE TABLE rate_windows (topic TEXT PRIMARY KEY, starts BLOB NOT NULL) WITHOUT ROWID;
                     -- Set while a queue is held at its `max_running_per_queue` (`vesting_at` then waits
