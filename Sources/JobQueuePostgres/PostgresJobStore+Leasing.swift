@@ -84,9 +84,16 @@ extension PostgresJobStore {
                         batches.append([])
                         continue
                     }
-                    served.formUnion(planned.queues.map(\.queue))
                     let leased = try await transaction.rows(
                         LeaseFromQueues(queues: planned.queues, total: planned.total, token: token, expiry: now + duration, now: now))
+                    // Served: every queue the batch reached (all of them, unless it filled up first).
+                    let reached =
+                        leased.count < planned.total
+                        ? planned.queues.count
+                        : (planned.queues.lastIndex {
+                            $0.queue.queueID == leased.last?.queueID && $0.queue.topic == leased.last?.topic
+                        } ?? planned.queues.count - 1) + 1
+                    served.formUnion(planned.queues.prefix(reached).map(\.queue))
                     for (queue, jobs) in Dictionary(grouping: leased, by: { QueueKey(queueID: $0.queueID, topic: $0.topic) }) {
                         allowance.charge(queue, jobs.count)
                     }

@@ -13,6 +13,7 @@ extension StoreConformance {
         Check("rateHoldsInEveryWindowWhileTakesRunAtOnce", rateHoldsInEveryWindowWhileTakesRunAtOnce),
         Check("takesAtOnceLeaseExactlyUpToTheLimits", takesAtOnceLeaseExactlyUpToTheLimits),
         Check("aReleasedQueueKeepsItsPlaceInTheReadyLine", aReleasedQueueKeepsItsPlaceInTheReadyLine),
+        Check("jobsLeasedBeforeALimitWasSetCount", jobsLeasedBeforeALimitWasSetCount),
     ]
 
     /// One take of `topic` in a single batch over every ready queue.
@@ -186,5 +187,15 @@ extension StoreConformance {
         #expect(
             try await store.readyQueues(topics: ["t"], now: now + .seconds(2), limit: 10).map(\.queueID) == ["early", "late"],
             "released to when each was served, not to its oldest job")
+    }
+
+    static func jobsLeasedBeforeALimitWasSetCount(_ store: any JobStore) async throws {
+        // Jobs taken while the topic had no limit (before a reload added one, or by a host
+        // without it) count once it has one.
+        _ = try await store.enqueue((0..<6).map { .make("q\($0 % 2)", payload: "\($0)") })
+        let now = Timestamp.now + .seconds(1)
+        #expect(try await takeLimited(store, limits: .none, batchSize: 3, now: now).count == 3)
+        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 3), now: now).isEmpty, "three run already")
+        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 4), now: now).count == 1)
     }
 }

@@ -96,7 +96,9 @@ extension ProcessTests {
             #expect(try await cli.run("enqueue", "--file", cli.folder + "/jobs.jsonl").status == 0)
             let host = try cli.start(["run"], errorLog: cli.folder + "/host.log")
             defer { kill(host.processIdentifier, SIGKILL) }
-            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["running"] == 1 })
+            #expect(
+                try await cli.eventually { ($0["totals"] as? [String: Int])?["running"] == 1 },
+                "\((try? String(contentsOfFile: cli.folder + "/host.log", encoding: .utf8)) ?? "")")
 
             let holds = try await cli.statusJSON()["holds"] as? [[String: Any]] ?? []
             #expect(holds.count == 1, "\(holds)")

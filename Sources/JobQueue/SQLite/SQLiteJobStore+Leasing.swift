@@ -82,11 +82,12 @@ extension SQLiteJobStore {
         guard !topics.isEmpty, scan > 0 else { return nil }
         let now = now.rawValue
         let expiry = now + duration.milliseconds
-        return try await writer.write(durable: false) { db in
+        let counted = Set(limits.topicLimits.filter { $0.value.countsRunning && topics.contains($0.key) }.keys)
+        let newlyCounted = counted.subtracting(countedTopics.withLock { $0 })
+        let taken = try await writer.write(durable: false) { db -> [[LeasedJob]]? in
             var allowance = TakeAllowance(limits.topicLimits)
             var open = topics
-            let counted = allowance.limits.filter { $0.value.countsRunning && topics.contains($0.key) }.keys
-            if !counted.isEmpty { try Self.sweepSlots(db, topics: Array(counted), now: now) }
+            if !counted.isEmpty { try Self.sweepSlots(db, topics: Array(counted), newlyCounted: newlyCounted, now: now) }
             for topic in allowance.topicsLimited where topics.contains(topic) {
                 let usage = try Self.usage(db, topic: topic, limits: allowance.limits[topic]!, now: now)
                 if !allowance.open(topic, usage: usage, now: Timestamp(rawValue: now)) { open.remove(topic) }
@@ -102,6 +103,8 @@ extension SQLiteJobStore {
             try Self.saveRateWindows(db, allowance.rateWindows(now: Timestamp(rawValue: now)))
             return batches
         }
+        countedTopics.withLock { $0 = counted }
+        return taken
     }
 
     /// Fills up to `takes.count` batches in one transaction: each take leases jobs from its queues,

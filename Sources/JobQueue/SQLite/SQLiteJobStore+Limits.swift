@@ -79,19 +79,33 @@ extension SQLiteJobStore {
         }
     }
 
-    /// Forgets the slots of `topics` whose job no longer holds the lease, or whose lease ran out.
-    static func sweepSlots(_ db: Database, topics: [String], now: Int64) throws {
-        let statement = try RawStatement(
+    /// Forgets the slots of `topics` whose job no longer holds the lease (an expired lease that
+    /// is still held may be renewed: its slot stays, and counts again if it is). `newlyCounted`
+    /// topics, counted by no take of this process before, first get a slot for each lease their
+    /// jobs hold (taken by a take without limits, before a reload added them): one scan of the
+    /// jobs, once.
+    static func sweepSlots(_ db: Database, topics: [String], newlyCounted: Set<String>, now: Int64) throws {
+        let sweep = try RawStatement(
             db,
             """
             DELETE FROM limit_slots WHERE topic = ?1 AND NOT EXISTS (
-                SELECT 1 FROM jobs j WHERE j.id = limit_slots.job_id AND j.lease_token = limit_slots.lease_token AND j.lease_expires_at > ?2)
+                SELECT 1 FROM jobs j WHERE j.id = limit_slots.job_id AND j.lease_token = limit_slots.lease_token)
+            """)
+        let seed = try RawStatement(
+            db,
+            """
+            INSERT OR REPLACE INTO limit_slots(topic, queue_id, job_id, lease_token)
+            SELECT topic, queue_id, id, lease_token FROM jobs WHERE topic = ?1 AND lease_token IS NOT NULL AND lease_expires_at > ?2
             """)
         for topic in topics {
-            statement.reset()
-            statement.bind(1, topic)
-            statement.bind(2, now)
-            try statement.run()
+            sweep.reset()
+            sweep.bind(1, topic)
+            try sweep.run()
+            guard newlyCounted.contains(topic) else { continue }
+            seed.reset()
+            seed.bind(1, topic)
+            seed.bind(2, now)
+            try seed.run()
         }
     }
 

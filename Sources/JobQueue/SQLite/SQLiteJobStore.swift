@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode, shared safely by every process on the machine
 /// that opens it (a host, a second host, the CLI).
@@ -29,6 +30,8 @@ public final class SQLiteJobStore: JobStore {
     let writer: GroupCommitWriter
     /// Signals this process's change streams after writes that add visible work.
     let localChanges = ChangeBroadcast()
+    /// The topics whose running jobs the last take counted (see `SQLiteJobStore+Limits.swift`).
+    let countedTopics = Mutex<Set<String>>([])
     /// Device and inode of the file opened, to notice it being deleted or replaced.
     private let fileIdentity: FileIdentity?
 
@@ -46,6 +49,14 @@ public final class SQLiteJobStore: JobStore {
 
         let configuration = Self.configuration(settings)
         do {
+            // Processes opening a store at once take turns until it is set up: the second finds
+            // the schema the first wrote (each migration's check and its writes are not one
+            // transaction, so two processes upgrading at once would both apply it). The lock is
+            // the folder's, never the file's: closing any descriptor of the file would drop the
+            // POSIX locks SQLite holds on it in this process.
+            let setUpLock = open(Self.folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if setUpLock >= 0 { flock(setUpLock, LOCK_EX) }
+            defer { if setUpLock >= 0 { _ = Glibc.close(setUpLock) } }
             // Inspected read-only first: a foreign, newer or damaged file is refused before anything
             // (GRDB's pool set-up included) writes to it.
             let needsSetUp = try Self.inspect(path, configuration) != .ready
@@ -103,6 +114,12 @@ public final class SQLiteJobStore: JobStore {
         configuration.busyMode = .timeout(TimeInterval(settings.busyTimeout.milliseconds) / 1000)
         configuration.label = "jobqueue"
         return configuration
+    }
+
+    /// The folder holding the file at `path` ("." for a bare name).
+    private static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 
     /// Why a file could not be created at `path`: its nearest existing folder is not a folder or
