@@ -4,19 +4,21 @@
 # limit while its job runs), with a `max_running` the consumers never reach (the topic-wide count
 # on every take) and with a `rate` they never reach (the rate window on every take).
 #
-#   scripts/bench-limits.sh [--runs R] [--jobs N] [--tenants T] [--postgres URL] BUILD_FOLDER
+#   scripts/bench-limits.sh [--runs R] [--jobs N] [--tenants T] [--ms MS] [--postgres URL] BUILD_FOLDER
 #
 # Defaults: 3 runs, 20,000 jobs, 1,000 tenants, batch 10 × concurrency 4, SQLite (sync full) or,
-# with --postgres, a fresh schema per run. Runs are interleaved; medians and ratios to no limit.
+# with --postgres, a fresh schema per run. With --ms, each job sleeps MS ms (the FaultWorker
+# fixture) instead of doing nothing. Runs are interleaved; medians and ratios to no limit.
 set -euo pipefail
 
-runs=3 jobs=20000 tenants=1000 postgres= build=
-usage="usage: $0 [--runs R] [--jobs N] [--tenants T] [--postgres URL] BUILD_FOLDER"
+runs=3 jobs=20000 tenants=1000 ms=0 postgres= build=
+usage="usage: $0 [--runs R] [--jobs N] [--tenants T] [--ms MS] [--postgres URL] BUILD_FOLDER"
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --tenants) tenants=$2; shift 2 ;;
+    --ms) ms=$2; shift 2 ;;
     --postgres) postgres=$2; shift 2 ;;
     -*) echo "$usage" >&2; exit 64 ;;
     *) build=$(cd "$1" && pwd); shift ;;
@@ -26,7 +28,9 @@ done
 
 work=$(mktemp -d /tmp/jq-bench-limits.XXXXXX)   # mode 700, as the host's file checks want
 trap 'rm -rf "$work"' EXIT
-awk -v n="$jobs" -v t="$tenants" 'BEGIN { for (i = 0; i < n; i++) printf "{\"queue\": \"tenant-%d\", \"topic\": \"noop\", \"payload\": {}}\n", i % t }' >"$work/jobs.jsonl"
+payload='{}' plugin=libNoopWorker.so
+if ((ms > 0)); then payload="\"sleep:$ms\"" plugin=libFaultWorker.so; fi
+awk -v n="$jobs" -v t="$tenants" -v p="$payload" 'BEGIN { for (i = 0; i < n; i++) printf "{\"queue\": \"tenant-%d\", \"topic\": \"noop\", \"payload\": %s}\n", i % t, p }' >"$work/jobs.jsonl"
 
 declare -A limits=(
     [none]=""
@@ -46,7 +50,7 @@ store: $store
 consumer: { concurrency: 4, batch_size: 10 }
 log: { level: warning }
 topics:
-  noop: { plugin: $build/libNoopWorker.so${limits[$1]:+, ${limits[$1]}} }
+  noop: { plugin: $build/$plugin${limits[$1]:+, ${limits[$1]}} }
 YAML
     chmod 600 "$config"
     "$build/jobqueue" enqueue --config "$config" --file "$work/jobs.jsonl" >/dev/null

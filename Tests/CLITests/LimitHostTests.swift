@@ -92,6 +92,7 @@ extension ProcessTests {
                     [("slow", HostTests.plugin("FaultWorker"), "max_running: 1\n    timeout: 1m")],
                     consumer: "{ concurrency: 2, lease: 5s, poll: 20ms, grace: 1s }"))
             defer { cli.cleanUp() }
+            #expect(try await cli.run("check").stdout.contains("(limits: max_running 1)"), "check shows a topic's limits")
             try cli.write("jobs.jsonl", (0..<3).map { _ in #"{"queue": "q", "topic": "slow", "payload": "hang"}"# }.joined(separator: "\n"))
             #expect(try await cli.run("enqueue", "--file", cli.folder + "/jobs.jsonl").status == 0)
             let host = try cli.start(["run"], errorLog: cli.folder + "/host.log")

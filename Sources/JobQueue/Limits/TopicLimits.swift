@@ -24,6 +24,14 @@ public struct TopicLimits: Sendable, Equatable {
     /// True when no limit is set: the take costs nothing extra for such a topic.
     public var isEmpty: Bool { self == .none }
 
+    /// `max_running 20, max_running_per_queue 2, rate 100/s` (the keys set), or `none`.
+    public var text: String {
+        let parts = [
+            maxRunning.map { "max_running \($0)" }, maxRunningPerQueue.map { "max_running_per_queue \($0)" }, rate.map { "rate \($0)" },
+        ].compactMap { $0 }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+
     /// True when the topic's running jobs are counted (`max_running` or `max_running_per_queue`).
     public var countsRunning: Bool { maxRunning != nil || maxRunningPerQueue != nil }
 

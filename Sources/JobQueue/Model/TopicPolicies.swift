@@ -17,4 +17,11 @@ public struct TopicPolicies: Sendable, Equatable {
     public subscript(topic: String) -> TopicPolicy {
         topics[topic] ?? defaults
     }
+
+    /// The limits of those of `topics` that have any.
+    public func limits(of topics: some Sequence<String>) -> [String: TopicLimits] {
+        var limits: [String: TopicLimits] = [:]
+        for topic in topics where !self[topic].limits.isEmpty { limits[topic] = self[topic].limits }
+        return limits
+    }
 }

@@ -23,8 +23,7 @@ extension JobPipeline {
     private func nextBatches(count: Int) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
             let topics = executor.servedTopics
-            let policies = executor.policies
-            let topicLimits = Dictionary(uniqueKeysWithValues: topics.map { ($0, policies[$0].limits) }).filter { !$0.value.isEmpty }
+            let topicLimits = executor.policies.limits(of: topics)
             let limits = sizer.withLock { sizer in
                 BatchLimits(
                     batchSize: settings.batchSize, perTopic: Dictionary(uniqueKeysWithValues: topics.map { ($0, sizer.size(for: $0)) }),

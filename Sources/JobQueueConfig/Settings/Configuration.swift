@@ -68,13 +68,13 @@ public struct Configuration: Sendable, Equatable {
         self.topics = topics
     }
 
-    /// The topic called `name`, if the file configures it.
     /// Every topic's policy (its settings over `defaults:`), and `defaults:` for other topics: the
     /// one value the host and the CLI hand to the pipeline and the client.
     public var policies: TopicPolicies {
         TopicPolicies(Dictionary(topics.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first }), defaults: defaults)
     }
 
+    /// The topic called `name`, if the file configures it.
     public func topic(named name: String) -> TopicConfiguration? {
         topics.first { $0.name == name }
     }
@@ -82,7 +82,5 @@ public struct Configuration: Sendable, Equatable {
 
 extension Configuration {
     /// The limits of the topics that set any (see ``TopicLimits``).
-    public var topicLimits: [String: TopicLimits] {
-        Dictionary(topics.map { ($0.name, $0.policy.limits) }, uniquingKeysWith: { first, _ in first }).filter { !$0.value.isEmpty }
-    }
+    public var topicLimits: [String: TopicLimits] { policies.limits(of: topics.map(\.name)) }
 }

@@ -42,7 +42,9 @@ struct CheckCommand: AsyncParsableCommand {
                 failed += 1
                 print("FAIL  \(spec.topic): \(failure)")
             } else {
-                print("ok    \(spec.topic): \(spec.path)\(result?.notice.map { " (\($0))" } ?? "")")
+                let limits = configuration.topicLimits[spec.topic].map { "limits: \($0.text)" }
+                let notes = [result?.notice, limits].compactMap { $0 }
+                print("ok    \(spec.topic): \(spec.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")")
             }
         }
         if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
