@@ -18,17 +18,20 @@ final class FileWatcher: Sendable {
         thread.start()
     }
 
-    /// Replaces the watched set with `paths` (absolute).
+    /// Replaces the watched set with `paths` (absolute). Folders watched before and still needed
+    /// keep their watch (adding a watch that exists returns it), so a change made while the set is
+    /// replaced, as during a reload, is never missed.
     func watch(_ paths: [String]) {
         let folders = Set(paths.map { ($0 as NSString).deletingLastPathComponent })
         watched.withLock { state in
-            for (wd, _) in state.folders { inotify_rm_watch(descriptor, wd) }
-            state.folders = [:]
             let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
+            var kept: [Int32: String] = [:]
             for folder in folders {
                 let wd = inotify_add_watch(descriptor, folder, mask)
-                if wd >= 0 { state.folders[wd] = folder }
+                if wd >= 0 { kept[wd] = folder }
             }
+            for wd in state.folders.keys where kept[wd] == nil { inotify_rm_watch(descriptor, wd) }
+            state.folders = kept
             state.files = Set(paths)
         }
     }

@@ -148,6 +148,9 @@ public final class HostService: Service, Sendable {
         } catch {
             return refuse("\(error)", worker: worker)
         }
+        // Watch the new plugins before loading them, so that a change made meanwhile, or the fix
+        // of a plugin this reload refuses, starts the next reload.
+        watcher?.watch(previous.configuration.watchedFiles + configuration.watchedFiles)
         if let problem = configuration.hostProblem(trustingFiles: trustingFiles) {
             return refuse(problem, worker: worker)
         }

@@ -251,6 +251,32 @@ extension ProcessTests {
                 done = try await totals(cli)["ready"] == 0
             }
             #expect(done)
+
+            // The broken plugin fixed, then a topic whose plugin is not installed yet: refused;
+            // installing it starts the reload.
+            try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: staged)
+            #expect(rename(staged, installed) == 0)
+            for _ in 0..<200 where note != nil {
+                await pause(10_000)
+                note = await ((try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+            }
+            #expect(note == nil)
+            let third = cli.folder + "/libthird.so"
+            try cli.write("config.yaml", Self.config([("work", installed, ""), ("later", Self.plugin("FaultWorker"), ""), ("third", third, "")]))
+            #expect(try await cli.run("enqueue", "q", "third", "\"ok\"").status == 0)
+            note = nil
+            for _ in 0..<200 where note?.contains("libthird.so") != true {
+                await pause(10_000)
+                note = await ((try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["note"] as? String)
+            }
+            #expect(note?.contains("libthird.so") == true, "\(note ?? "no note")")
+            try FileManager.default.copyItem(atPath: Self.plugin("FaultWorker"), toPath: third)
+            done = false
+            for _ in 0..<200 where !done {
+                await pause(10_000)
+                done = try await totals(cli)["ready"] == 0
+            }
+            #expect(done)
             kill(host.processIdentifier, SIGTERM)
             await host.exited()
             _ = err
