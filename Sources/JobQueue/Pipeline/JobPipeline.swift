@@ -230,6 +230,7 @@ public final class JobPipeline: Sendable {
             do {
                 try await store.checkHealth()
             } catch {
+                if Task.isCancelled { return }
                 logger.critical("\(error)")
                 stopReason.withLock { $0 = error }
                 shutdown()
@@ -250,6 +251,8 @@ public final class JobPipeline: Sendable {
                     generation: executor.servingGeneration)
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
+                // Cancelled mid-write by the end of a run: nothing failed.
+                if Task.isCancelled { return }
                 logger.error("lease extension failed: \(error)")
             }
             let due = (extendedAt ?? now) + interval
