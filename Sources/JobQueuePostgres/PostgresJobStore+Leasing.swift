@@ -77,21 +77,16 @@ extension PostgresJobStore {
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
                 let token = LeaseToken.unique(owner: owner)
-                if let first = queues.first, allowance.limitsPerQueue(first) {
-                    batches.append(
-                        try await leaseFewPerQueue(
-                            queues, limits: limits, allowance: &allowance, served: &served, token: token, expiry: now + duration, now: now,
-                            in: transaction))
-                    continue
-                }
                 batches.append(
                     try await BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
                         served.insert(queue)
                         return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
                     })
             }
-            try await refreshPointers(served, servedAt: now, now: now, in: transaction)
-            try await hold(allowance.heldQueues, now: now, in: transaction)
+            // A queue this take brought to its limit is held in the write that refreshes it.
+            let held = allowance.heldQueues
+            try await refreshPointers(served, servedAt: now, now: now, holding: held.intersection(served), in: transaction)
+            try await hold(held.subtracting(served), now: now, in: transaction)
             try await saveRateWindows(allowance.rateWindows(now: now), in: transaction)
             return batches
         }
@@ -103,29 +98,5 @@ extension PostgresJobStore {
         return try await autocommit { transaction in
             try await transaction.rows(ExtendLeases(leases, until: until)).first ?? 0
         }
-    }
-
-    /// One batch from `queues`, whose topic is limited per queue, in one statement (see
-    /// `LeaseFromQueues`, and `BatchFill.plan` for what each queue may give); the queues it
-    /// reached count as served.
-    private func leaseFewPerQueue(
-        _ queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, served: inout Set<QueueKey>, token: LeaseToken,
-        expiry: Timestamp, now: Timestamp, in transaction: PostgresTransaction
-    ) async throws -> [LeasedJob] {
-        let planned = BatchFill.plan(from: queues, limits: limits, allowance: allowance)
-        if planned.queues.isEmpty || planned.total == 0 { return [] }
-        let leased = try await transaction.rows(LeaseFromQueues(queues: planned.queues, total: planned.total, token: token, expiry: expiry, now: now))
-        // Every queue, unless the batch filled up first: then those up to the one that gave the last job.
-        var reached = planned.queues.count
-        if leased.count >= planned.total, let last = leased.last,
-            let index = planned.queues.lastIndex(where: { $0.queue.queueID == last.queueID && $0.queue.topic == last.topic })
-        {
-            reached = index + 1
-        }
-        served.formUnion(planned.queues.prefix(reached).map(\.queue))
-        for (queue, jobs) in Dictionary(grouping: leased, by: { QueueKey(queueID: $0.queueID, topic: $0.topic) }) {
-            allowance.charge(queue, jobs.count)
-        }
-        return leased
     }
 }

@@ -2,8 +2,8 @@ import JobQueue
 import PostgresNIO
 
 /// Reading and keeping what topics' limits are checked against, inside the caller's transaction
-/// (see `TakeAllowance`). Running jobs are found through the partial index `jobs_running`, which
-/// holds leased jobs only.
+/// (see `TakeAllowance`). Running batches are the distinct lease tokens of leased jobs, found
+/// through the partial index `jobs_running`, which holds leased jobs only.
 ///
 /// Hosts take turns where a limit is shared: a take locks the `rate_windows` row of each topic
 /// with topic-wide limits (creating it) before it counts, passing over a topic whose row another
@@ -52,7 +52,7 @@ extension PostgresJobStore {
             SELECT t.topic, r.count, r.earliest, coalesce(w.starts, '{}')
             FROM unnest(\(topics)::text[]) AS t(topic)
             CROSS JOIN LATERAL (
-                SELECT count(*) AS count, min(lease_expires_at) AS earliest FROM \(unescaped: tables).jobs j
+                SELECT count(DISTINCT lease_token) AS count, min(lease_expires_at) AS earliest FROM \(unescaped: tables).jobs j
                 WHERE j.topic = t.topic AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue)
             ) r
             LEFT JOIN \(unescaped: tables).rate_windows w ON w.topic = t.topic
@@ -67,13 +67,13 @@ extension PostgresJobStore {
         return usage
     }
 
-    /// How many jobs of each of `queues` run at `now`. The caller holds their pointers.
+    /// How many batches hold jobs of each of `queues` at `now`. The caller holds their pointers.
     func running(_ queues: [QueueKey], now: Timestamp, in transaction: PostgresTransaction) async throws -> [QueueKey: Int] {
         if queues.isEmpty { return [:] }
         let rows = try await transaction.rows(
             """
             SELECT k.queue_id, k.topic, (
-                SELECT count(*) FROM \(unescaped: tables).jobs j
+                SELECT count(DISTINCT lease_token) FROM \(unescaped: tables).jobs j
                 WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue))
             FROM unnest(\(queues.map(\.queueID))::text[], \(queues.map(\.topic))::text[]) AS k(queue_id, topic)
             """)
@@ -85,7 +85,8 @@ extension PostgresJobStore {
         return running
     }
 
-    /// Holds the (locked) pointers of `queues`, at their `max_running_per_queue`: raised to the
+    /// Holds the (locked) pointers of `queues`, found at their `max_running_per_queue` by a take
+    /// that did not serve them (those it served are held by `RefreshPointers`): raised to the
     /// earliest expiry of their running leases, so the scan passes over them until then, with
     /// `held_from` keeping when they were last served. New jobs leave a held pointer alone; a
     /// settle of one of their jobs releases it to that time (`RefreshPointers`).

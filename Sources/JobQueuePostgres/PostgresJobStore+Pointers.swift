@@ -14,10 +14,13 @@ extension PostgresJobStore {
         _ = try await transaction.rows(LockPointers(keys: Array(Set(keys))))
     }
 
-    /// Recomputes the (locked) pointers of `keys` after their jobs changed (see `RefreshPointers`).
-    func refreshPointers(_ keys: Set<QueueKey>, servedAt: Timestamp?, now: Timestamp, in transaction: PostgresTransaction) async throws {
+    /// Recomputes the (locked) pointers of `keys` after their jobs changed, holding those in
+    /// `holding` (see `RefreshPointers`).
+    func refreshPointers(
+        _ keys: Set<QueueKey>, servedAt: Timestamp?, now: Timestamp, holding: Set<QueueKey> = [], in transaction: PostgresTransaction
+    ) async throws {
         if keys.isEmpty { return }
-        _ = try await transaction.rows(RefreshPointers(keys: Array(keys), servedAt: servedAt, now: now))
+        _ = try await transaction.rows(RefreshPointers(keys: Array(keys), servedAt: servedAt, now: now, holding: holding))
     }
 }
 

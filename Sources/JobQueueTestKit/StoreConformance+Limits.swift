@@ -9,6 +9,7 @@ extension StoreConformance {
         Check("maxRunningHoldsWhileTakesRunAtOnce", maxRunningHoldsWhileTakesRunAtOnce),
         Check("aTopicAtMaxRunningWaitsForASettleOrAnExpiredLease", aTopicAtMaxRunningWaitsForASettleOrAnExpiredLease),
         Check("aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees", aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees),
+        Check("aBatchCountsOnceWhateverItHolds", aBatchCountsOnceWhateverItHolds),
         Check("maxRunningPerQueueHoldsWhileTakesRunAtOnce", maxRunningPerQueueHoldsWhileTakesRunAtOnce),
         Check("rateHoldsInEveryWindowWhileTakesRunAtOnce", rateHoldsInEveryWindowWhileTakesRunAtOnce),
         Check("takesAtOnceLeaseExactlyUpToTheLimits", takesAtOnceLeaseExactlyUpToTheLimits),
@@ -25,8 +26,9 @@ extension StoreConformance {
             duration: lease, owner: "test", now: now)?.flatMap { $0 } ?? []
     }
 
-    /// Workers that take and settle at once until `jobs` jobs are done, each holding what it took
-    /// for a moment. Returns the most jobs held at once, overall and per queue: counted up when a
+    /// Workers that take and settle at once until `jobs` jobs are done, each holding the batch it
+    /// took for a moment. Returns the most batches held at once, overall and per queue (a batch
+    /// runs its jobs one after another: these bound the jobs running at once): counted up when a
     /// take returns and down before the settle starts, so never more than the store counts.
     static func runAtOnce(_ store: any JobStore, workers: Int, jobs: Int, limits: TopicLimits) async throws -> (overall: Int, perQueue: Int) {
         let tally = Tally()
@@ -40,18 +42,19 @@ extension StoreConformance {
                             try await Task.sleep(for: .milliseconds(1))
                             continue
                         }
+                        let queues = Set(taken.map(\.queueID))
                         tally.state.withLock { tally in
-                            tally.running += taken.count
+                            tally.running += 1
                             tally.most = max(tally.most, tally.running)
-                            for job in taken {
-                                tally.perQueue[job.queueID, default: 0] += 1
-                                tally.mostPerQueue = max(tally.mostPerQueue, tally.perQueue[job.queueID]!)
+                            for queue in queues {
+                                tally.perQueue[queue, default: 0] += 1
+                                tally.mostPerQueue = max(tally.mostPerQueue, tally.perQueue[queue]!)
                             }
                         }
-                        try await Task.sleep(for: .milliseconds(2))
+                        try await Task.sleep(for: .milliseconds(50))
                         tally.state.withLock { tally in
-                            tally.running -= taken.count
-                            for job in taken { tally.perQueue[job.queueID]! -= 1 }
+                            tally.running -= 1
+                            for queue in queues { tally.perQueue[queue]! -= 1 }
                             tally.done += taken.count
                         }
                         try await store.settle(taken.map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
@@ -74,7 +77,7 @@ extension StoreConformance {
     static func maxRunningHoldsWhileTakesRunAtOnce(_ store: any JobStore) async throws {
         _ = try await store.enqueue((0..<48).map { .make("q\($0 % 6)", payload: "\($0)") })
         let most = try await runAtOnce(store, workers: 8, jobs: 48, limits: TopicLimits(maxRunning: 3))
-        #expect(most.overall <= 3, "never more running than max_running")
+        #expect(most.overall <= 3, "never more batches than max_running")
         #expect(most.overall >= 2, "the limit is used")
     }
 
@@ -82,8 +85,9 @@ extension StoreConformance {
         _ = try await store.enqueue((0..<4).map { .make(payload: "\($0)") })
         let limits = TopicLimits(maxRunning: 2)
         let now = Timestamp.now + .seconds(1)
-        let first = try await takeLimited(store, limits: limits, lease: .seconds(10), now: now)
-        #expect(first.count == 2, "a take stops at max_running")
+        let first = try await takeLimited(store, limits: limits, batchSize: 1, lease: .seconds(10), now: now)
+        #expect(first.count == 1)
+        #expect(try await takeLimited(store, limits: limits, batchSize: 1, lease: .seconds(10), now: now).count == 1)
         #expect(try await takeLimited(store, limits: limits, now: now + .seconds(1)).isEmpty, "a topic at its limit is passed over")
         #expect(
             try await store.nextVisibleTime(topics: ["t"], limits: ["t": limits], now: now + .seconds(1)) == now + .seconds(10),
@@ -91,19 +95,20 @@ extension StoreConformance {
         #expect(try #require(try await store.nextVisibleTime(topics: ["t"])) <= now, "limits aside, work is ready")
 
         try await store.settle([Settlement(job: first[0].id, lease: first[0].lease, action: .complete)])
-        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(2)).count == 1, "a settle frees one slot")
+        #expect(try await takeLimited(store, limits: limits, batchSize: 1, now: now + .seconds(2)).count == 1, "a settle frees one slot")
         #expect(try await takeLimited(store, limits: limits, now: now + .seconds(3)).isEmpty)
         let afterExpiry = try await takeLimited(store, limits: limits, now: now + .seconds(10) + .milliseconds(1))
-        #expect(afterExpiry.count == 1, "the expired lease's slot is free again (a crashed host frees its slots)")
+        #expect(Set(afterExpiry.map(\.text)) == ["1", "3"], "the expired lease's slot is free again (a crashed host frees its slots)")
+        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(11)).isEmpty)
     }
 
     static func aQueueAtMaxRunningPerQueueLeavesTheScanUntilASlotFrees(_ store: any JobStore) async throws {
         _ = try await store.enqueue((0..<3).map { .make("busy", payload: "b\($0)") } + (0..<3).map { .make("calm", payload: "c\($0)") })
-        let limits = TopicLimits(maxRunningPerQueue: 2)
+        let limits = TopicLimits(maxRunningPerQueue: 1)
         let now = Timestamp.now + .seconds(1)
-        let taken = try await takeLimited(store, limits: limits, now: now)
-        #expect(taken.count == 4, "two of each queue")
-        #expect(Set(taken.filter { $0.queueID == "busy" }.map(\.text)) == ["b0", "b1"])
+        let busy = try await takeLimited(store, limits: limits, batchSize: 2, now: now)
+        #expect(busy.map(\.text) == ["b0", "b1"])
+        #expect(try await takeLimited(store, limits: limits, batchSize: 2, now: now).map(\.text) == ["c0", "c1"])
         #expect(
             try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty,
             "queues at their limit leave the ready line (their pointers wait for the earliest lease)")
@@ -112,17 +117,30 @@ extension StoreConformance {
         _ = try await store.enqueue([.make("busy", payload: "b3")])
         #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty, "new work leaves a held queue held")
 
-        let busy = taken.first { $0.queueID == "busy" }!
-        try await store.settle([Settlement(job: busy.id, lease: busy.lease, action: .complete)])
+        try await store.settle([Settlement(job: busy[0].id, lease: busy[0].lease, action: .complete)])
         #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10) == [QueueKey(queueID: "busy", topic: "t")])
-        let next = try await takeLimited(store, limits: limits, now: now + .seconds(2))
-        #expect(next.map(\.text) == ["b2"], "the freed slot serves the next job")
+        #expect(
+            try await takeLimited(store, limits: limits, now: now + .seconds(2)).isEmpty,
+            "the batch holds its queue until its last job settles")
+        try await store.settle([Settlement(job: busy[1].id, lease: busy[1].lease, action: .complete)])
+        let next = try await takeLimited(store, limits: limits, now: now + .seconds(3))
+        #expect(next.map(\.text) == ["b2", "b3"], "the freed slot serves the next batch")
+    }
+
+    static func aBatchCountsOnceWhateverItHolds(_ store: any JobStore) async throws {
+        // A batch runs its jobs one after another: it may hold many jobs of a queue or topic
+        // limited to one running job, and a second batch gets none of them.
+        _ = try await store.enqueue((0..<6).map { .make("q\($0 % 2)", payload: "\($0)") })
+        let limits = TopicLimits(maxRunning: 1, maxRunningPerQueue: 1)
+        let now = Timestamp.now + .seconds(1)
+        #expect(try await takeLimited(store, limits: limits, batchSize: 4, now: now).count == 4)
+        #expect(try await takeLimited(store, limits: limits, batchSize: 4, now: now).isEmpty)
     }
 
     static func maxRunningPerQueueHoldsWhileTakesRunAtOnce(_ store: any JobStore) async throws {
         _ = try await store.enqueue((0..<48).map { .make("q\($0 % 4)", payload: "\($0)") })
         let most = try await runAtOnce(store, workers: 8, jobs: 48, limits: TopicLimits(maxRunningPerQueue: 1))
-        #expect(most.perQueue <= 1, "never more running per queue than max_running_per_queue")
+        #expect(most.perQueue <= 1, "never more batches per queue than max_running_per_queue")
         #expect(most.overall >= 2, "queues run side by side")
     }
 
@@ -151,18 +169,27 @@ extension StoreConformance {
         _ = try await store.enqueue((0..<40).map { .make("q\($0 % 4)", "whole", payload: "\($0)") })
         _ = try await store.enqueue((0..<40).map { .make("q\($0 % 4)", "tenants", payload: "\($0)") })
         let now = Timestamp.now + .seconds(1)
-        for (topic, limits, expected) in [("whole", TopicLimits(maxRunning: 5), 5), ("tenants", TopicLimits(maxRunningPerQueue: 2), 8)] {
-            // Takes at once (some may pass over a topic another take is counting), then one alone,
-            // which fills what is left, then one that finds nothing: exactly the limit, no settles.
-            var leased = try await withThrowingTaskGroup(of: [LeasedJob].self) { group in
-                for _ in 0..<8 { group.addTask { try await takeLimited(store, topic: topic, limits: limits, batchSize: 4, now: now) } }
-                return try await group.reduce(into: [LeasedJob]()) { $0 += $1 }
+        for (topic, limits) in [("whole", TopicLimits(maxRunning: 5)), ("tenants", TopicLimits(maxRunningPerQueue: 2))] {
+            // Takes at once (some may pass over a topic another take is counting), then takes
+            // alone until one finds nothing: exactly the limit, no settles. Each take is a batch.
+            var batches = try await withThrowingTaskGroup(of: [LeasedJob].self) { group in
+                for _ in 0..<8 { group.addTask { try await takeLimited(store, topic: topic, limits: limits, batchSize: 3, now: now) } }
+                return try await group.reduce(into: [[LeasedJob]]()) { $0.append($1) }
             }
-            leased += try await takeLimited(store, topic: topic, limits: limits, batchSize: 40, now: now)
-            #expect(try await takeLimited(store, topic: topic, limits: limits, batchSize: 40, now: now).isEmpty)
-            #expect(leased.count == expected, "\(topic): \(leased.count) leased")
+            for _ in 0..<10 {
+                let batch = try await takeLimited(store, topic: topic, limits: limits, batchSize: 3, now: now)
+                if batch.isEmpty { break }
+                batches.append(batch)
+            }
+            batches.removeAll { $0.isEmpty }
+            let leased = batches.joined()
             #expect(Set(leased.map(\.id)).count == leased.count, "no job leased twice")
-            if topic == "tenants" { #expect(Dictionary(grouping: leased, by: \.queueID).values.allSatisfy { $0.count == 2 }) }
+            if topic == "whole" {
+                #expect(batches.count == 5, "whole: \(batches.count) batches")
+            } else {
+                let perQueue = Dictionary(grouping: batches.flatMap { batch in Set(batch.map(\.queueID)) }, by: { $0 }).mapValues(\.count)
+                #expect(perQueue == ["q0": 2, "q1": 2, "q2": 2, "q3": 2], "tenants: batches per queue \(perQueue)")
+            }
         }
     }
 
@@ -171,7 +198,7 @@ extension StoreConformance {
         // has waited longer since it was served and comes first (as it would without a limit).
         _ = try await store.enqueue((0..<2).map { .make("late", payload: "l\($0)") })
         _ = try await store.enqueue((0..<2).map { .make("early", payload: "e\($0)") })
-        let limits = BatchLimits(batchSize: 10, topicLimits: ["t": TopicLimits(maxRunningPerQueue: 1)])
+        let limits = BatchLimits(batchSize: 1, topicLimits: ["t": TopicLimits(maxRunningPerQueue: 1)])
         let now = Timestamp.now + .seconds(1)
         var taken: [LeasedJob] = []
         for (queue, at) in [("early", now), ("late", now + .seconds(1))] {
@@ -194,8 +221,8 @@ extension StoreConformance {
         // without it) count once it has one.
         _ = try await store.enqueue((0..<6).map { .make("q\($0 % 2)", payload: "\($0)") })
         let now = Timestamp.now + .seconds(1)
-        #expect(try await takeLimited(store, limits: .none, batchSize: 3, now: now).count == 3)
-        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 3), now: now).isEmpty, "three run already")
-        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 4), now: now).count == 1)
+        for _ in 0..<3 { #expect(try await takeLimited(store, limits: .none, batchSize: 1, now: now).count == 1) }
+        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 3), now: now).isEmpty, "three batches run already")
+        #expect(try await takeLimited(store, limits: TopicLimits(maxRunning: 4), now: now).count == 3)
     }
 }

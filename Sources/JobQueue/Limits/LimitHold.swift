@@ -31,14 +31,17 @@ public struct LimitHold: Sendable, Equatable, Codable {
 
 extension StoreStatus {
     /// The topics and queues with ready jobs that `limits` hold back at `now`, by topic then
-    /// queue. Leased jobs count as running, as they do for the take.
+    /// queue. Running jobs are those the live hosts report running (a batch runs one job at a
+    /// time, and counts once for the take).
     public func holds(_ limits: [String: TopicLimits], now: Timestamp) -> [LimitHold] {
         var holds: [LimitHold] = []
+        let running = runningByQueue
         for (topic, topicLimits) in limits.sorted(by: { $0.key < $1.key }) where !topicLimits.isEmpty {
             let queues = queues.filter { $0.topic == topic }
             let ready = queues.map(\.ready).reduce(0, +)
             guard ready > 0 else { continue }
-            let usage = TopicUsage(running: queues.map(\.leased).reduce(0, +), starts: rateWindows[topic] ?? [])
+            let usage = TopicUsage(
+                running: running.filter { $0.key.topic == topic }.values.reduce(0, +), starts: rateWindows[topic] ?? [])
             if let maxRunning = topicLimits.maxRunning, TopicLimits(maxRunning: maxRunning).allowance(usage, now: now) == 0 {
                 holds.append(LimitHold(topic: topic, limit: .maxRunning, value: "\(maxRunning)", running: usage.running, ready: ready))
             }
@@ -51,10 +54,12 @@ extension StoreStatus {
                         running: window.started(at: now), ready: ready))
             }
             if let perQueue = topicLimits.maxRunningPerQueue {
-                for queue in queues.sorted(by: { $0.queueID < $1.queueID }) where queue.ready > 0 && queue.leased >= perQueue {
+                for queue in queues.sorted(by: { $0.queueID < $1.queueID }) where queue.ready > 0 {
+                    let count = running[QueueKey(queueID: queue.queueID, topic: topic)] ?? 0
+                    guard count >= perQueue else { continue }
                     holds.append(
                         LimitHold(
-                            topic: topic, queueID: queue.queueID, limit: .maxRunningPerQueue, value: "\(perQueue)", running: queue.leased,
+                            topic: topic, queueID: queue.queueID, limit: .maxRunningPerQueue, value: "\(perQueue)", running: count,
                             ready: queue.ready))
                 }
             }

@@ -1,16 +1,29 @@
-/// The limits of one take, as it goes: how many more jobs each limited topic and queue may
-/// start, and which queues it found or left at their `max_running_per_queue`. Every store fills
-/// its batches through it (see ``BatchFill``), so the rule lives in one place.
+/// The limits of one take, as it goes: how many more batches each topic with `max_running` and
+/// each queue with `max_running_per_queue` may start, how many more jobs each rate allows, and
+/// which queues it found or left at their `max_running_per_queue`. Every store fills its batches
+/// through it (see ``BatchFill``), so the rule lives in one place.
+///
+/// A batch's jobs run one after another in one child, so a batch counts once towards `max_running`
+/// and `max_running_per_queue`, however many of the topic's or queue's jobs it holds: the count
+/// bounds the jobs running at once, and a limit never leaves a consumer idle behind jobs waiting
+/// in a batch. A rate counts each job.
 ///
 /// A store opens each topic with topic-wide limits before it scans (``open(_:usage:now:)``; a
-/// topic without allowance is left out of the scan), tells the running counts of the scanned
-/// queues of topics limited per queue (``setRunning(_:)``), fills its batches, then holds the
-/// pointers of ``heldQueues`` until their earliest lease runs out, and saves
-/// ``rateWindows(now:)``.
+/// topic without allowance is left out of the scan), tells the running batches of the scanned
+/// queues of topics limited per queue (``setRunning(_:)``), fills its batches (each begun with
+/// ``startBatch()``), then holds the pointers of ``heldQueues`` until their earliest lease runs
+/// out, and saves ``rateWindows(now:)``.
 public struct TakeAllowance: Sendable {
     public let limits: [String: TopicLimits]
-    private var topicRoom: [String: Int] = [:]
-    private var queueRoom: [QueueKey: Int] = [:]
+    /// Batches each topic with `max_running` may still start.
+    private var topicBatches: [String: Int] = [:]
+    /// Batches each queue with `max_running_per_queue` may still join.
+    private var queueBatches: [QueueKey: Int] = [:]
+    /// Jobs each rate-limited topic may still start.
+    private var rateRoom: [String: Int] = [:]
+    /// What the batch being filled has been charged as already.
+    private var batchTopics: Set<String> = []
+    private var batchQueues: Set<QueueKey> = []
     private var windows: [String: RateWindow] = [:]
     private var started: [String: Int] = [:]
     /// Queues at their `max_running_per_queue` after the take (found so, or filled to it).
@@ -24,45 +37,57 @@ public struct TakeAllowance: Sendable {
     /// The topics the store must read usage for before scanning.
     public var topicsLimited: [String] { limits.filter(\.value.limitsTopic).keys.sorted() }
 
-    /// True when `queue`'s topic is limited per queue: the store reads its running count.
+    /// True when `queue`'s topic is limited per queue: the store reads its running batches.
     public func limitsPerQueue(_ queue: QueueKey) -> Bool { limits[queue.topic]?.maxRunningPerQueue != nil }
 
     /// Records the usage of a topic with topic-wide limits; false when it may start nothing now
     /// (the scan leaves it out).
     public mutating func open(_ topic: String, usage: TopicUsage, now: Timestamp) -> Bool {
         guard let topicLimits = limits[topic] else { return true }
-        let allowance = topicLimits.allowance(usage, now: now)
-        topicRoom[topic] = allowance
-        if let rate = topicLimits.rate { windows[topic] = RateWindow(usage.starts, rate: rate) }
-        return allowance > 0
+        if let maxRunning = topicLimits.maxRunning { topicBatches[topic] = maxRunning - usage.running }
+        if let rate = topicLimits.rate {
+            let window = RateWindow(usage.starts, rate: rate)
+            windows[topic] = window
+            rateRoom[topic] = window.allowance(at: now)
+        }
+        return topicLimits.allowance(usage, now: now) > 0
     }
 
-    /// Records how many jobs of each queue (of topics limited per queue) run now.
+    /// Records how many batches hold jobs of each queue (of topics limited per queue) now.
     public mutating func setRunning(_ running: [QueueKey: Int]) {
         for (queue, count) in running {
             guard let limit = limits[queue.topic]?.maxRunningPerQueue else { continue }
-            queueRoom[queue] = max(0, limit - count)
+            queueBatches[queue] = limit - count
             if count >= limit { heldQueues.insert(queue) }
         }
     }
 
-    /// How many jobs `queue` may add, at most `room`.
+    /// Begins the next batch: a topic or queue it draws from counts once more.
+    public mutating func startBatch() {
+        batchTopics = []
+        batchQueues = []
+    }
+
+    /// How many jobs `queue` may add to the batch being filled, at most `room`.
     public func room(for queue: QueueKey, upTo room: Int) -> Int {
-        min(room, topicRoom[queue.topic] ?? .max, queueRoom[queue] ?? .max)
+        if let left = queueBatches[queue], left <= 0, !batchQueues.contains(queue) { return 0 }
+        return self.room(forTopic: queue.topic, upTo: room)
     }
 
-    /// How many jobs of `topic` the take may still start, at most `room`.
+    /// How many jobs of `topic` the batch being filled may still add, at most `room`.
     public func room(forTopic topic: String, upTo room: Int) -> Int {
-        min(room, topicRoom[topic] ?? .max)
+        if let left = topicBatches[topic], left <= 0, !batchTopics.contains(topic) { return 0 }
+        return min(room, rateRoom[topic] ?? .max)
     }
 
-    /// Counts `count` jobs leased from `queue`.
+    /// Counts `count` jobs leased from `queue` into the batch being filled.
     public mutating func charge(_ queue: QueueKey, _ count: Int) {
         guard count > 0, limits[queue.topic] != nil else { return }
-        if let room = topicRoom[queue.topic] { topicRoom[queue.topic] = room - count }
-        if let room = queueRoom[queue] {
-            queueRoom[queue] = room - count
-            if room - count <= 0 { heldQueues.insert(queue) }
+        if let room = rateRoom[queue.topic] { rateRoom[queue.topic] = room - count }
+        if let left = topicBatches[queue.topic], batchTopics.insert(queue.topic).inserted { topicBatches[queue.topic] = left - 1 }
+        if let left = queueBatches[queue], batchQueues.insert(queue).inserted {
+            queueBatches[queue] = left - 1
+            if left - 1 <= 0 { heldQueues.insert(queue) }
         }
         started[queue.topic, default: 0] += count
     }

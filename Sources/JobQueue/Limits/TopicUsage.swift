@@ -1,7 +1,8 @@
 /// What a store reads about a topic with topic-wide limits before it takes work of the topic:
 /// the facts ``TopicLimits`` are checked against.
 public struct TopicUsage: Sendable, Equatable {
-    /// Jobs of the topic running now: leased, their lease not run out.
+    /// Batches holding jobs of the topic now (leases not run out): a batch runs its jobs one
+    /// after another, so this bounds the jobs running at once (see ``TakeAllowance``).
     public var running: Int
     /// The earliest lease expiry among them: a slot frees then at the latest, should every
     /// host running the topic vanish.
@@ -17,13 +18,11 @@ public struct TopicUsage: Sendable, Equatable {
 }
 
 extension TopicLimits {
-    /// How many more jobs of the topic may start at `now`, given `usage`: `Int.max` when no
-    /// topic-wide limit applies.
+    /// How many more jobs of the topic may start at `now`, given `usage` (in batches that
+    /// `max_running` still allows): `Int.max` when no topic-wide limit applies.
     public func allowance(_ usage: TopicUsage, now: Timestamp) -> Int {
-        var allowance = Int.max
-        if let maxRunning { allowance = max(0, maxRunning - usage.running) }
-        if let rate { allowance = min(allowance, RateWindow(usage.starts, rate: rate).allowance(at: now)) }
-        return allowance
+        if let maxRunning, usage.running >= maxRunning { return 0 }
+        return rate.map { RateWindow(usage.starts, rate: $0).allowance(at: now) } ?? .max
     }
 
     /// When a topic that has no allowance at `now` gets some back without a job settling (a

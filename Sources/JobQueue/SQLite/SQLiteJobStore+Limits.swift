@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 
 /// Reading and keeping what topics' limits are checked against, inside the caller's
-/// transaction (see ``TakeAllowance``). Running jobs of a topic with `max_running` or
-/// `max_running_per_queue` are its rows in `limit_slots` whose job still holds that lease,
-/// unexpired: the count costs the topic's running jobs (and those settled since its last take),
-/// never its backlog, and topics without such limits pay nothing.
+/// transaction (see ``TakeAllowance``). The running batches of a topic with `max_running` or
+/// `max_running_per_queue` are the lease tokens of its rows in `limit_slots` whose job still
+/// holds that lease, unexpired: the count costs the topic's leased jobs (and those settled since
+/// its last take), never its backlog, and topics without such limits pay nothing.
 extension SQLiteJobStore {
-    /// What `limits` of `topic` are checked against at `now`: its running jobs (when it has a
+    /// What `limits` of `topic` are checked against at `now`: its running batches (when it has a
     /// `max_running`) and its recent starts (when it has a `rate`).
     static func usage(_ db: Database, topic: String, limits: TopicLimits, now: Int64) throws -> TopicUsage {
         var usage = TopicUsage()
@@ -15,7 +15,7 @@ extension SQLiteJobStore {
             let running = try RawStatement(
                 db,
                 """
-                SELECT count(*), min(j.lease_expires_at) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+                SELECT count(DISTINCT s.lease_token), min(j.lease_expires_at) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
                 WHERE s.topic = ?1 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?2
                 """)
             defer { running.reset() }
@@ -34,13 +34,13 @@ extension SQLiteJobStore {
         return usage
     }
 
-    /// How many jobs of each of `queues` run at `now`.
+    /// How many batches hold jobs of each of `queues` at `now`.
     static func running(_ db: Database, _ queues: [QueueKey], now: Int64) throws -> [QueueKey: Int] {
         if queues.isEmpty { return [:] }
         let statement = try RawStatement(
             db,
             """
-            SELECT count(*) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+            SELECT count(DISTINCT s.lease_token) FROM limit_slots s JOIN jobs j ON j.id = s.job_id
             WHERE s.topic = ?1 AND s.queue_id = ?2 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?3
             """)
         defer { statement.reset() }

@@ -67,6 +67,7 @@ extension BatchFill {
     ) rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
+        allowance.startBatch()
         for queue in queues where !fill.isFull {
             let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
@@ -84,6 +85,7 @@ extension BatchFill {
     ) async rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
+        allowance.startBatch()
         for queue in queues where !fill.isFull {
             let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
@@ -93,24 +95,5 @@ extension BatchFill {
             batch += leased
         }
         return batch
-    }
-}
-
-extension BatchFill {
-    /// One batch from `queues` planned up front, for a store that leases from several queues in
-    /// one statement: the queues of the first queue's topic that have room, in order, each with
-    /// how many jobs it may give, and how many the batch may hold in all (within `limits` and
-    /// `allowance`). The store leases at most `total`, the earlier queues first, and charges
-    /// `allowance` with what each queue gave. Meant for topics limited per queue, whose queues
-    /// each give few jobs.
-    public static func plan(
-        from queues: [QueueKey], limits: BatchLimits, allowance: TakeAllowance
-    ) -> (
-        queues: [(queue: QueueKey, room: Int)], total: Int
-    ) {
-        guard let topic = queues.first?.topic else { return ([], 0) }
-        let total = allowance.room(forTopic: topic, upTo: limits.limit(for: topic))
-        let rooms = queues.filter { $0.topic == topic }.map { (queue: $0, room: allowance.room(for: $0, upTo: total)) }
-        return (rooms.filter { $0.room > 0 }, total)
     }
 }

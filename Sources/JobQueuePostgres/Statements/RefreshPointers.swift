@@ -4,7 +4,10 @@ import PostgresNIO
 /// Recomputes the pointers of `keys` from their jobs: removed when the queue is empty, otherwise
 /// its earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now, when the
 /// queue was just served) or than a current pointer that is already due; a held pointer (see
-/// `PostgresJobStore.hold`) is released to when its queue was last served. The caller must have
+/// `PostgresJobStore.hold`) is released to when its queue was last served. Keys in `holding` (given
+/// with `servedAt`: queues this take brought to their `max_running_per_queue`) are held in the
+/// same write instead: raised to the earliest expiry of their running leases, `held_from` set to
+/// `servedAt`. The caller must have
 /// locked those pointer rows in an earlier statement of its transaction (so that it reads every
 /// job committed before it held them).
 ///
@@ -13,30 +16,36 @@ struct RefreshPointers: PostgresPreparedStatement {
     static let sql = """
         WITH earliest AS (
             SELECT k.queue_id, k.topic,
-                (SELECT min(visible_at) FROM jobs j WHERE j.queue_id = k.queue_id AND j.topic = k.topic) AS at
-            FROM unnest($1::text[], $2::text[]) AS k(queue_id, topic)
+                (SELECT min(visible_at) FROM jobs j WHERE j.queue_id = k.queue_id AND j.topic = k.topic) AS at,
+                CASE WHEN k.holding THEN (
+                    SELECT min(lease_expires_at) FROM jobs j
+                    WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > $4::bigint
+                ) END AS held_until
+            FROM unnest($1::text[], $2::text[], $5::bool[]) AS k(queue_id, topic, holding)
         ), removed AS (
             DELETE FROM queue_pointers p USING earliest e
             WHERE e.at IS NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
         )
-        UPDATE queue_pointers p SET vesting_at = CASE
+        UPDATE queue_pointers p SET vesting_at = greatest(CASE
             WHEN $3::bigint IS NOT NULL THEN greatest(e.at, $3::bigint)
             WHEN p.held_from IS NOT NULL THEN greatest(e.at, p.held_from)
             WHEN p.vesting_at <= $4::bigint THEN greatest(e.at, p.vesting_at)
-            ELSE e.at END, held_from = NULL
+            ELSE e.at END, e.held_until), held_from = CASE WHEN e.held_until IS NOT NULL THEN $3::bigint END
         FROM earliest e WHERE e.at IS NOT NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
         """
 
     var keys: [QueueKey]
     var servedAt: Timestamp?
     var now: Timestamp
+    var holding: Set<QueueKey> = []
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
+        var bindings = PostgresBindings(capacity: 5)
         bindings.append(keys.map(\.queueID))
         bindings.append(keys.map(\.topic))
         bindings.append(servedAt?.rawValue)
         bindings.append(now.rawValue)
+        bindings.append(keys.map(holding.contains))
         return bindings
     }
 
