@@ -72,7 +72,6 @@ extension PostgresJobStore {
             if open.isEmpty { return nil }
             let ready = try await transaction.rows(ScanReadyQueues(topics: Array(open), now: now, limit: scan))
             if ready.isEmpty { return nil }
-            allowance.setRunning(try await running(ready.filter(allowance.limitsPerQueue), now: now, in: transaction))
             var batches: [[LeasedJob]] = []
             var served: Set<QueueKey> = []
             for queues in plan(ready) {
@@ -80,7 +79,12 @@ extension PostgresJobStore {
                 batches.append(
                     try await BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
                         served.insert(queue)
-                        return try await transaction.rows(LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now))
+                        let lease = LeaseJobs(queue: queue, limit: room, token: token, expiry: now + duration, now: now)
+                        guard let maxBatches = limits.topicLimits[queue.topic]?.maxRunningPerQueue else {
+                            return (try await transaction.rows(lease), nil)
+                        }
+                        let rows = try await transaction.rows(LeaseJobsWithinQueueLimit(lease: lease, maxBatches: maxBatches))
+                        return (rows.compactMap(\.job), rows.first?.batches)
                     })
             }
             // A queue this take brought to its limit is held in the write that refreshes it.

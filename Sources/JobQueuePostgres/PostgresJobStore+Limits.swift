@@ -8,7 +8,7 @@ import PostgresNIO
 /// Hosts take turns where a limit is shared: a take locks the `rate_windows` row of each topic
 /// with topic-wide limits (creating it) before it counts, passing over a topic whose row another
 /// take holds; a queue's running count is read under the queue's pointer lock, which the scan
-/// holds. Each statement after a
+/// holds (see `LeaseJobsWithinQueueLimit`). Each statement after a
 /// lock reads a fresh snapshot (READ COMMITTED), so it sees every lease committed before the lock
 /// was granted.
 extension PostgresJobStore {
@@ -65,24 +65,6 @@ extension PostgresJobStore {
                 starts: starts.map(Timestamp.init(rawValue:)))
         }
         return usage
-    }
-
-    /// How many batches hold jobs of each of `queues` at `now`. The caller holds their pointers.
-    func running(_ queues: [QueueKey], now: Timestamp, in transaction: PostgresTransaction) async throws -> [QueueKey: Int] {
-        if queues.isEmpty { return [:] }
-        let rows = try await transaction.rows(
-            """
-            SELECT k.queue_id, k.topic, (
-                SELECT count(DISTINCT lease_token) FROM \(unescaped: tables).jobs j
-                WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > \(now.rawValue))
-            FROM unnest(\(queues.map(\.queueID))::text[], \(queues.map(\.topic))::text[]) AS k(queue_id, topic)
-            """)
-        var running: [QueueKey: Int] = [:]
-        for row in rows {
-            let (queueID, topic, count) = try row.decode((String, String, Int).self)
-            running[QueueKey(queueID: queueID, topic: topic)] = count
-        }
-        return running
     }
 
     /// Holds the (locked) pointers of `queues`, found at their `max_running_per_queue` by a take

@@ -122,6 +122,7 @@ extension StoreConformance {
         #expect(
             try await takeLimited(store, limits: limits, now: now + .seconds(2)).isEmpty,
             "the batch holds its queue until its last job settles")
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(2), limit: 10).isEmpty, "found at its limit: held again")
         try await store.settle([Settlement(job: busy[1].id, lease: busy[1].lease, action: .complete)])
         let next = try await takeLimited(store, limits: limits, now: now + .seconds(3))
         #expect(next.map(\.text) == ["b2", "b3"], "the freed slot serves the next batch")

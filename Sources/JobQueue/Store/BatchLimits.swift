@@ -79,9 +79,14 @@ extension BatchFill {
         return batch
     }
 
-    /// `batch(from:limits:allowance:lease:)` for a store whose statements are asynchronous.
+    /// `batch(from:limits:allowance:lease:)` for a store whose statements are asynchronous, and
+    /// which may count a queue's running batches in the statement that leases from it (saving a
+    /// statement per take): `lease` then also returns that count, taken before its lease, for a
+    /// queue whose topic is limited per queue and whose count ``TakeAllowance/setRunning(_:)``
+    /// was not told; the statement must lease nothing when the queue is at its limit.
     public static func batch(
-        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, lease: (QueueKey, Int) async throws -> [LeasedJob]
+        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance,
+        lease: (QueueKey, Int) async throws -> (jobs: [LeasedJob], runningBefore: Int?)
     ) async rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
@@ -89,7 +94,8 @@ extension BatchFill {
         for queue in queues where !fill.isFull {
             let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
-            let leased = try await lease(queue, room)
+            let (leased, running) = try await lease(queue, room)
+            if let running { allowance.setRunning([queue: running]) }
             fill.add(leased.count, of: queue.topic)
             allowance.charge(queue, leased.count)
             batch += leased

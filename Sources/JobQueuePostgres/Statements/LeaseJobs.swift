@@ -13,19 +13,37 @@ import PostgresNIO
 struct LeaseJobs: PostgresPreparedStatement {
     static let sql = """
         WITH candidates AS (
-            SELECT id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned,
-                CASE WHEN lease_token IS NULL THEN NULL ELSE jsonb_build_object(
-                    'attempt', attempt, 'outcome', 'lost', 'error', $9::text,
-                    'host', \(LeaseToken.ownerSQL), 'finished_at', lease_expires_at) END AS record
+            SELECT \(candidateColumns)
             FROM jobs
             WHERE queue_id = $1::text AND topic = $2::text AND visible_at <= $3::bigint
             ORDER BY priority, visible_at, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED
-        ), buried AS (
+        ), \(claiming("candidates"))
+        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries, c.visible_at
+        FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
+        """
+
+    /// What a take reads of each candidate row of `jobs`: whether its runner vanished during its
+    /// last allowed run (`abandoned`), and the `lost` record of its previous run if it held a
+    /// lease (`$9` the error text).
+    static let candidateColumns = """
+        id, priority, visible_at, lease_token IS NOT NULL AND attempt > max_retries AS abandoned,
+            CASE WHEN lease_token IS NULL THEN NULL ELSE jsonb_build_object(
+                'attempt', attempt, 'outcome', 'lost', 'error', $9::text,
+                'host', \(LeaseToken.ownerSQL), 'finished_at', lease_expires_at) END AS record
+        """
+
+    /// The CTEs that take the rows of `candidates` (see ``candidateColumns``): abandoned ones to
+    /// the dead letters (`buried`, `removed`), the others leased under `$5` until `$6` (`leased`,
+    /// returning id, payload, priority, attempt, max_retries); `$3` is now, `$7`/`$8` the dead
+    /// letter's kind and reason format.
+    static func claiming(_ candidates: String) -> String {
+        """
+        buried AS (
             INSERT INTO dead_letters
                 (id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at, history)
             SELECT j.id, j.queue_id, j.topic, j.payload, j.priority, j.max_retries, j.attempt, $7::text,
                 format($8::text, j.attempt), j.created_at, $3::bigint, \(PostgresSchema.historyAppending("c.record", history: "j.history"))
-            FROM jobs j JOIN candidates c ON c.id = j.id WHERE c.abandoned
+            FROM jobs j JOIN \(candidates) c ON c.id = j.id WHERE c.abandoned
             RETURNING id
         ), removed AS (
             DELETE FROM jobs WHERE id IN (SELECT id FROM buried)
@@ -33,12 +51,11 @@ struct LeaseJobs: PostgresPreparedStatement {
             UPDATE jobs j SET attempt = j.attempt + 1, visible_at = $6::bigint,
                 lease_token = $5::text, lease_expires_at = $6::bigint,
                 history = \(PostgresSchema.historyAppending("c.record", history: "j.history"))
-            FROM candidates c WHERE j.id = c.id AND NOT c.abandoned
+            FROM \(candidates) c WHERE j.id = c.id AND NOT c.abandoned
             RETURNING j.id, j.payload, j.priority, j.attempt, j.max_retries
         )
-        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries, c.visible_at
-        FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
         """
+    }
 
     var queue: QueueKey
     var limit: Int
@@ -62,7 +79,12 @@ struct LeaseJobs: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> LeasedJob {
         let (id, payload, priority, attempt, maxRetries, visibleAt) = try row.decode((Int64, ByteBuffer, Int, Int, Int, Int64).self)
-        return LeasedJob(
+        return job(id: id, payload: payload, priority: priority, attempt: attempt, maxRetries: maxRetries, visibleAt: visibleAt)
+    }
+
+    /// A job this statement leased, from its row's columns.
+    func job(id: Int64, payload: ByteBuffer, priority: Int, attempt: Int, maxRetries: Int, visibleAt: Int64) -> LeasedJob {
+        LeasedJob(
             id: JobID(rawValue: id), queueID: queue.queueID, topic: queue.topic, payload: Array(payload.readableBytesView),
             priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token, visibleAt: Timestamp(rawValue: visibleAt))
     }
