@@ -9,10 +9,10 @@
 /// in a batch. A rate counts each job.
 ///
 /// A store opens each topic with topic-wide limits before it scans (``open(_:usage:now:)``; a
-/// topic without allowance is left out of the scan), tells the running batches of the scanned
-/// queues of topics limited per queue (``setRunning(_:)``: before filling, or as each queue is
-/// leased from), fills its batches (each begun with ``startBatch()``), then holds the pointers
-/// of ``heldQueues`` until their earliest lease runs out, and saves ``rateWindows(now:)``.
+/// topic without allowance is left out of the scan), fills its batches through ``BatchFill``
+/// (which begins each with ``startBatch()`` and tells the running batches of each queue limited
+/// per queue as the store leases from it, ``setRunning(_:)``), then holds the pointers of
+/// ``heldQueues`` until their earliest lease runs out, and saves ``rateWindows(now:)``.
 public struct TakeAllowance: Sendable {
     public let limits: [String: TopicLimits]
     /// Batches each topic with `max_running` may still start.

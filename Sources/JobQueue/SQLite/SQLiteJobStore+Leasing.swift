@@ -94,7 +94,6 @@ extension SQLiteJobStore {
             }
             let ready = try Self.readyQueues(db, topics: open, now: now, limit: scan)
             if ready.isEmpty { return nil }
-            allowance.setRunning(try Self.running(db, ready.filter(allowance.limitsPerQueue), now: now))
             let batches = try plan(ready).map { queues in
                 try Self.fill(db, queues, limits: limits, allowance: &allowance, token: .unique(owner: owner), expiry: expiry, now: now)
             }
@@ -127,7 +126,11 @@ extension SQLiteJobStore {
         _ db: Database, _ queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, token: LeaseToken, expiry: Int64, now: Int64
     ) throws -> [LeasedJob] {
         try BatchFill.batch(from: queues, limits: limits, allowance: &allowance) { queue, room in
-            try lease(db, queue, limit: room, token: token, expiry: expiry, now: now)
+            guard let maxBatches = limits.topicLimits[queue.topic]?.maxRunningPerQueue else {
+                return (try lease(db, queue, limit: room, token: token, expiry: expiry, now: now), nil)
+            }
+            let running = try Self.running(db, queue, now: now)
+            return (running < maxBatches ? try lease(db, queue, limit: room, token: token, expiry: expiry, now: now) : [], running)
         }
     }
 

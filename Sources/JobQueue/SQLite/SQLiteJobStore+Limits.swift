@@ -34,9 +34,8 @@ extension SQLiteJobStore {
         return usage
     }
 
-    /// How many batches hold jobs of each of `queues` at `now`.
-    static func running(_ db: Database, _ queues: [QueueKey], now: Int64) throws -> [QueueKey: Int] {
-        if queues.isEmpty { return [:] }
+    /// How many batches hold jobs of `queue` at `now`.
+    static func running(_ db: Database, _ queue: QueueKey, now: Int64) throws -> Int {
         let statement = try RawStatement(
             db,
             """
@@ -44,16 +43,11 @@ extension SQLiteJobStore {
             WHERE s.topic = ?1 AND s.queue_id = ?2 AND j.lease_token = s.lease_token AND j.lease_expires_at > ?3
             """)
         defer { statement.reset() }
-        var running: [QueueKey: Int] = [:]
-        for queue in Set(queues) {
-            statement.reset()
-            statement.bind(1, queue.topic)
-            statement.bind(2, queue.queueID)
-            statement.bind(3, now)
-            _ = try statement.step()
-            running[queue] = statement.int(0)
-        }
-        return running
+        statement.bind(1, queue.topic)
+        statement.bind(2, queue.queueID)
+        statement.bind(3, now)
+        _ = try statement.step()
+        return statement.int(0)
     }
 
     /// Holds the pointers of `queues`, at their `max_running_per_queue`: raised to the earliest

@@ -62,8 +62,14 @@ extension BatchFill {
     /// left: `lease(queue, room)` leases up to `room` jobs of a queue that has room; queues of
     /// another topic than the batch's, or without allowance, are skipped untouched, and filling
     /// stops once the batch is full.
+    ///
+    /// For a queue whose topic is limited per queue, `lease` also returns how many batches held
+    /// the queue before it leased (the store counts them in its lease, under the lock that keeps
+    /// other takes off the queue, and leases nothing when they reach the limit); nil otherwise.
+    /// Only queues a batch reaches are counted.
     public static func batch(
-        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance, lease: (QueueKey, Int) throws -> [LeasedJob]
+        from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance,
+        lease: (QueueKey, Int) throws -> (jobs: [LeasedJob], runningBefore: Int?)
     ) rethrows -> [LeasedJob] {
         var fill = BatchFill(limits)
         var batch: [LeasedJob] = []
@@ -71,19 +77,14 @@ extension BatchFill {
         for queue in queues where !fill.isFull {
             let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
-            let leased = try lease(queue, room)
-            fill.add(leased.count, of: queue.topic)
-            allowance.charge(queue, leased.count)
+            let (leased, running) = try lease(queue, room)
+            fill.add(leased, of: queue, running: running, allowance: &allowance)
             batch += leased
         }
         return batch
     }
 
-    /// `batch(from:limits:allowance:lease:)` for a store whose statements are asynchronous, and
-    /// which may count a queue's running batches in the statement that leases from it (saving a
-    /// statement per take): `lease` then also returns that count, taken before its lease, for a
-    /// queue whose topic is limited per queue and whose count ``TakeAllowance/setRunning(_:)``
-    /// was not told; the statement must lease nothing when the queue is at its limit.
+    /// `batch(from:limits:allowance:lease:)` for a store whose statements are asynchronous.
     public static func batch(
         from queues: [QueueKey], limits: BatchLimits, allowance: inout TakeAllowance,
         lease: (QueueKey, Int) async throws -> (jobs: [LeasedJob], runningBefore: Int?)
@@ -95,11 +96,16 @@ extension BatchFill {
             let room = allowance.room(for: queue, upTo: fill.room(for: queue))
             if room == 0 { continue }
             let (leased, running) = try await lease(queue, room)
-            if let running { allowance.setRunning([queue: running]) }
-            fill.add(leased.count, of: queue.topic)
-            allowance.charge(queue, leased.count)
+            fill.add(leased, of: queue, running: running, allowance: &allowance)
             batch += leased
         }
         return batch
+    }
+
+    /// Records what `queue` gave the batch, with the batches that held it before.
+    private mutating func add(_ leased: [LeasedJob], of queue: QueueKey, running: Int?, allowance: inout TakeAllowance) {
+        if let running { allowance.setRunning([queue: running]) }
+        add(leased.count, of: queue.topic)
+        allowance.charge(queue, leased.count)
     }
 }
