@@ -15,12 +15,17 @@ extension PostgresJobStore {
     }
 
     /// Recomputes the (locked) pointers of `keys` after their jobs changed, holding those in
-    /// `holding` (see `RefreshPointers`).
+    /// `holding`, and leaving a held queue held while the one lease its `settled` jobs held still
+    /// holds another of its jobs (see `RefreshPointers`).
     func refreshPointers(
-        _ keys: Set<QueueKey>, servedAt: Timestamp?, now: Timestamp, holding: Set<QueueKey> = [], in transaction: PostgresTransaction
+        _ keys: Set<QueueKey>, servedAt: Timestamp?, now: Timestamp, holding: Set<QueueKey> = [],
+        settled: [QueueKey: Set<LeaseToken>] = [:], in transaction: PostgresTransaction
     ) async throws {
         if keys.isEmpty { return }
-        _ = try await transaction.rows(RefreshPointers(keys: Array(keys), servedAt: servedAt, now: now, holding: holding))
+        _ = try await transaction.rows(
+            RefreshPointers(
+                keys: Array(keys), servedAt: servedAt, now: now, holding: holding,
+                settled: settled.compactMapValues { $0.count == 1 ? $0.first : nil }))
     }
 }
 

@@ -8,7 +8,7 @@ extension PostgresJobStore {
         let now = Timestamp.now
         let plan = SettlementPlan(settlements)
         return try await transaction { [self] transaction in
-            var touched: Set<QueueKey> = []
+            var touched: [QueueKey: Set<LeaseToken>] = [:]
             var applied = [Bool](repeating: false, count: settlements.count)
             // All batched completions go in one DELETE, whatever their lease tokens.
             let completions = plan.completionsByLease.values.flatMap { $0 }
@@ -17,23 +17,23 @@ extension PostgresJobStore {
                 let deleted = Dictionary(rows, uniquingKeysWith: { first, _ in first })
                 for index in completions {
                     guard let key = deleted[settlements[index].job] else { continue }
-                    touched.insert(key)
+                    touched[key, default: []].insert(settlements[index].lease)
                     applied[index] = true
                 }
             }
             for index in plan.oneByOne {
                 guard let key = try await apply(settlements[index], now: now, in: transaction) else { continue }
-                touched.insert(key)
+                touched[key, default: []].insert(settlements[index].lease)
                 applied[index] = true
             }
             // The follow-ups' unique keys, then every pointer about to change, each in one order.
             let followUps = plan.followUps(applied: applied)
             try await lockUniqueKeys(of: followUps, in: transaction)
-            try await lockPointers(Array(touched) + followUps.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }, in: transaction)
+            try await lockPointers(Array(touched.keys) + followUps.map { QueueKey(queueID: $0.queueID, topic: $0.topic) }, in: transaction)
             if !followUps.isEmpty {
                 _ = try await insert(followUps, in: transaction, now: now, keysLocked: true)
             }
-            try await refreshPointers(touched, servedAt: nil, now: now, in: transaction)
+            try await refreshPointers(Set(touched.keys), servedAt: nil, now: now, settled: touched, in: transaction)
             // Retried and released jobs may be due before other hosts next look.
             if zip(settlements, applied).contains(where: { $1 && $0.action != .complete && $0.action != .keep }) {
                 try await transaction.run("SELECT pg_notify(\(channel), '')")

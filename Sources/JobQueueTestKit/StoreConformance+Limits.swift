@@ -118,14 +118,20 @@ extension StoreConformance {
         #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty, "new work leaves a held queue held")
 
         try await store.settle([Settlement(job: busy[0].id, lease: busy[0].lease, action: .complete)])
-        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10) == [QueueKey(queueID: "busy", topic: "t")])
         #expect(
-            try await takeLimited(store, limits: limits, now: now + .seconds(2)).isEmpty,
-            "the batch holds its queue until its last job settles")
-        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(2), limit: 10).isEmpty, "found at its limit: held again")
+            try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10).isEmpty,
+            "the batch holds its queue until its last job settles: the queue stays held")
         try await store.settle([Settlement(job: busy[1].id, lease: busy[1].lease, action: .complete)])
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(1), limit: 10) == [QueueKey(queueID: "busy", topic: "t")])
         let next = try await takeLimited(store, limits: limits, now: now + .seconds(3))
         #expect(next.map(\.text) == ["b2", "b3"], "the freed slot serves the next batch")
+
+        // A queue a take finds at its limit (its batch taken without one, as before a reload
+        // added it) is held by that take.
+        _ = try await store.enqueue((0..<2).map { .make("other", payload: "o\($0)") })
+        #expect(try await takeLimited(store, limits: .none, batchSize: 1, now: now + .seconds(3)).map(\.text) == ["o0"])
+        #expect(try await takeLimited(store, limits: limits, now: now + .seconds(3)).isEmpty)
+        #expect(try await store.readyQueues(topics: ["t"], now: now + .seconds(3), limit: 10).isEmpty, "found at its limit: held")
     }
 
     static func aBatchCountsOnceWhateverItHolds(_ store: any JobStore) async throws {

@@ -24,8 +24,10 @@ extension SQLiteJobStore {
     /// Recomputes the pointer of `key` after its jobs changed: removed when the queue is empty,
     /// otherwise the earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now)
     /// while the queue stays ready. A held pointer (see `hold`) is released to when its queue was
-    /// last served.
-    static func refreshPointer(_ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64) throws {
+    /// last served, unless `settled` (the one lease of the jobs just settled in the queue) still
+    /// holds a job of it: a batch counts until its last job settles, and a queue released before
+    /// would only be found at its limit by the next take; such a pointer is left as it is.
+    static func refreshPointer(_ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64, settled: LeaseToken? = nil) throws {
         let earliestStatement = try RawStatement(db, "SELECT min(visible_at) FROM jobs WHERE queue_id = ?1 AND topic = ?2")
         earliestStatement.bind(1, key.queueID)
         earliestStatement.bind(2, key.topic)
@@ -48,6 +50,10 @@ extension SQLiteJobStore {
             if try currentStatement.step() {
                 let current = currentStatement.int64(0)
                 if !currentStatement.isNull(1) {
+                    if let settled, try stillHolds(db, key, settled) {
+                        currentStatement.reset()
+                        return
+                    }
                     vesting = max(earliest, currentStatement.int64(1))
                 } else if current <= now {
                     vesting = max(earliest, current)
@@ -65,6 +71,22 @@ extension SQLiteJobStore {
         upsert.bind(2, key.topic)
         upsert.bind(3, vesting)
         try upsert.run()
+    }
+
+    /// True when `lease` holds a job of `key`, as the slots of its limited topic record it (a
+    /// lease without slots is taken as ended).
+    private static func stillHolds(_ db: Database, _ key: QueueKey, _ lease: LeaseToken) throws -> Bool {
+        let statement = try RawStatement(
+            db,
+            """
+            SELECT 1 FROM limit_slots s JOIN jobs j ON j.id = s.job_id
+            WHERE s.topic = ?1 AND s.queue_id = ?2 AND s.lease_token = ?3 AND j.lease_token = ?3 LIMIT 1
+            """)
+        defer { statement.reset() }
+        statement.bind(1, key.topic)
+        statement.bind(2, key.queueID)
+        statement.bind(3, lease.rawValue)
+        return try statement.step()
     }
 }
 

@@ -7,12 +7,12 @@ extension SQLiteJobStore {
         let now = Timestamp.now.rawValue
         let plan = SettlementPlan(settlements)
         return try await writer.write { db in
-            var touched: Set<QueueKey> = []
+            var touched: [QueueKey: Set<LeaseToken>] = [:]
             var applied = [Bool](repeating: false, count: settlements.count)
             for index in plan.oneByOne {
                 let settlement = settlements[index]
                 guard let key = try Self.heldQueue(db, settlement.job, settlement.lease) else { continue }
-                touched.insert(key)
+                touched[key, default: []].insert(settlement.lease)
                 try Self.apply(db, settlement, now: now)
                 applied[index] = true
             }
@@ -20,7 +20,7 @@ extension SQLiteJobStore {
                 let deleted = try Self.complete(db, indices.map { settlements[$0].job }, lease: lease)
                 for index in indices {
                     guard let key = deleted[settlements[index].job] else { continue }
-                    touched.insert(key)
+                    touched[key, default: []].insert(lease)
                     applied[index] = true
                 }
             }
@@ -28,8 +28,8 @@ extension SQLiteJobStore {
             if !followUps.isEmpty {
                 _ = try Self.insert(db, followUps, now: now)
             }
-            for key in touched {
-                try Self.refreshPointer(db, key, servedAt: nil, now: now)
+            for (key, leases) in touched {
+                try Self.refreshPointer(db, key, servedAt: nil, now: now, settled: leases.count == 1 ? leases.first : nil)
             }
             return applied
         }

@@ -4,7 +4,10 @@ import PostgresNIO
 /// Recomputes the pointers of `keys` from their jobs: removed when the queue is empty, otherwise
 /// its earliest visible time, kept no earlier than `servedAt` (a serving time ≤ now, when the
 /// queue was just served) or than a current pointer that is already due; a held pointer (see
-/// `PostgresJobStore.hold`) is released to when its queue was last served. Keys in `holding` (given
+/// `PostgresJobStore.hold`) is released to when its queue was last served, unless its key has a
+/// lease in `settled` (the one lease of the jobs just settled in the queue) that still holds a job
+/// of it: a batch counts until its last job settles, and a queue released before would only be
+/// found at its limit by the next take; such a pointer is left as it is. Keys in `holding` (given
 /// with `servedAt`: queues this take brought to their `max_running_per_queue`) are held in the
 /// same write instead: raised to the earliest expiry of their running leases, `held_from` set to
 /// `servedAt`. The caller must have
@@ -20,8 +23,9 @@ struct RefreshPointers: PostgresPreparedStatement {
                 CASE WHEN k.holding THEN (
                     SELECT min(lease_expires_at) FROM jobs j
                     WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > $4::bigint
-                ) END AS held_until
-            FROM unnest($1::text[], $2::text[], $5::bool[]) AS k(queue_id, topic, holding)
+                ) END AS held_until,
+                nullif(k.settled, '') AS settled
+            FROM unnest($1::text[], $2::text[], $5::bool[], $6::text[]) AS k(queue_id, topic, holding, settled)
         ), removed AS (
             DELETE FROM queue_pointers p USING earliest e
             WHERE e.at IS NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
@@ -32,20 +36,25 @@ struct RefreshPointers: PostgresPreparedStatement {
             WHEN p.vesting_at <= $4::bigint THEN greatest(e.at, p.vesting_at)
             ELSE e.at END, e.held_until), held_from = CASE WHEN e.held_until IS NOT NULL THEN $3::bigint END
         FROM earliest e WHERE e.at IS NOT NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
+            AND NOT (p.held_from IS NOT NULL AND e.settled IS NOT NULL AND EXISTS (
+                SELECT 1 FROM jobs j
+                WHERE j.topic = e.topic AND j.queue_id = e.queue_id AND j.lease_token IS NOT NULL AND j.lease_token = e.settled))
         """
 
     var keys: [QueueKey]
     var servedAt: Timestamp?
     var now: Timestamp
     var holding: Set<QueueKey> = []
+    var settled: [QueueKey: LeaseToken] = [:]
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 5)
+        var bindings = PostgresBindings(capacity: 6)
         bindings.append(keys.map(\.queueID))
         bindings.append(keys.map(\.topic))
         bindings.append(servedAt?.rawValue)
         bindings.append(now.rawValue)
         bindings.append(keys.map(holding.contains))
+        bindings.append(keys.map { settled[$0]?.rawValue ?? "" })  // no lease: ''
         return bindings
     }
 
