@@ -70,8 +70,8 @@ extension PostgresJobStore {
     /// Holds the (locked) pointers of `queues`, found at their `max_running_per_queue` by a take
     /// that did not serve them (those it served are held by `RefreshPointers`): raised to the
     /// earliest expiry of their running leases, so the scan passes over them until then, with
-    /// `held_from` keeping when they were last served. New jobs leave a held pointer alone; a
-    /// settle of one of their jobs releases it to that time (`RefreshPointers`).
+    /// `held_from` keeping when they were last served. New jobs leave a held pointer alone;
+    /// the end of a batch holding them releases them to that time (`RefreshPointers`).
     func hold(_ queues: Set<QueueKey>, now: Timestamp, in transaction: PostgresTransaction) async throws {
         if queues.isEmpty { return }
         try await transaction.run(

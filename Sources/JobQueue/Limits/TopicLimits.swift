@@ -3,8 +3,8 @@
 ///
 /// Stores enforce them when work is taken (see ``TakeAllowance``): a topic or queue at its limit
 /// is passed over by the scan rather than leased and released, and a host that crashed frees its
-/// slots when its leases run out. A job counts as running from its lease until it settles, and a
-/// batch, whose jobs run one after another in one child, counts once (see ``TakeAllowance``).
+/// slots when its leases run out. A batch runs its jobs one after another in one child, so it
+/// counts as one running job from its lease until its last job settles (see ``TakeAllowance``).
 public struct TopicLimits: Sendable, Equatable {
     /// Jobs of the topic running at once, all hosts together. Nil: no limit.
     public var maxRunning: Int?

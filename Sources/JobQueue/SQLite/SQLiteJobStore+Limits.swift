@@ -53,7 +53,7 @@ extension SQLiteJobStore {
     /// Holds the pointers of `queues`, at their `max_running_per_queue`: raised to the earliest
     /// expiry of their running leases, so the scan passes over them until then, with `held_from`
     /// keeping when they were last served. New jobs leave a held pointer alone (`lowerPointer`);
-    /// a settle of one of their jobs releases it to that time (`refreshPointer`).
+    /// the end of a batch holding them releases them to that time (`refreshPointer`).
     static func hold(_ db: Database, _ queues: Set<QueueKey>, now: Int64) throws {
         if queues.isEmpty { return }
         let statement = try RawStatement(
