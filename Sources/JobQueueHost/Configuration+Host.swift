@@ -39,23 +39,7 @@ extension Configuration {
     }
 
     /// Files whose change triggers a reload: this file and every plugin.
-    public var watchedFiles: [String] { [file] + pluginSpecs.map(\.path) }
-
-    /// Two topics naming one plugin file (by any path): one fork server loads a file once, so the
-    /// second topic would have no plugin of its own.
-    private var sharedPluginProblem: String? {
-        var firstTopic: [String: TopicConfiguration] = [:]
-        for topic in topics {
-            guard let path = topic.plugin else { continue }
-            let file = FileIdentity(path: path).map { "\($0.device):\($0.inode)" } ?? path
-            if let first = firstTopic[file] {
-                return
-                    "\(self.file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' names the plugin of topic '\(first.name)' (\(path)); copy it to another path to load it twice"
-            }
-            firstTopic[file] = topic
-        }
-        return nil
-    }
+    public var watchedFiles: [String] { [file] + Set(pluginSpecs.map(\.path)).sorted() }
 
     /// Why this configuration cannot run a host, if it cannot: a one-line error naming the place.
     /// Unless `trustingFiles`, the config file and every plugin must pass `FileTrust`.
@@ -64,7 +48,6 @@ extension Configuration {
         if let topic = topics.first(where: { $0.plugin == nil }) {
             return "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)' has no plugin"
         }
-        if let problem = sharedPluginProblem { return problem }
         if let user = children.user {
             if Self.identity(of: user) == nil { return "\(file): children.user: no such user '\(user)'" }
             if geteuid() != 0 { return "\(file): children.user '\(user)' needs the host to run as root" }

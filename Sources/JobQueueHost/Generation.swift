@@ -2,47 +2,101 @@ import JobQueue
 import JobQueueConfig
 import JobQueuePlugins
 import Logging
-import Synchronization
 
-/// One fork-server generation: a configuration's plugins loaded in their own fork server. A
-/// reload starts a new generation; the old one finishes the batches it is running, then exits.
+/// One generation: a configuration in effect, and the topic servers (see ``TopicServer``) that
+/// serve its topics. A reload starts a new generation, which keeps the servers of unchanged
+/// topics and starts new ones for the others, each topic on its own: a topic whose new plugin
+/// does not load keeps its previous server (or, new, is not served), with the reason in
+/// `refusals`, while the other topics move on.
 final class Generation: Sendable {
     let number: Int
     let configuration: Configuration
-    let executor: PluginExecutor
-    private let state = Mutex<(running: Int, retired: Bool)>((0, false))
+    /// The server of each topic served.
+    let servers: [String: TopicServer]
+    /// Why a topic of `configuration` does not run its configured plugin, by topic.
+    let refusals: [String: String]
+    let policies: TopicPolicies
 
-    init(number: Int, configuration: Configuration, executor: PluginExecutor) {
+    private init(number: Int, configuration: Configuration, servers: [String: TopicServer], refusals: [String: String]) {
         self.number = number
         self.configuration = configuration
-        self.executor = executor
+        self.servers = servers
+        self.refusals = refusals
+        policies = TopicPolicies(servers.mapValues(\.spec.policy), defaults: configuration.defaults)
     }
 
-    /// Starts a generation for `configuration`. Fails, with every plugin's problem, if any plugin
-    /// does not load: a generation serves all of its topics or none.
-    static func start(number: Int, configuration: Configuration, logger: Logger) async throws -> Generation {
-        let executor = try await PluginExecutor.start(
-            plugins: configuration.pluginSpecs, defaults: configuration.defaults, configuration: configuration.forkServerConfiguration,
-            logger: logger)
-        return Generation(number: number, configuration: configuration, executor: executor)
-    }
-
-    func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
-        state.withLock { $0.running += 1 }
-        await executor.run(batch, report: report)
-        let finished = state.withLock { state in
-            state.running -= 1
-            return state.retired && state.running == 0
+    /// Starts a generation for `configuration`, reusing the servers of `previous` that serve an
+    /// unchanged topic, and loading the other topics' plugins side by side.
+    ///
+    /// - Throws: without `previous` (at start), ``PluginLoadError`` with every plugin's problem
+    ///   if any plugin does not load: a host starts serving all of its topics or none.
+    static func start(number: Int, configuration: Configuration, previous: Generation? = nil, logger: Logger) async throws -> Generation {
+        let settings = configuration.forkServerConfiguration
+        var servers: [String: TopicServer] = [:]
+        var loading: [PluginSpec] = []
+        for spec in configuration.pluginSpecs {
+            if let server = previous?.servers[spec.topic], server.serves(spec, settings: settings) {
+                servers[spec.topic] = server
+            } else {
+                loading.append(spec)
+            }
         }
-        if finished { await executor.shutdown() }
+        let started = await withTaskGroup(of: (PluginSpec, Result<TopicServer, any Error>).self) { group in
+            for spec in loading {
+                group.addTask {
+                    do {
+                        return (
+                            spec, .success(try await TopicServer.start(spec, settings: settings, defaults: configuration.defaults, logger: logger))
+                        )
+                    } catch {
+                        return (spec, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var refusals: [String: String] = [:]
+        var failures: [PluginLoadResult] = []
+        for (spec, result) in started {
+            switch result {
+            case .success(let server):
+                servers[spec.topic] = server
+            case .failure(let error as PluginLoadError):
+                failures += error.failures
+                refusals[spec.topic] = error.failures.map(\.description).joined(separator: "; ")
+            case .failure(let error):
+                failures.append(PluginLoadResult(topic: spec.topic, failure: "\(error)"))
+                refusals[spec.topic] = "\(spec.topic): \(error)"
+            }
+        }
+        guard let previous else {
+            if failures.isEmpty { return Generation(number: number, configuration: configuration, servers: servers, refusals: [:]) }
+            for server in servers.values { await server.retire() }
+            throw PluginLoadError(failures: configuration.pluginSpecs.compactMap { spec in failures.first { $0.topic == spec.topic } })
+        }
+        // A refused topic keeps the server it had, if it is still alive.
+        for topic in refusals.keys {
+            if let server = previous.servers[topic], server.isRunning { servers[topic] = server }
+        }
+        return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals)
     }
 
-    /// Takes no new batches from now on; the fork server exits once the running ones end.
+    /// The servers of `self` that `next` does not keep, which are retired when `next` takes over.
+    func servers(droppedBy next: Generation) -> [TopicServer] {
+        servers.values.filter { server in !next.servers.values.contains { $0 === server } }
+    }
+
+    /// One line saying which topics did not take their configured plugin, and why.
+    var refusalNote: String? {
+        guard !refusals.isEmpty else { return nil }
+        return refusals.keys.sorted().map { topic in
+            let keeps = servers[topic] != nil ? "keeps its previous plugin" : "is not served"
+            return "topic \(topic) \(keeps): \(refusals[topic]!)"
+        }.joined(separator: "; ")
+    }
+
+    /// Retires every server (at shutdown): they exit once their running batches end.
     func retire() async {
-        let idle = state.withLock { state in
-            state.retired = true
-            return state.running == 0
-        }
-        if idle { await executor.shutdown() }
+        for server in servers.values { await server.retire() }
     }
 }

@@ -47,8 +47,8 @@ public final class HostService: Service, Sendable {
         self.drain = drain
         self.trustingFiles = trustingFiles
         self.logger = logger
-        executor = ReloadingExecutor { [reloads, logger] in
-            logger.error("the fork server died; starting a new generation")
+        executor = ReloadingExecutor { [reloads, logger] topic in
+            logger.error("the fork server of this topic died; a new generation restarts it", metadata: ["topic": "\(topic)"])
             reloads.ring()
         }
     }
@@ -76,8 +76,8 @@ public final class HostService: Service, Sendable {
     /// Batches running now, each in a child process.
     public var runningBatches: Int { pipeline.withLock { $0?.runningBatches } ?? 0 }
 
-    /// The process id of the current generation's fork server.
-    public var forkServerPID: pid_t? { executor.generation?.executor.server.pid }
+    /// The process id of each served topic's fork server.
+    public var forkServerPIDs: [String: pid_t] { executor.generation?.servers.compactMapValues(\.pid) ?? [:] }
 
     /// The store the host works on, once it runs.
     public var store: (any JobStore)? { pipeline.withLock { $0?.store } }
@@ -167,18 +167,24 @@ public final class HostService: Service, Sendable {
         let number = generations.add(1, ordering: .relaxed).newValue
         let next: Generation
         do {
-            next = try await Generation.start(number: number, configuration: configuration, logger: logger)
+            next = try await Generation.start(number: number, configuration: configuration, previous: previous, logger: logger)
         } catch {
             return refuse("\(error)", worker: worker)
         }
-        let old = executor.install(next)
+        _ = executor.install(next)
         watcher?.watch(configuration.watchedFiles)
-        worker.setNote(nil)
         worker.setSchedules(configuration.schedules)
         worker.wake()
-        metrics?.reloaded(succeeded: true)
-        logger.info("reloaded: generation \(number) serves \(configuration.topics.map(\.name).joined(separator: ", "))")
-        await old?.retire()
+        let served = next.servers.keys.sorted().joined(separator: ", ")
+        if let refusals = next.refusalNote {
+            logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
+            worker.setNote("reload refused for some topics: \(refusals)")
+        } else {
+            worker.setNote(nil)
+        }
+        metrics?.reloaded(succeeded: next.refusals.isEmpty)
+        logger.info("reloaded: generation \(number) serves \(served)")
+        for server in previous.servers(droppedBy: next) { await server.retire() }
     }
 
     private func refuse(_ reason: String, worker: JobPipeline) {

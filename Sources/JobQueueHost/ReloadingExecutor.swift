@@ -1,16 +1,17 @@
 import JobQueue
 import Synchronization
 
-/// The executor the pipeline sees: it forwards each batch to the current generation, so a reload
-/// switches new batches to new plugins while running batches finish on the old ones.
+/// The executor the pipeline sees: it forwards each batch to its topic's server in the current
+/// generation, so a reload switches new batches to new plugins while running batches finish on
+/// the old ones.
 ///
-/// If the current generation's fork server dies (killed, or crashed by a plugin's `jq_init`
-/// state), batches go back to the queue and `onServerLost` asks for a new generation.
+/// If a topic's fork server dies (killed, or crashed by a plugin's `jq_init` state), its batches
+/// go back to the queue and `onServerLost` asks for a new generation, which restarts that topic.
 final class ReloadingExecutor: JobExecutor {
     private let current = Mutex<Generation?>(nil)
-    private let onServerLost: @Sendable () -> Void
+    private let onServerLost: @Sendable (String) -> Void
 
-    init(onServerLost: @escaping @Sendable () -> Void) {
+    init(onServerLost: @escaping @Sendable (String) -> Void) {
         self.onServerLost = onServerLost
     }
 
@@ -24,17 +25,17 @@ final class ReloadingExecutor: JobExecutor {
         }
     }
 
-    var policies: TopicPolicies { generation?.executor.policies ?? TopicPolicies() }
+    var policies: TopicPolicies { generation?.policies ?? TopicPolicies() }
 
     var servingGeneration: Int { generation?.number ?? 0 }
 
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
-        guard let generation else { return }
-        if generation.executor.server.isRunning {
-            await generation.run(batch, report: report)
+        guard let generation, let topic = batch.first?.topic, let server = generation.servers[topic] else { return }
+        if server.isRunning {
+            await server.run(batch, report: report)
         }
-        if !generation.executor.server.isRunning && generation === self.generation {
-            onServerLost()
+        if !server.isRunning && generation === self.generation {
+            onServerLost(topic)
             try? await Task.sleep(for: .milliseconds(50))  // don't spin on lease/release until it is back
         }
     }

@@ -93,7 +93,7 @@ extension ProcessTests {
             let log = await err.readAll()
             await host.exited()
             #expect(host.terminationStatus == 0, "\(log)")
-            #expect(log.contains("the fork server died; starting a new generation"))
+            #expect(log.contains("the fork server of this topic died; a new generation restarts it"), "\(log)")
             #expect(log.contains("reloaded: generation 2"))
             _ = try await verify(setup)
         }

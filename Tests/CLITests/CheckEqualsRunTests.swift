@@ -7,21 +7,6 @@ extension ProcessTests {
     @Suite struct CheckEqualsRunTests {
         static let fault = HostTests.plugin("FaultWorker")
 
-        @Test func twoTopicsOnOnePluginFileAreRefusedByCheckAndRun() async throws {
-            let cli = try CLI(config: "")
-            defer { cli.cleanUp() }
-            // The same file under another name: a symbolic link.
-            try FileManager.default.createSymbolicLink(atPath: cli.folder + "/libalias.so", withDestinationPath: Self.fault)
-            try cli.write("config.yaml", HostTests.config([("one", Self.fault, ""), ("two", cli.folder + "/libalias.so", "")]))
-            let check = try await cli.run("check")
-            let run = try await cli.run("run", "--drain")
-            for result in [check, run] {
-                #expect(result.status == 1)
-                #expect(result.stderr.contains("config.yaml:8:3: topic 'two' names the plugin of topic 'one'"), "\(result.stderr)")
-            }
-            #expect(!check.stdout.contains("ok"), "\(check.stdout)")
-        }
-
         @Test(arguments: [
             ("  nothing:\n    config: {}\n", "topic 'nothing' has no plugin"),
             ("children: { user: no-such-user-here }\n", "children.user: no such user 'no-such-user-here'"),

@@ -81,7 +81,7 @@ extension ProcessTests {
                 } == true)
             #expect(Self.samples("jobqueue_generation", in: metrics.body) == ["": 1])
             #expect((Self.samples("jobqueue_store_commit_seconds_count", in: metrics.body)[#"{store="sqlite"}"#] ?? 0) > 0, "\(metrics.body)")
-            #expect((Self.samples("jobqueue_fork_server_resident_bytes", in: metrics.body)[""] ?? 0) > 100_000, "\(metrics.body)")
+            #expect((Self.samples("jobqueue_fork_server_resident_bytes", in: metrics.body)[#"{topic="fault"}"#] ?? 0) > 100_000, "\(metrics.body)")
             // Lag: nothing of fault waits; the unserved tenant has waited an hour (a pointer is 1 ms early).
             let lag = Self.samples("jobqueue_oldest_ready_seconds", in: metrics.body)
             #expect(lag[#"{topic="fault"}"#] == 0, "\(metrics.body)")

@@ -14,6 +14,7 @@ public final class HostMetrics: JobPipelineObserver {
     private let oldestReady: GaugeFamily
     private let tenantOldestReady: GaugeFamily
     private let jobs: GaugeFamily
+    private let forkServerResident: GaugeFamily
     /// How many of the longest-waiting tenants get a lag gauge of their own (`http.tenant_metrics`).
     let tenantGauges: Int
     /// Runs per minute over the last hour, for the dashboard.
@@ -29,6 +30,7 @@ public final class HostMetrics: JobPipelineObserver {
         self.tenantGauges = tenantGauges
         oldestReady = GaugeFamily(registry, { Self.oldestReadyDescriptor }, labels: ["topic"])
         tenantOldestReady = GaugeFamily(registry, { Self.tenantOldestReadyDescriptor }, labels: ["topic", "queue"])
+        forkServerResident = GaugeFamily(registry, { Self.forkServerResidentDescriptor }, labels: ["topic"])
         jobs = GaugeFamily(registry, { Self.jobsDescriptor }, labels: ["topic", "state"])
         registry.makeGauge(descriptor: Self.info, labels: [("version", JobQueueVersion.current)]).set(Int64(1))
     }
@@ -70,9 +72,9 @@ public final class HostMetrics: JobPipelineObserver {
         registry.makeGauge(descriptor: Self.generation).set(Int64(host.generation))
         registry.makeGauge(descriptor: Self.batchesRunning).set(Int64(host.runningBatches))
         registry.makeGauge(descriptor: Self.jobsRunning).set(Int64(host.runningJobs))
-        if let pid = host.forkServerPID, let bytes = Self.residentBytes(of: pid) {
-            registry.makeGauge(descriptor: Self.forkServerResident).set(Int64(bytes))
-        }
+        forkServerResident.set(
+            Dictionary(
+                uniqueKeysWithValues: host.forkServerPIDs.compactMap { topic, pid in Self.residentBytes(of: pid).map { ([topic], Double($0)) } }))
         var lag: ReadyLag?
         var counted: StatusSnapshot.Counted?
         if let store = host.store {
@@ -125,8 +127,8 @@ public final class HostMetrics: JobPipelineObserver {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    static var forkServerResident: MetricNameDescriptor {
-        descriptor("fork_server_resident", unit: "bytes", help: "Resident memory of the fork server of the generation serving now.")
+    static var forkServerResidentDescriptor: MetricNameDescriptor {
+        descriptor("fork_server_resident", unit: "bytes", help: "Resident memory of each served topic's fork server.")
     }
     static var info: MetricNameDescriptor { descriptor("info", help: "The jobqueue version, as a label; always 1.") }
     static var runs: MetricNameDescriptor { descriptor("runs", unit: "total", help: "Runs this host finished, by topic and outcome.") }
