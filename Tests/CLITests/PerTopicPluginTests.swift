@@ -45,6 +45,69 @@ extension ProcessTests {
             #expect(Self.outbox(cli, "two") == ["mail:two"], "each topic's jq_init got its own outbox; their settings never mix")
         }
 
+        @Test func fourTopicsOnOneFileUnderLoadAndOneOfThemReloaded() async throws {
+            let cli = try CLI(config: "")
+            defer { cli.cleanUp() }
+            // A copy of its own, so that the processes mapping it are this test's alone.
+            let shared = cli.folder + "/libshared.so"
+            try FileManager.default.copyItem(atPath: HostTests.plugin("FaultWorker"), toPath: shared)
+            func config(first: String) -> String {
+                HostTests.config(
+                    (0..<4).map { ("t\($0)", shared, #"config: { "n": "\#($0 == 0 ? first : "\($0)")" }"#) },
+                    consumer: "{ concurrency: 4, batch_size: 2, lease: 2s, poll: 50ms, grace: 2s }")
+            }
+            func enqueue(_ topics: Range<Int>, jobs: Int) async throws {
+                let lines = (0..<jobs).flatMap { job in
+                    topics.map { #"{"queue": "q\#(job % 3)", "topic": "t\#($0)", "payload": "configto:10:\#(cli.folder)/t\#($0).log"}"# }
+                }
+                try cli.write("jobs.jsonl", lines.joined(separator: "\n"))
+                #expect(try await cli.run("enqueue", "--file", "jobs.jsonl").status == 0)
+            }
+            func lines(_ topic: Int) -> [String] {
+                ((try? String(contentsOfFile: "\(cli.folder)/t\(topic).log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            }
+            func idleServers() async -> Set<Int32> {
+                var mapping: Set<Int32> = []
+                for _ in 0..<300 {
+                    mapping = Set(HungInitTests.processesMapping(shared))
+                    if mapping.count == 4 { break }
+                    await pause(10_000)
+                }
+                return mapping
+            }
+            func drained() async throws -> Bool {
+                try await cli.eventually { status in
+                    let totals = status["totals"] as? [String: Int] ?? [:]
+                    return totals["ready"] == 0 && totals["leased"] == 0 && totals["running"] == 0
+                }
+            }
+            try cli.write("config.yaml", config(first: "0"))
+            let (host, _, err) = try cli.start(["run"])
+            defer { kill(host.processIdentifier, SIGKILL) }
+            #expect(try await cli.waitUntilServing(host))
+            let before = await idleServers()
+            #expect(before.count == 4, "a fork server per topic, all four on one file")
+
+            // Under load, t0's configuration changes.
+            try await enqueue(0..<4, jobs: 40)
+            for _ in 0..<500 where lines(0).count < 5 { await pause(10_000) }
+            try cli.write("config.yaml", config(first: "0b"))
+            #expect(try await cli.eventually { ($0["hosts"] as? [[String: Any]])?.first?["generation"] as? Int ?? 0 >= 2 })
+            try await enqueue(0..<1, jobs: 5)
+            #expect(try await drained())
+
+            #expect(lines(0).count == 45 && lines(1).count == 40 && lines(2).count == 40 && lines(3).count == 40, "every job ran once")
+            #expect(lines(0).suffix(5).allSatisfy { $0.contains("0b") }, "t0 runs with its new configuration: \(lines(0))")
+            for topic in 1..<4 {
+                #expect(Set(lines(topic)).count == 1 && lines(topic)[0].contains("\(topic)"), "t\(topic) sees its own configuration only")
+            }
+            let after = await idleServers()
+            #expect(after.count == 4 && before.intersection(after).count == 3, "only t0's fork server was replaced")
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+            _ = err
+        }
+
         @Test func aTopicWhosePluginFailsKeepsItsOldOneWhileTheOthersReload() async throws {
             let cli = try CLI(config: "")
             defer { cli.cleanUp() }

@@ -15,6 +15,8 @@
  *   sleep:MS              sleeps MS milliseconds, then JQ_OK
  *   span:MS:PATH          sleeps MS milliseconds, then appends "START END QUEUE" to the file PATH
  *                         (wall-clock microseconds, one write), then JQ_OK: when the run itself ran
+ *   configto:MS:PATH      sleeps MS milliseconds, then appends the config JSON jq_init received
+ *                         and a newline to the file PATH (one write), then JQ_OK
  *   stdout:TEXT           prints "out:TEXT" on stdout and "err:TEXT" on stderr, then JQ_OK
  *   spam:N                prints N numbered lines of ~1 KiB on stdout, then JQ_OK
  *   garbage               writes junk into the host's result pipe (descriptor 3), then JQ_OK
@@ -156,6 +158,18 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
                          (long long)end.tv_sec * 1000000 + end.tv_nsec / 1000, job->queue_id);
         int fd = open(path + 1, O_WRONLY | O_APPEND | O_CREAT, 0600);
         if (fd < 0 || write(fd, line, (size_t)n) != n) { ctx->set_message(ctx, "span could not write"); return JQ_ERROR; }
+        close(fd);
+        return JQ_OK;
+    }
+    if ((arg = argument(command, "configto"))) {
+        char *path = NULL;
+        sleep_ms(strtoul(arg, &path, 10));
+        if (!path || *path != ':') { ctx->set_message(ctx, "configto needs MS:PATH"); return JQ_DISCARD; }
+        char line[512];
+        int n = snprintf(line, sizeof line, "%s\n", config_text ? config_text : "");
+        if (n >= (int)sizeof line) { ctx->set_message(ctx, "configto: config too long"); return JQ_DISCARD; }
+        int fd = open(path + 1, O_WRONLY | O_APPEND | O_CREAT, 0600);
+        if (fd < 0 || write(fd, line, (size_t)n) != n) { ctx->set_message(ctx, "configto could not write"); return JQ_ERROR; }
         close(fd);
         return JQ_OK;
     }
