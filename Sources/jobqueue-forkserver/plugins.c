@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -137,4 +138,31 @@ const jq_plugin *jq_plugins_load(const char *topic, const char *path, const char
 void jq_plugins_shutdown_all(void) {
     for (size_t i = plugin_count; i > 0; i--)
         if (plugins[i - 1]->shutdown) plugins[i - 1]->shutdown();
+}
+
+/* Prints one "loaded PATH" line per object in the process (the first, the executable, has no name). */
+static int print_loaded(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    (void)data;
+    if (info->dlpi_name && info->dlpi_name[0]) printf("loaded %s\n", info->dlpi_name);
+    return 0;
+}
+
+int jq_plugins_inspect(const char *path) {
+    char error[1024];
+    if (check_file(path, error, sizeof error) != 0) {
+        printf("error %s\n", error);
+        return 1;
+    }
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        printf("error dlopen failed: %s\n", dlerror());
+        return 1;
+    }
+    uint32_t (*abi_version)(void) = (uint32_t (*)(void))dlsym(handle, "jq_abi_version");
+    printf("host %u\n", JQ_ABI_VERSION);
+    if (abi_version) printf("abi %u\n", abi_version());
+    printf("threads %d\n", jq_thread_count());
+    dl_iterate_phdr(print_loaded, NULL);
+    return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -38,4 +38,13 @@ void jq_plugins_shutdown_all(void);
 /** Number of threads of this process (entries of /proc/self/task); -1 if unknown. */
 int jq_thread_count(void);
 
+/**
+ * `jobqueue-forkserver --inspect PATH` (for `jobqueue plugin info`): loads the plugin in this
+ * throwaway process without calling its jq_init, and prints, one per line, `host N` (the ABI
+ * version this fork server speaks), `abi N` (what jq_abi_version returns, if exported),
+ * `threads N` (after loading) and `loaded PATH` for every
+ * object the process then has, or `error REASON`. Returns the exit status.
+ */
+int jq_plugins_inspect(const char *path);
+
 #endif

@@ -15,7 +15,7 @@ struct JobQueueCommand: AsyncParsableCommand {
         version: JobQueueVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, EnqueueCommand.self, StatusCommand.self, JobsCommand.self, DeadCommand.self, PauseCommand.self,
-            ResumeCommand.self, SchedulesCommand.self, BackupCommand.self,
+            ResumeCommand.self, SchedulesCommand.self, BackupCommand.self, PluginCommand.self,
         ]
     )
 }

@@ -9,7 +9,7 @@ extension ForkServer {
     /// Where the fork server executable is: `explicit`, else `$JOBQUEUE_FORKSERVER`, else next to
     /// the running executable (SwiftPM builds both into the same folder), else where
     /// `scripts/install.sh` puts it: `../libexec/jobqueue/` from the executable's folder.
-    static func locateExecutable(_ explicit: String?) throws(ForkServerError) -> String {
+    public static func locateExecutable(_ explicit: String?) throws(ForkServerError) -> String {
         var candidates: [String] = []
         if let explicit {
             candidates.append(explicit)
