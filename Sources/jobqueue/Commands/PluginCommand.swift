@@ -5,9 +5,65 @@ import JobQueuePlugins
 struct PluginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugin",
-        abstract: "Inspect a plugin file.",
-        subcommands: [Info.self]
+        abstract: "Start a new plugin, or inspect a plugin file.",
+        subcommands: [New.self, Info.self]
     )
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a new plugin project that builds and runs as it is.",
+            discussion: """
+                Writes DIR/NAME: the plugin's source (a greeter: {"name": "Ada"} becomes "Hello, Ada!"), \
+                its build (build.sh, or Package.swift for Swift), a config.yaml that serves it, a test \
+                payload and a README. Build it, then `jobqueue check --config DIR/NAME/config.yaml`.
+                """
+        )
+
+        @Argument(help: "The plugin's name: a letter, then letters and digits (its library is lib<NAME>.so).") var name: String
+        @Option(help: "c, swift or rust.") var language: PluginTemplate.Language
+        @Option(help: "The folder to create the project in.") var dir = "."
+        @Option(help: "The JobQueuePluginSDK folder (default: the one installed or built with this jobqueue).") var sdk: String?
+
+        func validate() throws {
+            guard name.first?.isLetter == true, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw ValidationError("NAME must be a letter followed by letters and digits, got '\(name)'")
+            }
+        }
+
+        func run() throws {
+            let folder = (dir as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: folder) { throw InputError("\(folder): already exists; choose another NAME or --dir") }
+            guard let sdk = sdk ?? Self.installedSDK() else {
+                throw InputError("cannot find JobQueuePluginSDK next to this jobqueue; pass --sdk PATH")
+            }
+            guard FileManager.default.fileExists(atPath: sdk + "/" + PluginTemplate.header) else {
+                throw InputError("\(sdk): not a JobQueuePluginSDK folder (no \(PluginTemplate.header))")
+            }
+            let template = PluginTemplate(name: name, language: language, sdk: URL(fileURLWithPath: sdk).standardizedFileURL.path)
+            for file in try template.files() {
+                let path = (folder as NSString).appendingPathComponent(file.path)
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try file.text.write(toFile: path, atomically: true, encoding: .utf8)
+                if file.executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path) }
+            }
+            print("created \(folder): build it with `cd \(folder) && \(template.buildCommand)`, then `jobqueue check --config \(folder)/config.yaml`")
+        }
+
+        /// The SDK installed beside this executable (`PREFIX/share/jobqueue/`), or the one of the
+        /// checkout it was built in (a folder above it).
+        static func installedSDK() -> String? {
+            guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+            var folder = executable.deletingLastPathComponent()
+            let installed = folder.appendingPathComponent("../share/jobqueue/JobQueuePluginSDK").standardizedFileURL
+            if FileManager.default.fileExists(atPath: installed.path + "/Package.swift") { return installed.path }
+            while folder.path != "/" {
+                let candidate = folder.appendingPathComponent("JobQueuePluginSDK")
+                if FileManager.default.fileExists(atPath: candidate.path + "/Package.swift") { return candidate.path }
+                folder = folder.deletingLastPathComponent()
+            }
+            return nil
+        }
+    }
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
