@@ -10,7 +10,8 @@
 #                                              share (a Swift plugin must be built with this Swift)
 # PREFIX/lib/jobqueue/plugins/                 the example plugins
 # PREFIX/include/jobqueue_plugin.h             the plugin ABI, for C plugin authors
-# PREFIX/share/jobqueue/JobQueuePluginSDK/     the SDK package, for Swift plugin authors
+# PREFIX/share/jobqueue/JobQueuePluginSDK/     the SDK package, for Swift plugin authors (and the ABI
+#                                              in Rust, Rust/jobqueue_plugin.rs; `plugin new` uses it)
 # PREFIX/lib/systemd/system/jobqueue.service   the service; see docs/operations.md
 # PREFIX/share/jobqueue/config.example.yaml    a config for the service, to copy to /etc/jobqueue/
 # PREFIX/share/doc/jobqueue/                   README.md, operations.md, Plugins/README.md
@@ -78,7 +79,7 @@ done
 install -m 0644 JobQueuePluginSDK/Sources/CJobQueuePlugin/include/jobqueue_plugin.h "$prefix/include/"
 rm -rf "$prefix/share/jobqueue/JobQueuePluginSDK"
 install -d -m 0755 "$prefix/share/jobqueue/JobQueuePluginSDK"
-cp -R JobQueuePluginSDK/Package.swift JobQueuePluginSDK/Sources "$prefix/share/jobqueue/JobQueuePluginSDK/"
+cp -R JobQueuePluginSDK/Package.swift JobQueuePluginSDK/Sources JobQueuePluginSDK/Rust "$prefix/share/jobqueue/JobQueuePluginSDK/"
 sed "s|@PREFIX@|$prefix|g" packaging/jobqueue.service >"$prefix/lib/systemd/system/jobqueue.service"
 sed "s|@PREFIX@|$prefix|g" packaging/config.example.yaml >"$prefix/share/jobqueue/config.example.yaml"
 chmod 0644 "$prefix/lib/systemd/system/jobqueue.service" "$prefix/share/jobqueue/config.example.yaml"

@@ -1,5 +1,5 @@
-//! RustGreeter — an example plugin in Rust, written against `jobqueue_plugin.h` with no crates:
-//! the header's types are declared here with `#[repr(C)]`, field for field.
+//! RustGreeter — an example plugin in Rust, with no crates: the ABI's types come from the SDK's
+//! Rust declarations of `jobqueue_plugin.h` (JobQueuePluginSDK/Rust/jobqueue_plugin.rs).
 //!
 //! Config:  {"greeting": "Hello"}   (optional; "Hello" when absent)
 //! Payload: a name, as text or as a JSON string ("Ada" or "\"Ada\"").
@@ -13,41 +13,13 @@
 //! library starts none by itself), and nothing may unwind into the host: a panic in `jq_perform`
 //! aborts the batch's child, which the host reports as a crash of that job.
 
+#[path = "../../JobQueuePluginSDK/Rust/jobqueue_plugin.rs"]
+pub mod jobqueue_plugin;
+
+use jobqueue_plugin::*;
 use std::ffi::CStr;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_char, c_int};
 use std::sync::Mutex;
-
-// ---- jobqueue_plugin.h, ABI 1.0 ----------------------------------------------------------------
-
-const JQ_ABI_VERSION: u32 = 1 << 16; // major 1, minor 0: this plugin uses nothing newer
-
-type JqStatus = c_int;
-const JQ_OK: JqStatus = 0;
-const JQ_DISCARD: JqStatus = 3;
-
-const JQ_LOG_INFO: c_int = 2;
-
-#[repr(C)]
-pub struct JqJob {
-    size: usize,
-    topic: *const c_char,
-    queue_id: *const c_char,
-    item_id: u64,
-    attempt: u32,
-    payload: *const u8,
-    payload_len: usize,
-}
-
-#[repr(C)]
-pub struct JqContext {
-    size: usize,
-    host: *mut c_void,
-    set_result: extern "C" fn(*mut JqContext, *const u8, usize) -> c_int,
-    set_message: extern "C" fn(*mut JqContext, *const c_char) -> c_int,
-    set_snooze: extern "C" fn(*mut JqContext, u64) -> c_int,
-    log: extern "C" fn(*mut JqContext, c_int, *const c_char),
-    enqueue: extern "C" fn(*mut JqContext, *const c_char, *const c_char, *const u8, usize, *const c_void) -> c_int,
-}
 
 // ---- The plugin ---------------------------------------------------------------------------------
 

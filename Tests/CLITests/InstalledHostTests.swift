@@ -91,6 +91,15 @@ extension ProcessTests {
             #expect(totals as? [String: Int] == ["ready": 0, "scheduled": 0, "leased": 0, "running": 0, "dead": 0, "cancelled": 0], "\(status)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/outbox").count == 1)
             #expect(try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/reports").count == 1)
+
+            // `plugin new` finds the installed SDK (the C header, the Rust declarations, the Swift package).
+            for language in ["c", "rust", "swift"] {
+                let created = try await cli.run(program: jobqueue, ["plugin", "new", "New\(language)", "--language", language, "--dir", cli.folder])
+                #expect(created.status == 0, "\(created.stderr)")
+            }
+            let package = try String(contentsOfFile: cli.folder + "/Newswift/Package.swift", encoding: .utf8)
+            #expect(package.contains(#".package(path: "\#(prefix)/share/jobqueue/JobQueuePluginSDK")"#), "\(package)")
+            #expect(FileManager.default.fileExists(atPath: cli.folder + "/Newrust/jobqueue_plugin.rs"))
         }
 
         @Test func theServiceUnitRunsTheInstalledHostAndReloadsWithSIGHUP() async throws {

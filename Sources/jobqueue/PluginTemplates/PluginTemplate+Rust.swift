@@ -13,42 +13,20 @@ extension PluginTemplate {
     var rustSource: String {
         #"""
         //! \#(name) — a JobQueue plugin: {"name": "Ada"} becomes "Hello, Ada!".
-        //! The types of jobqueue_plugin.h (ABI 1.0) are declared here, field for field.
 
+        /// The plugin ABI's types (jobqueue_plugin.h in Rust, from JobQueuePluginSDK).
+        pub mod jobqueue_plugin;
+
+        use jobqueue_plugin::*;
         use std::ffi::CStr;
-        use std::os::raw::{c_char, c_int, c_void};
+        use std::os::raw::{c_char, c_int};
         use std::sync::Mutex;
-
-        const JQ_OK: c_int = 0;
-        const JQ_DISCARD: c_int = 3;
-
-        #[repr(C)]
-        pub struct JqJob {
-            size: usize,
-            topic: *const c_char,
-            queue_id: *const c_char,
-            item_id: u64,
-            attempt: u32,
-            payload: *const u8,
-            payload_len: usize,
-        }
-
-        #[repr(C)]
-        pub struct JqContext {
-            size: usize,
-            host: *mut c_void,
-            set_result: extern "C" fn(*mut JqContext, *const u8, usize) -> c_int,
-            set_message: extern "C" fn(*mut JqContext, *const c_char) -> c_int,
-            set_snooze: extern "C" fn(*mut JqContext, u64) -> c_int,
-            log: extern "C" fn(*mut JqContext, c_int, *const c_char),
-            enqueue: extern "C" fn(*mut JqContext, *const c_char, *const c_char, *const u8, usize, *const c_void) -> c_int,
-        }
 
         static GREETING: Mutex<Option<String>> = Mutex::new(None);
 
         #[no_mangle]
         pub extern "C" fn jq_abi_version() -> u32 {
-            1 << 16
+            JQ_ABI_VERSION
         }
 
         #[no_mangle]
@@ -59,7 +37,7 @@ extension PluginTemplate {
         }
 
         #[no_mangle]
-        pub extern "C" fn jq_perform(job: *const JqJob, ctx: *mut JqContext) -> c_int {
+        pub extern "C" fn jq_perform(job: *const JqJob, ctx: *mut JqContext) -> JqStatus {
             let (job, context) = unsafe { (&*job, &*ctx) };
             let payload = unsafe { std::slice::from_raw_parts(job.payload, job.payload_len) };
             let name = string_member(&String::from_utf8_lossy(payload), "name").unwrap_or_default();

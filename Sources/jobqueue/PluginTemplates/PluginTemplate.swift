@@ -31,7 +31,9 @@ struct PluginTemplate {
         language == .swift ? ".build/debug/lib\(name).so" : "lib\(name).so"
     }
 
+    /// The plugin ABI in C, and in Rust, in the SDK's folder.
     static let header = "Sources/CJobQueuePlugin/include/jobqueue_plugin.h"
+    static let rustBindings = "Rust/jobqueue_plugin.rs"
 
     /// Every file of the project, by path relative to its folder, and whether it is a script.
     func files() throws -> [(path: String, text: String, executable: Bool)] {
@@ -47,7 +49,8 @@ struct PluginTemplate {
         case .swift:
             return common + [("Package.swift", swiftPackage, false), ("Sources/\(name)/\(name).swift", swiftSource, false)]
         case .rust:
-            return common + [("\(name.lowercased()).rs", rustSource, false), ("build.sh", rustBuild, true)]
+            let bindings = try String(contentsOfFile: sdk + "/" + Self.rustBindings, encoding: .utf8)
+            return common + [("\(name.lowercased()).rs", rustSource, false), ("jobqueue_plugin.rs", bindings, false), ("build.sh", rustBuild, true)]
         }
     }
 
