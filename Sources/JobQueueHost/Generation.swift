@@ -15,13 +15,17 @@ final class Generation: Sendable {
     let servers: [String: TopicServer]
     /// Why a topic of `configuration` does not run its configured plugin, by topic.
     let refusals: [String: String]
+    /// Refused topics whose previous fork server had died: nothing serves them until a later
+    /// reload restarts them (the host retries).
+    let lostTopics: [String]
     let policies: TopicPolicies
 
-    private init(number: Int, configuration: Configuration, servers: [String: TopicServer], refusals: [String: String]) {
+    private init(number: Int, configuration: Configuration, servers: [String: TopicServer], refusals: [String: String], lostTopics: [String] = []) {
         self.number = number
         self.configuration = configuration
         self.servers = servers
         self.refusals = refusals
+        self.lostTopics = lostTopics
         policies = TopicPolicies(servers.mapValues(\.spec.policy), defaults: configuration.defaults)
     }
 
@@ -55,6 +59,11 @@ final class Generation: Sendable {
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
+        if Task.isCancelled {
+            // A stop cut the loading short: what failed was not the plugins' doing.
+            for case (_, .success(let server)) in started { await server.retire() }
+            throw CancellationError()
+        }
         var refusals: [String: String] = [:]
         var failures: [PluginLoadResult] = []
         for (spec, result) in started {
@@ -63,10 +72,10 @@ final class Generation: Sendable {
                 servers[spec.topic] = server
             case .failure(let error as PluginLoadError):
                 failures += error.failures
-                refusals[spec.topic] = error.failures.map(\.description).joined(separator: "; ")
+                refusals[spec.topic] = error.failures.compactMap(\.failure).joined(separator: "; ")
             case .failure(let error):
                 failures.append(PluginLoadResult(topic: spec.topic, failure: "\(error)"))
-                refusals[spec.topic] = "\(spec.topic): \(error)"
+                refusals[spec.topic] = "\(error)"
             }
         }
         guard let previous else {
@@ -75,10 +84,12 @@ final class Generation: Sendable {
             throw PluginLoadError(failures: configuration.pluginSpecs.compactMap { spec in failures.first { $0.topic == spec.topic } })
         }
         // A refused topic keeps the server it had, if it is still alive.
-        for topic in refusals.keys {
-            if let server = previous.servers[topic], server.isRunning { servers[topic] = server }
+        var lost: [String] = []
+        for topic in refusals.keys.sorted() {
+            guard let server = previous.servers[topic] else { continue }
+            if server.isRunning { servers[topic] = server } else { lost.append(topic) }
         }
-        return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals)
+        return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals, lostTopics: lost)
     }
 
     /// The servers of `self` that `next` does not keep, which are retired when `next` takes over.

@@ -62,10 +62,11 @@ public final class HostService: Service, Sendable {
     public var generation: Int { executor.generation?.number ?? 0 }
 
     /// The topics the current generation serves.
-    public var servedTopics: [String] { executor.generation?.configuration.topics.map(\.name) ?? [] }
+    public var servedTopics: [String] { executor.generation?.servers.keys.sorted() ?? [] }
 
-    /// The limits of the topics the current generation serves (topics without any left out).
-    public var topicLimits: [String: TopicLimits] { executor.generation?.configuration.topicLimits ?? [:] }
+    /// The limits of the topics the current generation serves (topics without any left out), as
+    /// their servers apply them.
+    public var topicLimits: [String: TopicLimits] { executor.policies.limits(of: Set(servedTopics)) }
 
     /// The schedules the host ticks (those of the configuration serving now).
     public var schedules: [Schedule] { pipeline.withLock { $0?.schedules } ?? [] }
@@ -77,7 +78,9 @@ public final class HostService: Service, Sendable {
     public var runningBatches: Int { pipeline.withLock { $0?.runningBatches } ?? 0 }
 
     /// The process id of each served topic's fork server.
-    public var forkServerPIDs: [String: pid_t] { executor.generation?.servers.compactMapValues(\.pid) ?? [:] }
+    public var forkServerPIDs: [String: pid_t] {
+        executor.generation?.servers.filter(\.value.isRunning).compactMapValues(\.pid) ?? [:]
+    }
 
     /// The store the host works on, once it runs.
     public var store: (any JobStore)? { pipeline.withLock { $0?.store } }
@@ -96,6 +99,10 @@ public final class HostService: Service, Sendable {
             first = try await cancelWhenGracefulShutdown { [initial, logger] in
                 try await Generation.start(number: number, configuration: initial, logger: logger)
             }
+        } catch is CancellationError {
+            await store.close()
+            logger.info("stopped while the plugins were loading")
+            return
         } catch {
             await store.close()
             throw error
@@ -130,29 +137,40 @@ public final class HostService: Service, Sendable {
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.
+    /// While a topic whose fork server died cannot be restarted, retries, waiting longer each time.
     private func reloadLoop(worker: JobPipeline, watcher: FileWatcher?) async {
+        var retry: Duration?
         while !Task.isCancelled {
-            await reloads.wait(upTo: .seconds(3600))
+            await reloads.wait(upTo: retry ?? .seconds(3600))
             guard !Task.isCancelled else { return }
             try? await Task.sleep(for: .milliseconds(50))
             guard !Task.isCancelled, !worker.isStopping else { return }
-            await reload(worker: worker, watcher: watcher)
+            let lost = await reload(worker: worker, watcher: watcher)
+            retry = lost ? min((retry ?? .milliseconds(500)) * 2, .seconds(60)) : nil
         }
     }
 
-    private func reload(worker: JobPipeline, watcher: FileWatcher?) async {
-        guard let previous = executor.generation else { return }
-        let configuration: Configuration
+    /// Loads the configuration file anew and starts the next generation from it; when the file
+    /// is refused, restarts the fork servers that died with the configuration in effect. Returns
+    /// true when a topic whose fork server died is still not served.
+    private func reload(worker: JobPipeline, watcher: FileWatcher?) async -> Bool {
+        guard let previous = executor.generation else { return false }
+        var configuration: Configuration
+        var refused: String?
         do {
             configuration = try Configuration.load(path: configPath)
+            // Watch the new plugins before loading them, so that a change made meanwhile, or the
+            // fix of a plugin this reload refuses, starts the next reload.
+            watcher?.watch(previous.configuration.watchedFiles + configuration.watchedFiles)
+            refused = configuration.hostProblem(trustingFiles: trustingFiles)
         } catch {
-            return refuse("\(error)", worker: worker)
+            configuration = previous.configuration
+            refused = "\(error)"
         }
-        // Watch the new plugins before loading them, so that a change made meanwhile, or the fix
-        // of a plugin this reload refuses, starts the next reload.
-        watcher?.watch(previous.configuration.watchedFiles + configuration.watchedFiles)
-        if let problem = configuration.hostProblem(trustingFiles: trustingFiles) {
-            return refuse(problem, worker: worker)
+        if let refused {
+            refuse(refused, worker: worker)
+            guard previous.servers.values.contains(where: { !$0.isRunning }) else { return false }
+            configuration = previous.configuration
         }
         let restartOnly = [
             ("store", configuration.store != previous.configuration.store),
@@ -168,23 +186,29 @@ public final class HostService: Service, Sendable {
         let next: Generation
         do {
             next = try await Generation.start(number: number, configuration: configuration, previous: previous, logger: logger)
+        } catch is CancellationError {
+            return false  // the host is stopping
         } catch {
-            return refuse("\(error)", worker: worker)
+            refuse("\(error)", worker: worker)
+            return false
         }
         _ = executor.install(next)
-        watcher?.watch(configuration.watchedFiles)
-        worker.setSchedules(configuration.schedules)
+        if refused == nil {
+            watcher?.watch(configuration.watchedFiles)
+            worker.setSchedules(configuration.schedules)
+        }
         worker.wake()
         let served = next.servers.keys.sorted().joined(separator: ", ")
         if let refusals = next.refusalNote {
             logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
             worker.setNote("reload refused for some topics: \(refusals)")
-        } else {
+        } else if refused == nil {
             worker.setNote(nil)
         }
-        metrics?.reloaded(succeeded: next.refusals.isEmpty)
+        if refused == nil { metrics?.reloaded(succeeded: next.refusals.isEmpty) }
         logger.info("reloaded: generation \(number) serves \(served)")
         for server in previous.servers(droppedBy: next) { await server.retire() }
+        return !next.lostTopics.isEmpty
     }
 
     private func refuse(_ reason: String, worker: JobPipeline) {

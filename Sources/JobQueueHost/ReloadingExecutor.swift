@@ -30,13 +30,17 @@ final class ReloadingExecutor: JobExecutor {
     var servingGeneration: Int { generation?.number ?? 0 }
 
     func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
-        guard let generation, let topic = batch.first?.topic, let server = generation.servers[topic] else { return }
-        if server.isRunning {
-            await server.run(batch, report: report)
-        }
-        if !server.isRunning && generation === self.generation {
-            onServerLost(topic)
-            try? await Task.sleep(for: .milliseconds(50))  // don't spin on lease/release until it is back
+        guard let topic = batch.first?.topic else { return }
+        // A server retired by a reload between reading the generation and starting the batch
+        // refuses it: the next generation's server takes it.
+        for _ in 0..<3 {
+            guard let generation, let server = generation.servers[topic] else { return }
+            if server.isRunning, await server.run(batch, report: report) { return }
+            if !server.isRunning && generation === self.generation {
+                onServerLost(topic)
+                try? await Task.sleep(for: .milliseconds(50))  // don't spin on lease/release until it is back
+                return
+            }
         }
     }
 }

@@ -49,14 +49,23 @@ final class TopicServer: Sendable {
     /// The fork server's process id.
     var pid: pid_t? { executor.server.pid }
 
-    func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
-        state.withLock { $0.running += 1 }
+    /// Runs `batch`; false, running nothing, once the server is retired (a newer generation
+    /// serves the topic: ask it). Checked and counted in one step, so that a retire never shuts
+    /// the server down under a batch about to start.
+    func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async -> Bool {
+        let accepted = state.withLock { state in
+            if state.retired { return false }
+            state.running += 1
+            return true
+        }
+        guard accepted else { return false }
         await executor.run(batch, report: report)
         let finished = state.withLock { state in
             state.running -= 1
             return state.retired && state.running == 0
         }
-        if finished { await executor.shutdown() }
+        if finished { await executor.shutdown(killAfter: Self.shutdownDeadline) }
+        return true
     }
 
     /// Takes no new batches from now on; the fork server exits once the running ones end.
@@ -65,8 +74,12 @@ final class TopicServer: Sendable {
             state.retired = true
             return state.running == 0
         }
-        if idle { await executor.shutdown() }
+        if idle { await executor.shutdown(killAfter: Self.shutdownDeadline) }
     }
+
+    /// How long a retired server with no batch left may take to exit (its plugin's
+    /// `jq_shutdown`) before it is killed.
+    static let shutdownDeadline: Duration = .seconds(10)
 
     /// What tells a plugin file replaced or rewritten: its identity, size and modification time.
     private struct FileVersion: Equatable {

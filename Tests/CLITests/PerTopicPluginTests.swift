@@ -108,6 +108,39 @@ extension ProcessTests {
             _ = err
         }
 
+        @Test func aKilledForkServerIsRestartedEvenWhileTheConfigFileIsBroken() async throws {
+            let cli = try CLI(config: "")
+            defer { cli.cleanUp() }
+            let work = cli.folder + "/libwork.so"
+            try FileManager.default.copyItem(atPath: HostTests.plugin("FaultWorker"), toPath: work)
+            try cli.write("config.yaml", HostTests.config([("work", work, "")]))
+            let (host, _, err) = try cli.start(["run"])
+            defer { kill(host.processIdentifier, SIGKILL) }
+            #expect(try await cli.waitUntilServing(host))
+            let server = HungInitTests.processesMapping(work)
+            #expect(server.count == 1)
+
+            // A config being edited (not valid yet), then the topic's fork server killed. (The
+            // commands below read a valid copy of the config: same store.)
+            try cli.write("client.yaml", HostTests.config([("work", work, "")]))
+            try cli.write("config.yaml", "topics: [")
+            #expect(
+                try await cli.eventually("--config", "client.yaml") {
+                    (($0["hosts"] as? [[String: Any]])?.first?["note"] as? String)?.contains("reload refused") == true
+                })
+            server.forEach { kill($0, SIGKILL) }
+            #expect(try await cli.run("enqueue", "--config", "client.yaml", "q", "work", #""ok""#).status == 0)
+            #expect(
+                try await cli.eventually("--config", "client.yaml") { status in
+                    (status["totals"] as? [String: Int]).map { $0.values.allSatisfy { $0 == 0 } } == true
+                }, "the job ran: its topic's fork server was restarted from the configuration in effect")
+            let restarted = HungInitTests.processesMapping(work)
+            #expect(!restarted.isEmpty && Set(restarted).isDisjoint(with: server))
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+            _ = err
+        }
+
         @Test func aTopicWhosePluginFailsKeepsItsOldOneWhileTheOthersReload() async throws {
             let cli = try CLI(config: "")
             defer { cli.cleanUp() }

@@ -139,7 +139,8 @@ import Testing
     }
 
     /// A plugin whose `jq_init` hangs, with an hour's `init_timeout`: a graceful shutdown during
-    /// the start gives it up (the process loading it is killed), and `run()` ends.
+    /// the start gives it up (the process loading it is killed), and `run()` ends as a stop does,
+    /// without an error: the plugin did nothing wrong.
     @Test(.timeLimit(.minutes(1))) func aGracefulShutdownDuringStartGivesUpAPluginStillLoading() async throws {
         let hanging = folder + "/libhang.so"
         try FileManager.default.copyItem(atPath: try Self.plugin("FaultWorker"), toPath: hanging)
@@ -149,7 +150,7 @@ import Testing
                 group.addTask { try await host.run() }
                 #expect(await eventually(timeout: Self.patience) { !Self.processesMapping(hanging).isEmpty })
                 trigger.triggerGracefulShutdown()
-                await #expect(throws: (any Error).self) { try await group.waitForAll() }
+                await #expect(throws: Never.self) { try await group.waitForAll() }
             }
         }
         #expect(await eventually(timeout: Self.patience) { Self.processesMapping(hanging).isEmpty })

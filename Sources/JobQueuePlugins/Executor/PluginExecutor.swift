@@ -69,8 +69,8 @@ public final class PluginExecutor: JobExecutor {
         }
     }
 
-    /// Drains the fork server (running batches finish) and stops it.
-    public func shutdown() async {
-        await server.shutdown()
+    /// Drains the fork server (running batches finish) and stops it, killing it past `deadline`.
+    public func shutdown(killAfter deadline: Duration? = nil) async {
+        await server.shutdown(killAfter: deadline)
     }
 }

@@ -114,11 +114,20 @@ public final class ForkServer: Sendable {
     }
 
     /// Drains and stops the server: no new batches, running ones finish, plugins get
-    /// `jq_shutdown`, the process exits. Returns how it exited (nil if it could not be reaped).
+    /// `jq_shutdown`, the process exits; past `deadline` (if given) it is killed, so that a
+    /// `jq_shutdown` that never returns holds nothing up. Returns how it exited (nil if it could
+    /// not be reaped).
     @discardableResult
-    public func shutdown() async -> WaitStatus? {
+    public func shutdown(killAfter deadline: Duration? = nil) async -> WaitStatus? {
         try? channel.send(ServerCommand.shutdown.frame)
+        let killer = deadline.map { deadline in
+            Task { [pid] in
+                try await Task.sleep(for: deadline)
+                Glibc.kill(pid, SIGKILL)
+            }
+        }
         let status = await router.waitForEnd()
+        killer?.cancel()
         channel.close()
         return status
     }

@@ -28,21 +28,27 @@ public struct ELFFile: Sendable, Equatable {
         guard bytes.count >= 64, bytes[0..<4].elementsEqual([0x7f, 0x45, 0x4c, 0x46]) else { throw .notELF }
         guard bytes[4] == 2, bytes[5] == 1 else { throw .unsupported("not a 64-bit little-endian ELF file") }
         guard file.u16(16) == 3 else { throw .unsupported("not a shared library (ELF type \(file.u16(16)))") }
-        let sectionsAt = Int(file.u64(40))
         let sectionSize = Int(file.u16(58))
         let sectionCount = Int(file.u16(60))
-        guard sectionSize >= 64, sectionsAt + sectionSize * sectionCount <= bytes.count else {
+        guard let sectionsAt = Int(exactly: file.u64(40)), sectionSize >= 64, sectionsAt <= bytes.count,
+            sectionSize * sectionCount <= bytes.count - sectionsAt
+        else {
             throw .malformed("section headers out of bounds")
         }
         let sections = (0..<sectionCount).map { Section(file, at: sectionsAt + $0 * sectionSize) }
-        guard sections.allSatisfy({ $0.type == 8 || $0.offset + $0.size <= bytes.count }) else {  // 8: SHT_NOBITS
-            throw .malformed("a section lies outside the file")
+        /// `section`, if it holds bytes inside the file (8: SHT_NOBITS holds none).
+        func usable(_ section: Section?) -> Section? {
+            guard let section, section.type != 8, section.offset <= bytes.count, section.size <= bytes.count - section.offset else { return nil }
+            return section
+        }
+        /// The (string) section `section` links to.
+        func linked(_ section: Section) -> Section? {
+            Int(section.link) < sections.count ? usable(sections[Int(section.link)]) : nil
         }
 
         exportedFunctions = []
         importedSymbols = []
-        if let symbols = sections.first(where: { $0.type == 11 }), Int(symbols.link) < sections.count {  // SHT_DYNSYM
-            let strings = sections[Int(symbols.link)]
+        if let symbols = usable(sections.first { $0.type == 11 }), let strings = linked(symbols) {  // SHT_DYNSYM
             for start in stride(from: symbols.offset + 24, to: symbols.offset + symbols.size - 23, by: 24) {  // entry 0 is null
                 let info = bytes[start + 4]
                 let bind = info >> 4
@@ -60,13 +66,15 @@ public struct ELFFile: Sendable, Equatable {
         needed = []
         runPath = []
         var rPath: [String] = []
-        if let dynamic = sections.first(where: { $0.type == 6 }), Int(dynamic.link) < sections.count {  // SHT_DYNAMIC
-            let strings = sections[Int(dynamic.link)]
-            func text(_ offset: UInt64) -> String { file.string(at: strings.offset + Int(offset), end: strings.offset + strings.size) }
-            for start in stride(from: dynamic.offset, to: dynamic.offset + dynamic.size - 15, by: 16) {
+        if let dynamic = usable(sections.first { $0.type == 6 }), let strings = linked(dynamic) {  // SHT_DYNAMIC
+            func text(_ offset: UInt64) -> String {
+                guard let offset = Int(exactly: offset), offset < strings.size else { return "" }
+                return file.string(at: strings.offset + offset, end: strings.offset + strings.size)
+            }
+            entries: for start in stride(from: dynamic.offset, to: dynamic.offset + dynamic.size - 15, by: 16) {
                 let value = file.u64(start + 8)
                 switch file.u64(start) {
-                case 0: break  // DT_NULL
+                case 0: break entries  // DT_NULL
                 case 1: needed.append(text(value))
                 case 15: rPath = text(value).split(separator: ":").map(String.init)
                 case 29: runPath = text(value).split(separator: ":").map(String.init)
@@ -77,10 +85,15 @@ public struct ELFFile: Sendable, Equatable {
         if runPath.isEmpty { runPath = rPath }
     }
 
+    /// The whole file, if it is a regular file of at most 1 GiB (not a FIFO or a device).
     private static func read(_ path: String) throws(ELFError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .unreadable(String(cString: strerror(errno))) }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .unreadable("not a regular file") }
+        guard info.st_size <= 1 << 30 else { throw .unsupported("larger than 1 GiB") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -99,8 +112,9 @@ public struct ELFFile: Sendable, Equatable {
 
         init(_ file: Reader, at start: Int) {
             type = file.u32(start + 4)
-            offset = Int(clamping: file.u64(start + 24))
-            size = Int(clamping: file.u64(start + 32))
+            // Out of any file's range when they do not fit: `linked` then refuses the section.
+            offset = Int(exactly: file.u64(start + 24)) ?? .max
+            size = Int(exactly: file.u64(start + 32)) ?? .max
             link = file.u32(start + 40)
         }
     }
@@ -121,6 +135,7 @@ public struct ELFFile: Sendable, Equatable {
         /// The NUL-terminated string at `at`, read no further than `end`.
         func string(at: Int, end: Int) -> String {
             let limit = min(end, bytes.count)
+            guard at >= 0 else { return "" }
             guard at >= 0, at < limit else { return "" }
             let stop = bytes[at..<limit].firstIndex(of: 0) ?? limit
             return String(decoding: bytes[at..<stop], as: UTF8.self)

@@ -3,11 +3,12 @@ import Foundation
 /// Reports on a plugin file without running it in the host (`jobqueue plugin info`).
 public enum PluginInspector {
     /// Reads `path` as an ELF file, then loads it in a throwaway `jobqueue-forkserver --inspect`
-    /// process: its constructors and `jq_abi_version` run there, its `jq_init` never does.
+    /// process: its constructors and `jq_abi_version` run there (as the caller's user; given up
+    /// after `timeout`), its `jq_init` never does.
     ///
     /// - Throws: ``ELFError`` when the file is not a shared library this host can load, or
     ///   ``ForkServerError`` when the fork server executable is missing.
-    public static func inspect(_ path: String, forkServer: String? = nil) throws -> PluginInfo {
+    public static func inspect(_ path: String, forkServer: String? = nil, timeout: Duration = .seconds(10)) throws -> PluginInfo {
         let file = try ELFFile(path: path)
         let executable = try ForkServer.locateExecutable(forkServer)
         let process = Process()
@@ -17,8 +18,12 @@ public enum PluginInspector {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        let pid = process.processIdentifier
+        let overdue = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)), execute: overdue)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        overdue.cancel()
 
         var info = PluginInfo(
             path: path, exports: file.exportedFunctions.filter { $0.hasPrefix("jq_") }.sorted(),
@@ -36,7 +41,12 @@ public enum PluginInspector {
             }
         }
         if info.loadError == nil, process.terminationReason == .uncaughtSignal {
-            info.loadError = "loading it killed the process (signal \(process.terminationStatus))"
+            info.loadError =
+                process.terminationStatus == SIGKILL
+                ? "loading it took over \(timeout) (a constructor that never returns?)"
+                : "loading it killed the process (signal \(process.terminationStatus))"
+        } else if info.loadError == nil, process.terminationStatus != 0 {
+            info.loadError = "the process loading it exited with status \(process.terminationStatus)"
         }
         info.dependencies = file.needed.map { name in
             (name, loaded.first { ($0 as NSString).lastPathComponent == name || resolvesTo($0, name) })

@@ -1,4 +1,9 @@
+import Foundation
+
 extension PluginTemplate {
+    /// How the manifest names the SDK package: SwiftPM knows a local package by its folder's name.
+    private var sdkPackage: String { (sdk as NSString).lastPathComponent }
+
     var swiftPackage: String {
         """
         // swift-tools-version: 6.1
@@ -13,7 +18,7 @@ extension PluginTemplate {
                 .package(path: "\(sdk)")
             ],
             targets: [
-                .target(name: "\(name)", dependencies: [.product(name: "JobQueueSDK", package: "JobQueuePluginSDK")])
+                .target(name: "\(name)", dependencies: [.product(name: "JobQueueSDK", package: "\(sdkPackage)")])
             ]
         )
 
