@@ -9,8 +9,8 @@
 
 use std::os::raw::{c_char, c_int, c_void};
 
-/// The ABI version these declarations describe: major 1, minor 1.
-pub const JQ_ABI_VERSION: u32 = (1 << 16) | 1;
+/// The ABI version these declarations describe: major 1, minor 2.
+pub const JQ_ABI_VERSION: u32 = (1 << 16) | 2;
 
 /// `jq_status`: what a run returns.
 pub type JqStatus = c_int;
@@ -70,4 +70,6 @@ pub struct JqContext {
     pub set_snooze: extern "C" fn(*mut JqContext, u64) -> c_int,
     pub log: extern "C" fn(*mut JqContext, JqLogLevel, *const c_char),
     pub enqueue: extern "C" fn(*mut JqContext, *const c_char, *const c_char, *const u8, usize, *const JqEnqueueOptions) -> c_int,
+    /// Since 1.2: read it only when `size` covers it (a host older than 1.2 has none).
+    pub progress: extern "C" fn(*mut JqContext, u32, *const c_char) -> c_int,
 }

@@ -30,11 +30,15 @@ final class Generation: Sendable {
     }
 
     /// Starts a generation for `configuration`, reusing the servers of `previous` that serve an
-    /// unchanged topic, and loading the other topics' plugins side by side.
+    /// unchanged topic, and loading the other topics' plugins side by side. Running jobs'
+    /// progress reports go to `progress`.
     ///
     /// - Throws: without `previous` (at start), ``PluginLoadError`` with every plugin's problem
     ///   if any plugin does not load: a host starts serving all of its topics or none.
-    static func start(number: Int, configuration: Configuration, previous: Generation? = nil, logger: Logger) async throws -> Generation {
+    static func start(
+        number: Int, configuration: Configuration, previous: Generation? = nil, progress: @escaping @Sendable (JobID, JobProgress) -> Void,
+        logger: Logger
+    ) async throws -> Generation {
         let settings = configuration.forkServerConfiguration
         var servers: [String: TopicServer] = [:]
         var loading: [PluginSpec] = []
@@ -49,9 +53,9 @@ final class Generation: Sendable {
             for spec in loading {
                 group.addTask {
                     do {
-                        return (
-                            spec, .success(try await TopicServer.start(spec, settings: settings, defaults: configuration.defaults, logger: logger))
-                        )
+                        let server = try await TopicServer.start(
+                            spec, settings: settings, defaults: configuration.defaults, progress: progress, logger: logger)
+                        return (spec, .success(server))
                     } catch {
                         return (spec, .failure(error))
                     }

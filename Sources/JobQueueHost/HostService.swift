@@ -96,8 +96,8 @@ public final class HostService: Service, Sendable {
         do {
             // A plugin still loading at a graceful shutdown (its `jq_init` hangs) is given up.
             let number = generations.add(1, ordering: .relaxed).newValue
-            first = try await cancelWhenGracefulShutdown { [initial, logger] in
-                try await Generation.start(number: number, configuration: initial, logger: logger)
+            first = try await cancelWhenGracefulShutdown { [initial, logger, progress] in
+                try await Generation.start(number: number, configuration: initial, progress: progress, logger: logger)
             }
         } catch is CancellationError {
             await store.close()
@@ -185,7 +185,7 @@ public final class HostService: Service, Sendable {
         let number = generations.add(1, ordering: .relaxed).newValue
         let next: Generation
         do {
-            next = try await Generation.start(number: number, configuration: configuration, previous: previous, logger: logger)
+            next = try await Generation.start(number: number, configuration: configuration, previous: previous, progress: progress, logger: logger)
         } catch is CancellationError {
             return false  // the host is stopping
         } catch {
@@ -209,6 +209,11 @@ public final class HostService: Service, Sendable {
         logger.info("reloaded: generation \(number) serves \(served)")
         for server in previous.servers(droppedBy: next) { await server.retire() }
         return !next.lostTopics.isEmpty
+    }
+
+    /// Where plugins' progress reports go: the pipeline, which keeps each running job's latest.
+    private var progress: @Sendable (JobID, JobProgress) -> Void {
+        { [weak self] id, progress in self?.pipeline.withLock { $0 }?.reportProgress(progress, of: id) }
     }
 
     private func refuse(_ reason: String, worker: JobPipeline) {

@@ -31,10 +31,14 @@ final class TopicServer: Sendable {
     ///
     /// - Throws: ``PluginLoadError`` when the plugin does not load, ``ForkServerError`` when no
     ///   fork server starts.
-    static func start(_ spec: PluginSpec, settings: ForkServer.Configuration, defaults: TopicPolicy, logger: Logger) async throws -> TopicServer {
+    static func start(
+        _ spec: PluginSpec, settings: ForkServer.Configuration, defaults: TopicPolicy, progress: @escaping @Sendable (JobID, JobProgress) -> Void,
+        logger: Logger
+    ) async throws -> TopicServer {
         // Read before loading: a file replaced while it loads is then seen as changed, and reloaded.
         let file = FileVersion(path: spec.path)
-        let executor = try await PluginExecutor.start(plugins: [spec], defaults: defaults, configuration: settings, logger: logger)
+        let executor = try await PluginExecutor.start(
+            plugins: [spec], defaults: defaults, configuration: settings, progress: progress, logger: logger)
         return TopicServer(spec: spec, executor: executor, settings: settings, file: file)
     }
 

@@ -32,16 +32,17 @@ extension PostgresJobStore {
             }
             let hosts = try await transaction.rows(
                 """
-                SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation FROM \(unescaped: tables).hosts
+                SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress FROM \(unescaped: tables).hosts
                 WHERE expires_at > \(now) ORDER BY started_at
                 """
             ).map { row in
-                let (id, hostname, pid, topics, startedAt, seenAt, note, running, stopping, generation) = try row.decode(
-                    (String, String, Int32, String, Int64, Int64, String?, String, Bool, Int).self)
+                let (id, hostname, pid, topics, startedAt, seenAt, note, running, stopping, generation, progress) = try row.decode(
+                    (String, String, Int32, String, Int64, Int64, String?, String, Bool, Int, String).self)
                 return HostRecord(
                     id: id, hostname: hostname, pid: pid, topics: topics.split(separator: "\n").map(String.init),
                     startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note,
-                    running: HostRecord.running(fromText: running), stopping: stopping, generation: generation)
+                    running: HostRecord.running(fromText: running), stopping: stopping, generation: generation,
+                    progress: RunningProgress.list(fromText: progress))
             }
             return StoreStatus(
                 queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
@@ -54,13 +55,15 @@ extension PostgresJobStore {
         try await transaction { [self] transaction in
             try await transaction.run(
                 """
-                INSERT INTO \(unescaped: tables).hosts (id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping, generation)
+                INSERT INTO \(unescaped: tables).hosts (
+                    id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping, generation, progress)
                 VALUES (\(host.id), \(host.hostname), \(host.pid), \(host.topics.joined(separator: "\n")),
                     \(host.startedAt.rawValue), \(host.seenAt.rawValue), \(expiry.rawValue), \(host.note),
-                    \(host.runningText), \(host.stopping), \(host.generation))
+                    \(host.runningText), \(host.stopping), \(host.generation), \(host.progressText))
                 ON CONFLICT (id) DO UPDATE SET
                     topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note,
-                    running = excluded.running, stopping = excluded.stopping, generation = excluded.generation
+                    running = excluded.running, stopping = excluded.stopping, generation = excluded.generation,
+                    progress = excluded.progress
                 """)
             // Forget hosts that stopped heart-beating long ago.
             let forgotten = host.seenAt.rawValue - StoreRules.hostRecordRetention.milliseconds

@@ -161,6 +161,13 @@ enum PostgresSchema {
                 "ALTER TABLE $schema.queue_pointers ADD COLUMN held_from bigint",
             ]
         ),
+        (
+            "v7: hosts report their running jobs' progress",
+            [
+                // `job TAB percent TAB message` per running job that reported progress (RunningProgress).
+                "ALTER TABLE $schema.hosts ADD COLUMN progress text NOT NULL DEFAULT ''"
+            ]
+        ),
     ]
 
     /// The `ON CONFLICT … DO UPDATE` assignment that lowers a queue's pointer to a new job's

@@ -124,7 +124,8 @@ size_t jq_batches_pollfds(struct pollfd *fds, size_t max) {
 static int valid_child_frame(const batch *b, const uint8_t *frame, uint32_t length) {
     if (length < 1 + 8) return 0;
     uint8_t type = frame[4];
-    if (type != JQ_EV_BEGIN && type != JQ_EV_OUTCOME && type != JQ_EV_LOG && type != JQ_EV_OUTPUT)
+    if (type != JQ_EV_BEGIN && type != JQ_EV_OUTCOME && type != JQ_EV_LOG && type != JQ_EV_OUTPUT &&
+        type != JQ_EV_PROGRESS)
         return 0;
     jq_reader r = { frame + 5, length - 1, 0 };
     return jq_rd_u64(&r) == b->id;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buffer.h"
@@ -30,6 +31,8 @@ typedef struct job_state {
     jq_buf result;
     jq_buf message;
     uint64_t snooze_ms;
+    /** When the last progress report was sent (CLOCK_MONOTONIC ms), 0 before the first. */
+    uint64_t progress_sent_ms;
     uint32_t follow_up_count;
     size_t follow_up_bytes;
     /** Follow-ups already encoded as OUTCOME fields. */
@@ -88,6 +91,29 @@ static int ctx_set_snooze(jq_context *ctx, uint64_t delay_ms) {
     job_state *state = state_of(ctx);
     if (!state) return -1;
     state->snooze_ms = delay_ms;
+    return 0;
+}
+
+/** At most one report per job in this interval: a plugin may call progress in a tight loop. */
+#define JQ_PROGRESS_INTERVAL_MS 100u
+
+static int ctx_progress(jq_context *ctx, uint32_t percent, const char *message) {
+    job_state *state = state_of(ctx);
+    if (!state) return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    uint64_t now_ms = (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u + 1u; /* never 0 */
+    if (state->progress_sent_ms && now_ms - state->progress_sent_ms < JQ_PROGRESS_INTERVAL_MS) return 0;
+    state->progress_sent_ms = now_ms;
+    jq_buf frame = {0};
+    size_t start = jq_buf_begin_frame(&frame, JQ_EV_PROGRESS);
+    jq_buf_put_u64(&frame, state->batch);
+    jq_buf_put_u32(&frame, state->index);
+    jq_buf_put_u8(&frame, (uint8_t)(percent > 100 ? 100 : percent));
+    jq_buf_put_bytes(&frame, message ? message : "", message ? strnlen(message, JQ_MAX_PROGRESS_MESSAGE_BYTES) : 0);
+    jq_buf_end_frame(&frame, start);
+    send_frame(&frame);
+    jq_buf_free(&frame);
     return 0;
 }
 
@@ -292,6 +318,7 @@ _Noreturn void jq_child_main(const jq_run *run, const jq_child_limits *limits, p
     state.ctx.set_snooze = ctx_set_snooze;
     state.ctx.log = ctx_log;
     state.ctx.enqueue = ctx_enqueue;
+    state.ctx.progress = ctx_progress;
     state.batch = run->batch;
 
     for (uint32_t i = 0; i < run->count; i++) {
@@ -309,6 +336,7 @@ _Noreturn void jq_child_main(const jq_run *run, const jq_child_limits *limits, p
         state.active = 1;
         state.has_result = 0;
         state.snooze_ms = 0;
+        state.progress_sent_ms = 0;
         state.follow_up_count = 0;
         state.follow_up_bytes = 0;
         jq_buf_clear(&state.result);

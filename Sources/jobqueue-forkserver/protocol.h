@@ -35,8 +35,9 @@
  *   EXITED   70 u64 batch, i32 wait_status                       last event of a batch: after every
  *                                                                other event of that batch
  *   REJECTED 71 u64 batch, str message                           the batch never started
+ *   PROGRESS 72 u64 batch, u32 index, u8 percent, str message     (ABI 1.2) how far job index is
  *
- * A batch's child writes BEGIN, LOG, OUTPUT and OUTCOME frames itself (with its batch id) into its
+ * A batch's child writes BEGIN, LOG, PROGRESS, OUTPUT and OUTCOME frames itself (with its batch id) into its
  * result pipe; the server checks and forwards them whole, so frames of different batches never
  * interleave. The child sends a job's stdout/stderr as OUTPUT right before the job's OUTCOME, so
  * output arrives in order between BEGIN and OUTCOME; the server sends OUTPUT itself only for output
@@ -61,6 +62,7 @@ enum jq_event_type {
     JQ_EV_OUTPUT = 69,
     JQ_EV_EXITED = 70,
     JQ_EV_REJECTED = 71,
+    JQ_EV_PROGRESS = 72,
 };
 
 enum jq_output_stream {

@@ -84,7 +84,7 @@ extension ProcessTests {
             let cli = try CLI(config: "")
             defer { cli.cleanUp() }
             try cli.write("config.yaml", HostTests.config([("newer", HostTests.plugin("NewerMinorWorker"), "")]))
-            let notice = "built against ABI 1.99, newer than this host's 1.1: what 1.99 added is unavailable"
+            let notice = "built against ABI 1.99, newer than this host's 1.2: what 1.99 added is unavailable"
             let check = try await cli.run("check")
             #expect(check.status == 0, "\(check.stderr)")
             #expect(check.stdout.contains("ok    newer: \(HostTests.plugin("NewerMinorWorker")) (\(notice))"), "\(check.stdout)")

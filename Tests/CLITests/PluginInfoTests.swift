@@ -11,7 +11,7 @@ extension ProcessTests {
             let info = try await cli.run("plugin", "info", HostTests.plugin("EmailWorker"))
             #expect(info.status == 0, "\(info.stderr)")
             for line in [
-                "abi      1.1 (this host speaks 1.1)", "exports  jq_abi_version, jq_perform, jq_init, jq_shutdown (absent)", "language Swift",
+                "abi      1.2 (this host speaks 1.2)", "exports  jq_abi_version, jq_perform, jq_init, jq_shutdown (absent)", "language Swift",
             ] {
                 #expect(info.stdout.contains(line), "\(info.stdout)")
             }
@@ -19,7 +19,7 @@ extension ProcessTests {
 
             let json = try await cli.run("plugin", "info", "--json", HostTests.plugin("NoopWorker"))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-            #expect(object["swift"] as? Bool == false && object["abi_version"] as? String == "1.1", "\(json.stdout)")
+            #expect(object["swift"] as? Bool == false && object["abi_version"] as? String == "1.2", "\(json.stdout)")
             #expect((object["dependencies"] as? [[String: Any]])?.contains { $0["name"] as? String == "libc.so.6" && $0["path"] != nil } == true)
             #expect(object["problems"] as? [String] == [])
         }
@@ -33,7 +33,7 @@ extension ProcessTests {
         }
 
         @Test(arguments: [
-            ("BadAbiWorker", "ABI 99.0 is incompatible with this host's 1.1 (major versions differ)"),
+            ("BadAbiWorker", "ABI 99.0 is incompatible with this host's 1.2 (major versions differ)"),
             ("NoPerformWorker", "missing required export jq_perform"),
         ])
         func whatTheHostWouldRefuseIsAnError(plugin: String, problem: String) async throws {

@@ -32,7 +32,7 @@ import Glibc
         #expect(reasons["missing"] == "no such file: /nonexistent/libGone.so")
         #expect(reasons["text"] == "not an ELF shared library: \(textFile)")
         #expect(reasons["noperform"] == "missing required export jq_perform")
-        #expect(reasons["badabi"] == "incompatible ABI version 99.0: this host speaks 1.1 (major versions differ)")
+        #expect(reasons["badabi"] == "incompatible ABI version 99.0: this host speaks 1.2 (major versions differ)")
         #expect(reasons["initfail"] == "jq_init failed: database unreachable: connection refused")
         #expect(reasons["threads"]??.contains("2 threads after loading the plugin") == true)
         #expect(reasons["initcrash"] == "the plugin crashed the process loading it (killed by SIGSEGV)")
@@ -48,7 +48,7 @@ import Glibc
     @Test func executorRefusesToStartWithABrokenPlugin() async throws {
         await #expect(
             throws: PluginLoadError(failures: [
-                PluginLoadResult(topic: "badabi", failure: "incompatible ABI version 99.0: this host speaks 1.1 (major versions differ)")
+                PluginLoadResult(topic: "badabi", failure: "incompatible ABI version 99.0: this host speaks 1.2 (major versions differ)")
             ])
         ) {
             _ = try await startExecutor([("fault", "FaultWorker", "{}"), ("badabi", "BadAbiWorker", "{}")])

@@ -1,6 +1,7 @@
 import CJobQueuePlugin
 
-/// What a run may ask of the host besides returning its result: log lines and follow-up jobs.
+/// What a run may ask of the host besides returning its result: log lines, progress reports and
+/// follow-up jobs.
 ///
 /// Valid only during the ``JobWorker/perform(_:_:_:)`` call that received it; do not keep it or
 /// use it from another thread.
@@ -12,6 +13,15 @@ public struct JobContext {
     /// Writes one line into the host's log, tagged with the job's id, queue, topic and attempt.
     public func log(_ message: String, level: LogLevel = .info) {
         message.withCString { raw.pointee.log?(raw, level.cValue, $0) }
+    }
+
+    /// Says how far this run has come, for operators (`jobqueue status --json`, `jobqueue jobs
+    /// show`, the dashboard): `percent` from 0 to 100 and a short message. Cheap to call often:
+    /// the host keeps at most one report every 100 ms. Does nothing on a host older than ABI 1.2.
+    public func progress(_ percent: Int, _ message: String = "") {
+        let offset = MemoryLayout<jq_context>.offset(of: \jq_context.progress) ?? .max
+        guard raw.pointee.size >= offset + MemoryLayout<UnsafeRawPointer?>.size, let progress = raw.pointee.progress else { return }
+        _ = message.withCString { progress(raw, UInt32(min(max(percent, 0), 100)), $0) }
     }
 
     /// Asks for a follow-up job, stored in the same transaction as this job's success: it exists

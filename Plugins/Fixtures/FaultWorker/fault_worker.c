@@ -15,6 +15,8 @@
  *   sleep:MS              sleeps MS milliseconds, then JQ_OK
  *   span:MS:PATH          sleeps MS milliseconds, then appends "START END QUEUE" to the file PATH
  *                         (wall-clock microseconds, one write), then JQ_OK: when the run itself ran
+ *   progress:P:MS:MESSAGE reports P% and MESSAGE (ABI 1.2 progress), sleeps MS milliseconds, JQ_OK
+ *   progressflood:N       reports progress N times as fast as it can, then JQ_OK
  *   configto:MS:PATH      sleeps MS milliseconds, then appends the config JSON jq_init received
  *                         and a newline to the file PATH (one write), then JQ_OK
  *   stdout:TEXT           prints "out:TEXT" on stdout and "err:TEXT" on stderr, then JQ_OK
@@ -159,6 +161,21 @@ static jq_status run(const jq_job *job, jq_context *ctx, const char *command) {
         int fd = open(path + 1, O_WRONLY | O_APPEND | O_CREAT, 0600);
         if (fd < 0 || write(fd, line, (size_t)n) != n) { ctx->set_message(ctx, "span could not write"); return JQ_ERROR; }
         close(fd);
+        return JQ_OK;
+    }
+    if ((arg = argument(command, "progress"))) {
+        if (!JQ_HAS_MEMBER(ctx, jq_context, progress)) { ctx->set_message(ctx, "no progress on this host"); return JQ_ERROR; }
+        char *rest = NULL;
+        unsigned long percent = strtoul(arg, &rest, 10);
+        if (!rest || *rest != ':') { ctx->set_message(ctx, "progress needs PERCENT:MS:MESSAGE"); return JQ_DISCARD; }
+        unsigned long ms = strtoul(rest + 1, &rest, 10);
+        ctx->progress(ctx, (uint32_t)percent, rest && *rest == ':' ? rest + 1 : NULL);
+        sleep_ms(ms);
+        return JQ_OK;
+    }
+    if ((arg = argument(command, "progressflood"))) {
+        unsigned long calls = strtoul(arg, NULL, 10);
+        for (unsigned long i = 0; i < calls; i++) ctx->progress(ctx, (uint32_t)(i * 100 / (calls ? calls : 1)), "flooding");
         return JQ_OK;
     }
     if ((arg = argument(command, "configto"))) {

@@ -1,7 +1,8 @@
 import JobQueueSDK
 
 /// Test fixture for the Swift SDK: `{"trap": true}` hits `fatalError` (a Swift trap, which kills
-/// the child with SIGILL); `{"throw": "why"}` throws; `{"snooze_ms": 250}` snoozes; anything
+/// the child with SIGILL); `{"throw": "why"}` throws; `{"snooze_ms": 250}` snoozes;
+/// `{"progress": 60}` reports 60% ("from Swift") through the SDK, then succeeds; anything
 /// else that decodes succeeds with result "survived". An undecodable payload is discarded by the
 /// SDK.
 struct TrapWorker: JobWorker {
@@ -11,6 +12,7 @@ struct TrapWorker: JobWorker {
         // Spelled as the JSON key.
         // swift-format-ignore: AlwaysUseLowerCamelCase
         var snooze_ms: UInt64?
+        var progress: Int?
     }
 
     struct Thrown: Error, CustomStringConvertible {
@@ -23,6 +25,7 @@ struct TrapWorker: JobWorker {
         if payload.trap == true { fatalError("TrapWorker was asked to trap (job \(meta.itemID))") }
         if let message = payload.throw { throw Thrown(description: message) }
         if let milliseconds = payload.snooze_ms { return .snooze(milliseconds: milliseconds) }
+        if let percent = payload.progress { context.progress(percent, "from Swift") }
         context.log("survived job \(meta.itemID)", level: .debug)
         return .ok("survived")
     }

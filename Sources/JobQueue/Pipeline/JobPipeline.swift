@@ -112,6 +112,12 @@ public final class JobPipeline: Sendable {
     /// What the host record's note says now.
     public var note: String? { noteText.withLock { $0 } }
 
+    /// Keeps the latest progress a running job reported, for the host record (see
+    /// ``JobProgress``); a job no longer running is ignored.
+    public func reportProgress(_ progress: JobProgress, of id: JobID) {
+        if runningJobs.setProgress(progress, of: id) { hostRecordChanged.ring() }
+    }
+
     public func setNote(_ text: String?) {
         noteText.withLock { $0 = text }
         hostRecordChanged.ring()
@@ -248,7 +254,7 @@ public final class JobPipeline: Sendable {
                     id: hostID, hostname: ProcessInfo.processInfo.hostName, pid: getpid(),
                     topics: executor.servedTopics.sorted(), startedAt: startedAt, seenAt: now, note: note,
                     running: runningJobs.queues.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, stopping: isStopping,
-                    generation: executor.servingGeneration)
+                    generation: executor.servingGeneration, progress: runningJobs.progress)
                 try await store.heartbeat(host, ttl: settings.lease)
             } catch {
                 // Cancelled mid-write by the end of a run: nothing failed.

@@ -17,12 +17,15 @@ final class RunningJobs: Sendable {
         var stop: (@Sendable () -> Void)?
         /// Its jobs cancelled while it ran.
         var cancelled: Set<JobID> = []
+        /// The latest progress its running job reported.
+        var progress: (job: JobID, JobProgress)?
 
         /// Records `id`'s end; returns how long it ran.
         mutating func report(_ id: JobID) -> Duration {
             let now = ContinuousClock.now
             defer { since = now }
             reported.insert(id)
+            if progress?.job == id { progress = nil }
             while next < ids.count && reported.contains(ids[next]) { next += 1 }
             return now - since
         }
@@ -89,6 +92,23 @@ final class RunningJobs: Sendable {
     @discardableResult
     func end(_ token: Int) -> Set<JobID> {
         state.withLock { $0.batches.removeValue(forKey: token)?.cancelled } ?? []
+    }
+
+    /// Keeps `progress` as the latest of job `id`, if it is running; false if it is not.
+    func setProgress(_ progress: JobProgress, of id: JobID) -> Bool {
+        state.withLock { state in
+            guard let token = state.batches.first(where: { $0.value.next < $0.value.ids.count && $0.value.ids[$0.value.next] == id })?.key
+            else { return false }
+            state.batches[token]!.progress = (id, progress)
+            return true
+        }
+    }
+
+    /// The latest progress of each running job that reported some.
+    var progress: [RunningProgress] {
+        state.withLock { state in
+            state.batches.values.compactMap { batch in batch.progress.map { RunningProgress(job: $0.job, $0.1) } }.sorted { $0.job < $1.job }
+        }
     }
 
     /// The queue of each job running now.

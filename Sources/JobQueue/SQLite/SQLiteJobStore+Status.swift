@@ -28,7 +28,7 @@ extension SQLiteJobStore {
             let hosts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation
+                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress
                     FROM hosts WHERE expires_at > ? ORDER BY started_at
                     """,
                 arguments: [now.rawValue]
@@ -37,7 +37,8 @@ extension SQLiteJobStore {
                     id: row[0], hostname: row[1], pid: row[2],
                     topics: (row[3] as String).split(separator: "\n").map(String.init),
                     startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6],
-                    running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9])
+                    running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9],
+                    progress: RunningProgress.list(fromText: row[10]))
             }
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db), rateWindows: try Self.rateWindows(db))
@@ -50,16 +51,17 @@ extension SQLiteJobStore {
         try await writer.write(durable: false) { db in
             try db.execute(
                 sql: """
-                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping, generation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO hosts(id, hostname, pid, topics, started_at, seen_at, expires_at, note, running, stopping, generation, progress)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET
                         topics = excluded.topics, seen_at = excluded.seen_at, expires_at = excluded.expires_at, note = excluded.note,
-                        running = excluded.running, stopping = excluded.stopping, generation = excluded.generation
+                        running = excluded.running, stopping = excluded.stopping, generation = excluded.generation,
+                        progress = excluded.progress
                     """,
                 arguments: [
                     host.id, host.hostname, host.pid, host.topics.joined(separator: "\n"),
                     host.startedAt.rawValue, host.seenAt.rawValue, expiry, host.note, host.runningText, host.stopping,
-                    host.generation,
+                    host.generation, host.progressText,
                 ])
             // Forget hosts that stopped heart-beating long ago.
             try db.execute(

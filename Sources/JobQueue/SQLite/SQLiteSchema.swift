@@ -14,6 +14,7 @@ enum SQLiteSchema {
         "v4: unique keys and pauses",
         "v5: schedules' last ticks",
         "v6: limits: running jobs by topic and queue, rate windows",
+        "v7: hosts report their running jobs' progress",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -166,6 +167,10 @@ enum SQLiteSchema {
                     -- for its earliest lease): when it was last served, which it gets back once released.
                     ALTER TABLE queue_pointers ADD COLUMN held_from INTEGER;
                     """)
+        }
+        migrator.registerMigration(identifiers[6]) { db in
+            // `job TAB percent TAB message` per running job that reported progress (RunningProgress).
+            try db.execute(sql: "ALTER TABLE hosts ADD COLUMN progress TEXT NOT NULL DEFAULT ''")
         }
         return migrator
     }

@@ -70,12 +70,15 @@ public struct HostRecord: Sendable, Equatable, Codable {
     public var stopping: Bool
     /// Which code the host serves: 1 at start, one more per reload (0 for hosts that do not reload).
     public var generation: Int
+    /// The latest progress of its running jobs that reported some.
+    public var progress: [RunningProgress]
 
     public init(
         id: String, hostname: String, pid: Int32, topics: [String], startedAt: Timestamp, seenAt: Timestamp, note: String? = nil,
-        running: [QueueKey] = [], stopping: Bool = false, generation: Int = 0
+        running: [QueueKey] = [], stopping: Bool = false, generation: Int = 0, progress: [RunningProgress] = []
     ) {
         self.generation = generation
+        self.progress = progress
         self.id = id
         self.hostname = hostname
         self.pid = pid
@@ -89,6 +92,9 @@ public struct HostRecord: Sendable, Equatable, Codable {
 
     /// `running` as stored: one `queue_id TAB topic` line per job (neither holds control characters).
     public var runningText: String { running.map { "\($0.queueID)\t\($0.topic)" }.joined(separator: "\n") }
+
+    /// `progress` as stored: one `RunningProgress.text` line per job.
+    public var progressText: String { progress.map(\.text).joined(separator: "\n") }
 
     /// The queues of `runningText`.
     public static func running(fromText text: String) -> [QueueKey] {

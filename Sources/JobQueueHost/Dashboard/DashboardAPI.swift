@@ -86,7 +86,7 @@ struct DashboardAPI: Sendable {
                 .init(
                     id: $0.id, hostname: $0.hostname, pid: $0.pid, topics: $0.topics, startedAt: $0.startedAt.description,
                     seenAt: $0.seenAt.description, running: $0.running.count, stopping: $0.stopping, generation: $0.generation,
-                    note: $0.note)
+                    note: $0.note, progress: $0.progress)
             },
             throughput: (metrics?.runsPerMinute.lastHour(now: now) ?? []).map { .init(minute: $0.start.description, ok: $0.ok, failed: $0.failed) },
             schedules: schedules.map { schedule in

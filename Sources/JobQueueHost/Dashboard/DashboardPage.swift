@@ -318,7 +318,9 @@ enum DashboardPage {
             table($("hosts-table"), ["Host", "PID", "Serves", "#Generation", "#Running", "Started", "State"],
               o.hosts.map((h) => [h.id, h.pid, el("td", { class: "wrap" }, h.topics.join(", ")), h.generation, h.running, time(h.started_at),
                 el("td", { class: "wrap" }, h.stopping ? el("span", { class: "tag warn" }, "stopping") : el("span", { class: "tag ok" }, "serving"),
-                  h.note ? el("div", { class: "error" }, "last reload refused: " + h.note) : null)]), "No host is running.");
+                  h.note ? el("div", { class: "error" }, h.note) : null,
+                  ...h.progress.map((p) => el("div", { class: "progress" }, `job ${p.job}: ${p.percent}%${p.message ? " " + p.message : ""}`)))]),
+              "No host is running.");
           },
           async job(id) {
             const j = await api("/api/jobs/" + encodeURIComponent(id));

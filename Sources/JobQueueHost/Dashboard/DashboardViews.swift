@@ -31,6 +31,8 @@ enum DashboardViews {
             var generation: Int
             /// Why its last reload was refused, if it was.
             var note: String?
+            /// The latest progress its running jobs reported.
+            var progress: [RunningProgress]
         }
         struct Schedule: Encodable {
             var name: String, topic: String, queue: String

@@ -23,9 +23,12 @@ public struct JobView: Encodable, Sendable {
     /// Nil when hidden (`http.show_payloads` off).
     var payload: String?
     var history: [Run]
+    /// The latest progress its plugin reported, while it runs.
+    var progress: JobProgress?
 
     /// `job`, its payload left out unless `showPayload`.
-    public init(_ job: JobRecord, showPayload: Bool = true) {
+    public init(_ job: JobRecord, showPayload: Bool = true, progress: JobProgress? = nil) {
+        self.progress = progress
         id = job.id.rawValue
         queue = job.queueID
         topic = job.topic

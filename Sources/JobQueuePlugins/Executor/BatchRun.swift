@@ -9,6 +9,8 @@ struct BatchRun {
     let handle: BatchHandle
     let logger: Logger
     let report: @Sendable (JobID, JobCompletion) async -> Void
+    /// Where a job's progress reports go.
+    let progress: @Sendable (JobID, JobProgress) -> Void
 
     /// Runs to the batch's end; true when every job was reported. Jobs not reported go back to
     /// the queue uncharged: those after a crash, and all of them when the task is cancelled.
@@ -46,6 +48,8 @@ struct BatchRun {
                 if Task.isCancelled { return false }
                 await report(jobs[index].id, outcome.completion(completedAt: .now))
                 reported += 1
+            case .progress(let index, let reported):
+                if jobs.indices.contains(index) { progress(jobs[index].id, reported) }
             case .log(let index, let level, let message):
                 logger.log(level: level, "\(message)", metadata: jobs.indices.contains(index) ? jobs[index].logMetadata : nil)
             case .output(let stream, let bytes):

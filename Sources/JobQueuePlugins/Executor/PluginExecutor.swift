@@ -12,12 +12,19 @@ public final class PluginExecutor: JobExecutor {
     /// The plugins loaded in `server`.
     public let plugins: [PluginSpec]
     public let policies: TopicPolicies
+    /// Where running jobs' progress reports go (ABI 1.2 `progress`).
+    public let progress: @Sendable (JobID, JobProgress) -> Void
     let logger: Logger
 
     /// An executor over a server in which `plugins` are already loaded; topics without a plugin
     /// here (follow-up jobs for topics served elsewhere) take `defaults`.
-    public init(server: ForkServer, plugins: [PluginSpec], defaults: TopicPolicy = .default, logger: Logger = Logger(label: "jobqueue.plugins")) {
+    public init(
+        server: ForkServer, plugins: [PluginSpec], defaults: TopicPolicy = .default,
+        progress: @escaping @Sendable (JobID, JobProgress) -> Void = { _, _ in },
+        logger: Logger = Logger(label: "jobqueue.plugins")
+    ) {
         self.server = server
+        self.progress = progress
         self.plugins = plugins
         self.policies = TopicPolicies(
             Dictionary(plugins.map { ($0.topic, $0.policy) }, uniquingKeysWith: { _, last in last }), defaults: defaults)
@@ -30,7 +37,7 @@ public final class PluginExecutor: JobExecutor {
     ///   then), or ``ForkServerError`` if the server cannot be started.
     public static func start(
         plugins: [PluginSpec], defaults: TopicPolicy = .default, configuration: ForkServer.Configuration = ForkServer.Configuration(),
-        logger: Logger = Logger(label: "jobqueue.plugins")
+        progress: @escaping @Sendable (JobID, JobProgress) -> Void = { _, _ in }, logger: Logger = Logger(label: "jobqueue.plugins")
     ) async throws -> PluginExecutor {
         let server = try ForkServer(configuration: configuration, logger: logger)
         let results = try await server.load(plugins: plugins)
@@ -42,7 +49,7 @@ public final class PluginExecutor: JobExecutor {
         for result in results {
             if let notice = result.notice { logger.notice("plugin \(notice)", metadata: ["topic": "\(result.topic)"]) }
         }
-        return PluginExecutor(server: server, plugins: plugins, defaults: defaults, logger: logger)
+        return PluginExecutor(server: server, plugins: plugins, defaults: defaults, progress: progress, logger: logger)
     }
 
     public func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
@@ -63,7 +70,8 @@ public final class PluginExecutor: JobExecutor {
                 logger.error("cannot start a batch: \(error)", metadata: ["topic": "\(topic)"])
                 return
             }
-            let complete = await BatchRun(jobs: jobs, timeout: policy.timeout, handle: handle, logger: logger, report: report).run()
+            let complete = await BatchRun(jobs: jobs, timeout: policy.timeout, handle: handle, logger: logger, report: report, progress: progress)
+                .run()
             guard complete else { return }
             start = end
         }

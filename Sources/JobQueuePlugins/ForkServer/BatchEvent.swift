@@ -1,3 +1,4 @@
+import JobQueue
 import Logging
 
 #if canImport(Glibc)
@@ -5,7 +6,7 @@ import Glibc
 #endif
 
 /// What the fork server reports about one batch, in order: `started`, then `begin`/`outcome`
-/// pairs with `log` and `output` in between, then `exited` last. A batch that could not start
+/// pairs with `log`, `progress` and `output` in between, then `exited` last. A batch that could not start
 /// gets only `rejected`; one whose fork server died gets `lost` last instead of `exited`.
 public enum BatchEvent: Sendable, Equatable {
     /// The batch's child runs as `pid` (also its process group).
@@ -16,6 +17,8 @@ public enum BatchEvent: Sendable, Equatable {
     case outcome(index: Int, PluginOutcome)
     /// A line the plugin logged while running job `index`.
     case log(index: Int, level: Logger.Level, message: String)
+    /// How far job `index` has come, as the plugin reported it (at most one every 100 ms).
+    case progress(index: Int, JobProgress)
     /// Bytes the child wrote to its stdout or stderr (any chunking; not split at lines).
     case output(ChildStream, [UInt8])
     /// The child is gone and every event it caused has been delivered.

@@ -1,3 +1,4 @@
+import JobQueue
 import Logging
 
 #if canImport(Glibc)
@@ -69,6 +70,10 @@ enum ServerEvent {
             return .exited(WaitStatus(rawValue: try reader.i32()))
         case .rejected:
             return .rejected(try reader.string())
+        case .progress:
+            let index = Int(try reader.u32())
+            let percent = Int(try reader.u8())
+            return .progress(index: index, JobProgress(percent: percent, message: try reader.string()))
         }
     }
 }

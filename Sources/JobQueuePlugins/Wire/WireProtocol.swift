@@ -36,6 +36,8 @@ enum WireProtocol {
         case exited = 70
         /// `u64 batch, str message` — the batch never started.
         case rejected = 71
+        /// `u64 batch, u32 index, u8 percent, str message` — how far job `index` is (ABI 1.2).
+        case progress = 72
     }
 
     /// LOAD flag: leave the Swift backtracer on in children.

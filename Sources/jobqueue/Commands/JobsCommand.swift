@@ -66,18 +66,25 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = JobID(id)!
-            guard let job = try await global.withClient(creatingStore: false, { try await $0.job(id) }) else {
+            let (found, progress) = try await global.withClient(creatingStore: false) { client -> (JobRecord?, JobProgress?) in
+                guard let job = try await client.job(id) else { return (nil, nil) }
+                guard job.state == .leased else { return (job, nil) }
+                // Running: the latest progress its plugin reported, from the hosts' records.
+                let reported = try await client.status().hosts.lazy.flatMap(\.progress).first { $0.job == id }
+                return (job, reported.map { JobProgress(percent: $0.percent, message: $0.message) })
+            }
+            guard let job = found else {
                 FileHandle.standardError.write(Data("Error: no job has id \(id) (completed jobs are kept only with retention.completed)\n".utf8))
                 throw ExitCode.failure
             }
             if json {
-                try JSONOutput.print(JobView(job))
+                try JSONOutput.print(JobView(job, progress: progress))
             } else {
-                print(Self.render(job))
+                print(Self.render(job, progress: progress))
             }
         }
 
-        static func render(_ job: JobRecord) -> String {
+        static func render(_ job: JobRecord, progress: JobProgress? = nil) -> String {
             let when: String =
                 switch job.state {
                 case .ready, .scheduled: "runs at"
@@ -96,6 +103,7 @@ struct JobsCommand: AsyncParsableCommand {
                 "  created at  \(job.createdAt)",
                 "  \(when.padding(toLength: 11, withPad: " ", startingAt: 0)) \(job.at)",
             ]
+            if let progress { lines.append("  progress    \(progress.percent)%\(progress.message.isEmpty ? "" : " \(progress.message)")") }
             if let error = job.error { lines.append("  error       \(error)") }
             lines.append("  payload     \(String(decoding: job.payload, as: UTF8.self))")
             if job.history.isEmpty {

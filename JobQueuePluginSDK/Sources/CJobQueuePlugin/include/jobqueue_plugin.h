@@ -47,7 +47,7 @@ extern "C" {
 /* ---- Versions ------------------------------------------------------------------------------ */
 
 #define JQ_ABI_VERSION_MAJOR 1
-#define JQ_ABI_VERSION_MINOR 1
+#define JQ_ABI_VERSION_MINOR 2
 /** What `jq_abi_version` returns for this header: (major << 16) | minor. */
 #define JQ_ABI_VERSION ((uint32_t)((JQ_ABI_VERSION_MAJOR << 16) | JQ_ABI_VERSION_MINOR))
 
@@ -70,6 +70,8 @@ extern "C" {
 #define JQ_MAX_FOLLOW_UPS 1000u
 /** Longest unique key of a follow-up, in bytes (since 1.1). */
 #define JQ_MAX_UNIQUE_KEY_BYTES 1024u
+/** Since 1.2: the longest progress message kept; longer ones are cut. */
+#define JQ_MAX_PROGRESS_MESSAGE_BYTES 256u
 /** Most follow-up payload bytes one run may enqueue in all; `enqueue` refuses more. */
 #define JQ_MAX_FOLLOW_UP_TOTAL_BYTES (16u * 1024u * 1024u)
 
@@ -201,6 +203,16 @@ struct jq_context {
      */
     int (*enqueue)(jq_context *ctx, const char *queue_id, const char *topic,
                    const uint8_t *payload, size_t payload_len, const jq_enqueue_options *options);
+    /**
+     * Since 1.2. Says how far this run has come, for operators: `percent` from 0 to 100 (more
+     * counts as 100) and an optional short message (NULL for none; cut to
+     * JQ_MAX_PROGRESS_MESSAGE_BYTES). The host shows the latest report of each running job in
+     * `jobqueue status --json`, `jobqueue jobs show` and the dashboard. Cheap to call as often as
+     * you like: a report less than 100 ms after the last one sent is dropped (it returns 0
+     * either way). A host older than 1.2 has no such member: check
+     * JQ_HAS_MEMBER(ctx, jq_context, progress) first.
+     */
+    int (*progress)(jq_context *ctx, uint32_t percent, const char *message);
 };
 
 /* ---- Exports ------------------------------------------------------------------------------- */
