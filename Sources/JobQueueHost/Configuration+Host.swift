@@ -19,6 +19,30 @@ extension Configuration {
         }
     }
 
+    /// How the fork server of topic `name` is started: as `children:` says, with the topic's own
+    /// `user:` if it has one.
+    public func forkServerConfiguration(forTopic name: String) -> ForkServer.Configuration {
+        var settings = forkServerConfiguration
+        if let user = topics.first(where: { $0.name == name })?.user { settings.runAs = Self.runAs(user) }
+        return settings
+    }
+
+    /// The topics whose plugins would run as root: the host runs as root, and neither the topic's
+    /// `user:` nor `children.user` names another user.
+    public var topicsRunningAsRoot: [String] {
+        guard geteuid() == 0 else { return [] }
+        return topics.filter { topic in
+            (topic.user ?? children.user).flatMap(Self.identity(of:)).map { $0.uid == 0 } ?? true
+        }.map(\.name)
+    }
+
+    /// The warning a host running plugins as root logs, `check` prints and `status` shows.
+    public var rootWarning: String? {
+        let topics = topicsRunningAsRoot
+        guard !topics.isEmpty else { return nil }
+        return "plugins of \(topics.joined(separator: ", ")) run as root: set children.user (or a topic's user:) to a user of their own"
+    }
+
     public var forkServerConfiguration: ForkServer.Configuration {
         let limits = children.limits
         return ForkServer.Configuration(
@@ -27,8 +51,13 @@ extension Configuration {
                 cpuSeconds: UInt64(limits.cpuTime.map { max($0.components.seconds, 1) } ?? 0),
                 openFiles: UInt64(limits.openFiles ?? 0)),
             swiftBacktraces: children.backtrace,
-            runAs: children.user.flatMap(Self.identity(of:)),
+            runAs: children.user.flatMap(Self.runAs),
             initTimeout: children.initTimeout)
+    }
+
+    /// Who a fork server switches to for `user`: nil (it stays as it is) for root.
+    private static func runAs(_ user: String) -> ForkServer.UserIdentity? {
+        identity(of: user).flatMap { $0.uid == 0 ? nil : $0 }
     }
 
     /// The uid and primary gid of a user name or numeric uid; nil if there is no such user.
@@ -51,6 +80,12 @@ extension Configuration {
         if let user = children.user {
             if Self.identity(of: user) == nil { return "\(file): children.user: no such user '\(user)'" }
             if geteuid() != 0 { return "\(file): children.user '\(user)' needs the host to run as root" }
+        }
+        for topic in topics {
+            guard let user = topic.user else { continue }
+            let place = "\(file):\(topic.mark.line):\(topic.mark.column): topic '\(topic.name)'"
+            if Self.identity(of: user) == nil { return "\(place): user: no such user '\(user)'" }
+            if geteuid() != 0 { return "\(place): user '\(user)' needs the host to run as root" }
         }
         if !trustingFiles, let problem = watchedFiles.lazy.compactMap(FileTrust.problem(with:)).first {
             return problem

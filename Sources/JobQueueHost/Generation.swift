@@ -39,11 +39,11 @@ final class Generation: Sendable {
         number: Int, configuration: Configuration, previous: Generation? = nil, progress: @escaping @Sendable (JobID, JobProgress) -> Void,
         logger: Logger
     ) async throws -> Generation {
-        let settings = configuration.forkServerConfiguration
         var servers: [String: TopicServer] = [:]
         var loading: [PluginSpec] = []
         for spec in configuration.pluginSpecs {
-            if let server = previous?.servers[spec.topic], server.serves(spec, settings: settings) {
+            if let server = previous?.servers[spec.topic], server.serves(spec, settings: configuration.forkServerConfiguration(forTopic: spec.topic))
+            {
                 servers[spec.topic] = server
             } else {
                 loading.append(spec)
@@ -54,7 +54,8 @@ final class Generation: Sendable {
                 group.addTask {
                     do {
                         let server = try await TopicServer.start(
-                            spec, settings: settings, defaults: configuration.defaults, progress: progress, logger: logger)
+                            spec, settings: configuration.forkServerConfiguration(forTopic: spec.topic), defaults: configuration.defaults,
+                            progress: progress, logger: logger)
                         return (spec, .success(server))
                     } catch {
                         return (spec, .failure(error))

@@ -111,6 +111,10 @@ public final class HostService: Service, Sendable {
         let worker = JobPipeline(
             store: store, executor: executor, settings: initial.consumerSettings(drain: drain), observer: metrics, logger: logger)
         worker.setSchedules(initial.schedules)
+        if let warning = initial.rootWarning {
+            logger.warning("\(warning)")
+            worker.setNote(warning)
+        }
         pipeline.withLock { $0 = worker }
         logger.info(
             "jobqueue \(JobQueueVersion.current) serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)"
@@ -203,8 +207,9 @@ public final class HostService: Service, Sendable {
             logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
             worker.setNote("reload refused for some topics: \(refusals)")
         } else if refused == nil {
-            worker.setNote(nil)
+            worker.setNote(configuration.rootWarning)
         }
+        if refused == nil, let warning = configuration.rootWarning { logger.warning("\(warning)") }
         if refused == nil { metrics?.reloaded(succeeded: next.refusals.isEmpty) }
         logger.info("reloaded: generation \(number) serves \(served)")
         for server in previous.servers(droppedBy: next) { await server.retire() }

@@ -96,7 +96,7 @@ extension ProcessTests {
             // A reload whose new plugin hangs: refused after the deadline; the old generation serves.
             try cli.write("config.yaml", Self.config([("fault", fault, ""), ("hang", hang, Self.hangs)], initTimeout: "300ms"))
             var note: String?
-            for _ in 0..<300 where note == nil {
+            for _ in 0..<300 where note?.contains("jq_init did not return") != true {
                 await pause(10_000)
                 note = await ((try cli.statusJSON()["hosts"] as? [[String: Any]])?.first?["note"] as? String)
             }

@@ -47,7 +47,7 @@ import Testing
     static let mappings: Set<String> = ["defaults.backoff", "children.limits", "topics.t.backoff", "topics.t.config"]
     /// Settings whose value is free text (any word is a valid value).
     static let texts: Set<String> = [
-        "store.path", "store.url", "store.url_env", "store.password_env", "topics.t.plugin", "children.user",
+        "store.path", "store.url", "store.url_env", "store.password_env", "topics.t.plugin", "topics.t.user", "children.user",
     ]
 
     static func expectRefusal(_ setting: Setting, _ value: String, sourceLocation: SourceLocation = #_sourceLocation) {

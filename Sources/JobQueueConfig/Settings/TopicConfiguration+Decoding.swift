@@ -3,7 +3,7 @@ import JobQueue
 extension TopicConfiguration {
     /// The keys of a topic besides the policy keys of `TopicPolicy.ConfigKey`.
     enum ConfigKey: String, CaseIterable {
-        case plugin, config
+        case plugin, config, user
     }
 
     /// Reads one entry of `topics:`: its name (the key) and its settings (null for none).
@@ -30,6 +30,7 @@ extension TopicConfiguration {
             plugin: try section[ConfigKey.plugin]?.text().resolvedPath(against: baseDirectory),
             policy: try TopicPolicy(reading: section, inheriting: defaults),
             pluginConfigJSON: pluginConfigJSON,
+            user: try section[ConfigKey.user]?.text(),
             mark: nameNode.mark
         )
     }

@@ -13,12 +13,17 @@ public struct TopicConfiguration: Sendable, Equatable {
     /// The topic's `config:` mapping as compact JSON, handed to the plugin as is; `{}` when
     /// absent. Plain YAML numbers, booleans and nulls become JSON ones, all else strings.
     public var pluginConfigJSON: String
+    /// The user (name or numeric uid) this topic's plugin runs as when the host runs as root,
+    /// instead of `children.user`. Nil: `children.user`'s.
+    public var user: String?
     /// Where the topic's name stands in the file, for messages about the topic.
     public var mark: Mark
 
     public init(
-        name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", mark: Mark = Mark(line: 1, column: 1)
+        name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", user: String? = nil,
+        mark: Mark = Mark(line: 1, column: 1)
     ) {
+        self.user = user
         self.name = name
         self.plugin = plugin
         self.policy = policy

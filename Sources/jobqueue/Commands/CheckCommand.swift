@@ -34,7 +34,11 @@ struct CheckCommand: AsyncParsableCommand {
         let specs = configuration.pluginSpecs
         let distrust = specs.map { allowInsecureFiles ? nil : FileTrust.problem(with: $0.path) }
         let loadable = zip(specs, distrust).filter { $0.1 == nil }.map(\.0)
-        var loaded = try await PluginChecker.check(loadable, configuration: configuration.forkServerConfiguration).makeIterator()
+        var results: [PluginLoadResult] = []
+        for spec in loadable {
+            results += try await PluginChecker.check([spec], configuration: configuration.forkServerConfiguration(forTopic: spec.topic))
+        }
+        var loaded = results.makeIterator()
         var failed = 0
         for (spec, problem) in zip(specs, distrust) {
             let result = problem == nil ? loaded.next() : nil
@@ -47,6 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
                 print("ok    \(spec.topic): \(spec.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")")
             }
         }
+        if let warning = configuration.rootWarning { print("warn  \(warning)") }
         if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
     }
 
