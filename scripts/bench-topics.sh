@@ -4,18 +4,23 @@
 # while it idles), then whole `jobqueue run --drain` processes draining 20,000 no-op jobs spread
 # over the topics × 100 tenants (batch 10 × 4, SQLite sync full), runs interleaved, medians.
 #
-#   scripts/bench-topics.sh [--runs R] [--topics "1 10 50"] BUILD_FOLDER...
+#   scripts/bench-topics.sh [--runs R] [--topics "1 10 50"] [--jobs N] [--ms MS] BUILD_FOLDER...
 #
-# All topics name the build's NoopWorker; for a build from before topics could share a plugin
+# With --ms, each job sleeps MS ms (the FaultWorker fixture) instead of doing nothing; --jobs sets
+# how many (20,000 by default).
+#
+# All topics name the build's NoopWorker (FaultWorker with --ms); for a build from before topics could share a plugin
 # file (its `check` refuses that), each topic gets a copy of its own.
 set -euo pipefail
 
-runs=5 counts="1 10 50" builds=()
-usage="usage: $0 [--runs R] [--topics \"1 10 50\"] BUILD_FOLDER..."
+runs=5 counts="1 10 50" jobs=20000 ms=0 builds=()
+usage="usage: $0 [--runs R] [--topics \"1 10 50\"] [--jobs N] [--ms MS] BUILD_FOLDER..."
 while (($#)); do
     case $1 in
     --runs) runs=$2; shift 2 ;;
     --topics) counts=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --ms) ms=$2; shift 2 ;;
     -*) echo "$usage" >&2; exit 64 ;;
     *) builds+=("$(cd "$1" && pwd)"); shift ;;
     esac
@@ -24,6 +29,8 @@ done
 
 work=$(mktemp -d /tmp/jq-bench-topics.XXXXXX)   # mode 700, as the host's file checks want
 trap 'rm -rf "$work"' EXIT
+library=libNoopWorker.so payload='{}'
+if ((ms > 0)); then library=libFaultWorker.so payload="\"sleep:$ms\""; fi
 
 # shares BUILD: true if BUILD lets two topics name one plugin file
 shares() {
@@ -31,12 +38,12 @@ shares() {
     "$1/jobqueue" check --config "$work/config.yaml" >/dev/null 2>&1
 }
 
-# config BUILD N: a config serving N topics from BUILD's NoopWorker
+# config BUILD N: a config serving N topics from BUILD's plugin
 config() {
-    local build=$1 n=$2 plugin=$1/libNoopWorker.so copies=${copies[$1]:-false}
+    local build=$1 n=$2 plugin=$1/$library copies=${copies[$1]:-false}
     printf 'store: { path: %s/queue.db, sync: full }\nconsumer: { concurrency: 4, batch_size: 10 }\nlog: { level: warning }\ntopics:\n' "$work"
     for ((i = 0; i < n; i++)); do
-        if [[ $copies == true ]]; then plugin=$work/libnoop$i.so; cp "$build/libNoopWorker.so" "$plugin"; fi
+        if [[ $copies == true ]]; then plugin=$work/libnoop$i.so; cp "$build/$library" "$plugin"; fi
         printf '  noop%d: { plugin: %s }\n' "$i" "$plugin"
     done
 }
@@ -67,7 +74,7 @@ drain() {
     local build=$1 n=$2 start end
     rm -f "$work"/queue.db*
     config "$build" "$n" >"$work/config.yaml"
-    awk -v t="$n" 'BEGIN { for (i = 0; i < 20000; i++) printf "{\"queue\": \"tenant-%d\", \"topic\": \"noop%d\", \"payload\": {}}\n", i % 100, i % t }' >"$work/jobs.jsonl"
+    awk -v t="$n" -v n="$jobs" -v p="$payload" 'BEGIN { for (i = 0; i < n; i++) printf "{\"queue\": \"tenant-%d\", \"topic\": \"noop%d\", \"payload\": %s}\n", i % 100, i % t, p }' >"$work/jobs.jsonl"
     "$build/jobqueue" enqueue --config "$work/config.yaml" --file "$work/jobs.jsonl" >/dev/null
     start=$(date +%s.%N)
     "$build/jobqueue" run --drain --config "$work/config.yaml" 2>>"$work/host.log"

@@ -54,6 +54,11 @@ public struct JobClient: Sendable {
         try await store.status(now: .now)
     }
 
+    /// The hosts currently alive (see ``JobStore/hosts(now:)``).
+    public func hosts() async throws -> [HostRecord] {
+        try await store.hosts(now: .now)
+    }
+
     /// How long ready queues have waited for a take: per topic, and the `queues` that waited
     /// longest (read from the pointer index; cheap with any number of tenants).
     public func readyLag(queues: Int = 10) async throws -> ReadyLag {

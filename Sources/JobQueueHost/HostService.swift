@@ -159,22 +159,21 @@ public final class HostService: Service, Sendable {
     /// true when a topic whose fork server died is still not served.
     private func reload(worker: JobPipeline, watcher: FileWatcher?) async -> Bool {
         guard let previous = executor.generation else { return false }
-        var configuration: Configuration
+        var configuration = previous.configuration
         var refused: String?
         do {
-            configuration = try Configuration.load(path: configPath)
+            let loaded = try Configuration.load(path: configPath)
             // Watch the new plugins before loading them, so that a change made meanwhile, or the
             // fix of a plugin this reload refuses, starts the next reload.
-            watcher?.watch(previous.configuration.watchedFiles + configuration.watchedFiles)
-            refused = configuration.hostProblem(trustingFiles: trustingFiles)
+            watcher?.watch(previous.configuration.watchedFiles + loaded.watchedFiles)
+            refused = loaded.hostProblem(trustingFiles: trustingFiles)
+            if refused == nil { configuration = loaded }
         } catch {
-            configuration = previous.configuration
             refused = "\(error)"
         }
         if let refused {
             refuse(refused, worker: worker)
             guard previous.servers.values.contains(where: { !$0.isRunning }) else { return false }
-            configuration = previous.configuration
         }
         let restartOnly = [
             ("store", configuration.store != previous.configuration.store),

@@ -25,7 +25,7 @@ extension PostgresJobStore {
         _ = try await transaction.rows(
             RefreshPointers(
                 keys: Array(keys), servedAt: servedAt, now: now, holding: holding,
-                settled: settled.compactMapValues { $0.count == 1 ? $0.first : nil }))
+                settled: settled.compactMapValues(StoreRules.heldLease(settled:))))
     }
 }
 

@@ -30,23 +30,32 @@ extension PostgresJobStore {
                 counts[key, default: QueueCounts(queueID: queueID, topic: topic)].dead = dead
                 counts[key]!.cancelled = cancelled
             }
-            let hosts = try await transaction.rows(
-                """
-                SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress FROM \(unescaped: tables).hosts
-                WHERE expires_at > \(now) ORDER BY started_at
-                """
-            ).map { row in
-                let (id, hostname, pid, topics, startedAt, seenAt, note, running, stopping, generation, progress) = try row.decode(
-                    (String, String, Int32, String, Int64, Int64, String?, String, Bool, Int, String).self)
-                return HostRecord(
-                    id: id, hostname: hostname, pid: pid, topics: topics.split(separator: "\n").map(String.init),
-                    startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note,
-                    running: HostRecord.running(fromText: running), stopping: stopping, generation: generation,
-                    progress: RunningProgress.list(fromText: progress))
-            }
+            let hosts = try await hosts(now: Timestamp(rawValue: now), in: transaction)
             return StoreStatus(
                 queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
                 pauses: try await pauses(in: transaction), rateWindows: try await rateWindows(in: transaction))
+        }
+    }
+
+    public func hosts(now: Timestamp) async throws -> [HostRecord] {
+        try await autocommit { [self] transaction in try await hosts(now: now, in: transaction) }
+    }
+
+    /// The hosts whose record has not expired at `now`, oldest first.
+    func hosts(now: Timestamp, in transaction: PostgresTransaction) async throws -> [HostRecord] {
+        try await transaction.rows(
+            """
+            SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress FROM \(unescaped: tables).hosts
+            WHERE expires_at > \(now.rawValue) ORDER BY started_at
+            """
+        ).map { row in
+            let (id, hostname, pid, topics, startedAt, seenAt, note, running, stopping, generation, progress) = try row.decode(
+                (String, String, Int32, String, Int64, Int64, String?, String, Bool, Int, String).self)
+            return HostRecord(
+                id: id, hostname: hostname, pid: pid, topics: topics.split(separator: "\n").map(String.init),
+                startedAt: Timestamp(rawValue: startedAt), seenAt: Timestamp(rawValue: seenAt), note: note,
+                running: HostRecord.running(fromText: running), stopping: stopping, generation: generation,
+                progress: RunningProgress.list(fromText: progress))
         }
     }
 

@@ -20,6 +20,7 @@ extension StoreConformance {
         Check("concurrentTakesNeverLeaseAJobTwice", concurrentTakesNeverLeaseAJobTwice),
         Check("takesFillBatchesOfOneTopicWithinItsLimit", takesFillBatchesOfOneTopicWithinItsLimit),
         Check("readyLagIsHowLongReadyQueuesHaveWaited", readyLagIsHowLongReadyQueuesHaveWaited),
+        Check("aHostRecordIsReadBackAsWrittenUntilItExpires", aHostRecordIsReadBackAsWrittenUntilItExpires),
     ]
 
     static func leaseAll(
@@ -264,5 +265,19 @@ extension StoreConformance {
         #expect(lag.queues.map(\.queue.queueID) == ["a", "c"])
         #expect(lag.queues.map(\.wait) == [.milliseconds(30_001), .milliseconds(20_001)])
         #expect(try await store.readyLag(now: base, queues: 10).queues.map(\.queue.queueID) == ["a", "c", "b"])
+    }
+
+    static func aHostRecordIsReadBackAsWrittenUntilItExpires(_ store: any JobStore) async throws {
+        let now = Timestamp.now
+        let record = HostRecord(
+            id: "h1", hostname: "box", pid: 42, topics: ["t", "u"], startedAt: now, seenAt: now, note: "a note",
+            running: [QueueKey(queueID: "q", topic: "t")], stopping: false, generation: 3,
+            progress: [RunningProgress(job: JobID(rawValue: 7), JobProgress(percent: 40, message: "tabs\tand\nlines become spaces"))])
+        try await store.heartbeat(record, ttl: .seconds(10))
+        var expected = record
+        expected.progress[0].message = "tabs and lines become spaces"
+        #expect(try await store.hosts(now: now) == [expected])
+        #expect(try await store.status(now: now).hosts == [expected], "status reads the same records")
+        #expect(try await store.hosts(now: now + .seconds(11)).isEmpty, "an expired record is not alive")
     }
 }

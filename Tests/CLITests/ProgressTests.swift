@@ -36,6 +36,8 @@ extension ProcessTests {
             #expect(reported[long]?["percent"] as? Int == 40 && reported[long]?["message"] as? String == "resizing images", "\(reported)")
             let show = try await cli.run("jobs", "show", long)
             #expect(show.stdout.contains("  progress    40% resizing images\n"), "\(show.stdout)")
+            let status = try await cli.run("status")
+            #expect(status.stdout.contains("  job \(long): 40% resizing images\n"), "\(status.stdout)")
             #expect(
                 try await cli.eventually {
                     reported = progress($0); return reported.keys.sorted() == [long]

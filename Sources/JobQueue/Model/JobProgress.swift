@@ -10,6 +10,9 @@ public struct JobProgress: Sendable, Equatable, Codable {
         self.percent = min(max(percent, 0), 100)
         self.message = message
     }
+
+    /// `40% resizing images`, or `40%`.
+    public var text: String { message.isEmpty ? "\(percent)%" : "\(percent)% \(message)" }
 }
 
 /// A running job's latest progress, as a host's record carries it.
@@ -23,6 +26,9 @@ public struct RunningProgress: Sendable, Equatable, Codable {
         percent = progress.percent
         message = progress.message
     }
+
+    /// The report itself.
+    public var progress: JobProgress { JobProgress(percent: percent, message: message) }
 
     /// As stored: `job TAB percent TAB message`, the message without tabs or line breaks.
     public var text: String {

@@ -29,7 +29,7 @@ extension SQLiteJobStore {
                 _ = try Self.insert(db, followUps, now: now)
             }
             for (key, leases) in touched {
-                try Self.refreshPointer(db, key, servedAt: nil, now: now, settled: leases.count == 1 ? leases.first : nil)
+                try Self.refreshPointer(db, key, servedAt: nil, now: now, settled: StoreRules.heldLease(settled: leases))
             }
             return applied
         }

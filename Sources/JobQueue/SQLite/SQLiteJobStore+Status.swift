@@ -25,23 +25,32 @@ extension SQLiteJobStore {
                 counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
                 counts[key]!.cancelled = row[3]
             }
-            let hosts = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress
-                    FROM hosts WHERE expires_at > ? ORDER BY started_at
-                    """,
-                arguments: [now.rawValue]
-            ).map { row in
-                HostRecord(
-                    id: row[0], hostname: row[1], pid: row[2],
-                    topics: (row[3] as String).split(separator: "\n").map(String.init),
-                    startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6],
-                    running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9],
-                    progress: RunningProgress.list(fromText: row[10]))
-            }
+            let hosts = try Self.hosts(db, now: now)
             let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db), rateWindows: try Self.rateWindows(db))
+        }
+    }
+
+    public func hosts(now: Timestamp) async throws -> [HostRecord] {
+        try await pool.read { db in try Self.hosts(db, now: now) }
+    }
+
+    /// The hosts whose record has not expired at `now`, oldest first.
+    static func hosts(_ db: Database, now: Timestamp) throws -> [HostRecord] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, hostname, pid, topics, started_at, seen_at, note, running, stopping, generation, progress
+                FROM hosts WHERE expires_at > ? ORDER BY started_at
+                """,
+            arguments: [now.rawValue]
+        ).map { row in
+            HostRecord(
+                id: row[0], hostname: row[1], pid: row[2],
+                topics: (row[3] as String).split(separator: "\n").map(String.init),
+                startedAt: Timestamp(rawValue: row[4]), seenAt: Timestamp(rawValue: row[5]), note: row[6],
+                running: HostRecord.running(fromText: row[7]), stopping: row[8], generation: row[9],
+                progress: RunningProgress.list(fromText: row[10]))
         }
     }
 

@@ -100,6 +100,10 @@ public protocol JobStore: Sendable {
     /// Counts per queue and topic, the hosts currently alive and the pauses.
     func status(now: Timestamp) async throws -> StoreStatus
 
+    /// The hosts currently alive, from their records alone: what they serve and run, and their
+    /// running jobs' progress (cheap, unlike `status`, which counts every queue).
+    func hosts(now: Timestamp) async throws -> [HostRecord]
+
     /// Records (or refreshes) a running host and the topics it serves, so status can tell served
     /// topics from unserved ones. A host not refreshed for `ttl` counts as gone.
     func heartbeat(_ host: HostRecord, ttl: Duration) async throws

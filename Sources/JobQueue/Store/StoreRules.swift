@@ -8,6 +8,14 @@ public enum StoreRules {
         visibleAt <= now ? Timestamp(rawValue: visibleAt.rawValue - 1) : visibleAt
     }
 
+    /// The lease a settle checks before releasing a queue held at its `max_running_per_queue`:
+    /// the one lease that the jobs just settled in the queue held, if they held one. While it
+    /// still holds another job of the queue, its batch runs on and the queue stays held; with no
+    /// such lease (several, or a cancel), the queue is released (the next take counts again).
+    public static func heldLease(settled leases: Set<LeaseToken>) -> LeaseToken? {
+        leases.count == 1 ? leases.first : nil
+    }
+
     /// The dead-letter reason of a job whose runner vanished during its last allowed attempt (its
     /// lease expired while it ran, and it has no retries left), with `%s` standing for the attempt:
     /// such a job is dead-lettered (kind `failed`) when next leased instead of run again.

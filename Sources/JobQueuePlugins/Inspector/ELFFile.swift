@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// What a 64-bit little-endian ELF shared library says about itself, read from the file alone
-/// (nothing of it runs): the functions it exports, the libraries it needs, where it looks for
-/// them.
+/// (nothing of it runs): the functions it exports, the symbols it imports and the libraries it
+/// needs.
 public struct ELFFile: Sendable, Equatable {
     /// Defined global (or weak) functions in the dynamic symbol table.
     public var exportedFunctions: [String]
@@ -12,8 +12,6 @@ public struct ELFFile: Sendable, Equatable {
     public var importedSymbols: [String]
     /// `DT_NEEDED`: the libraries the dynamic loader must find, in order.
     public var needed: [String]
-    /// `DT_RUNPATH`, else `DT_RPATH`: folders searched first, `$ORIGIN` unexpanded.
-    public var runPath: [String]
 
     /// Reads the file at `path`.
     ///
@@ -64,8 +62,6 @@ public struct ELFFile: Sendable, Equatable {
         }
 
         needed = []
-        runPath = []
-        var rPath: [String] = []
         if let dynamic = usable(sections.first { $0.type == 6 }), let strings = linked(dynamic) {  // SHT_DYNAMIC
             func text(_ offset: UInt64) -> String {
                 guard let offset = Int(exactly: offset), offset < strings.size else { return "" }
@@ -76,13 +72,10 @@ public struct ELFFile: Sendable, Equatable {
                 switch file.u64(start) {
                 case 0: break entries  // DT_NULL
                 case 1: needed.append(text(value))
-                case 15: rPath = text(value).split(separator: ":").map(String.init)
-                case 29: runPath = text(value).split(separator: ":").map(String.init)
                 default: continue
                 }
             }
         }
-        if runPath.isEmpty { runPath = rPath }
     }
 
     /// The whole file, if it is a regular file of at most 1 GiB (not a FIFO or a device).

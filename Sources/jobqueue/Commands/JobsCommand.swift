@@ -70,8 +70,8 @@ struct JobsCommand: AsyncParsableCommand {
                 guard let job = try await client.job(id) else { return (nil, nil) }
                 guard job.state == .leased else { return (job, nil) }
                 // Running: the latest progress its plugin reported, from the hosts' records.
-                let reported = try await client.status().hosts.lazy.flatMap(\.progress).first { $0.job == id }
-                return (job, reported.map { JobProgress(percent: $0.percent, message: $0.message) })
+                let reported = try await client.hosts().lazy.flatMap(\.progress).first { $0.job == id }
+                return (job, reported?.progress)
             }
             guard let job = found else {
                 FileHandle.standardError.write(Data("Error: no job has id \(id) (completed jobs are kept only with retention.completed)\n".utf8))
@@ -103,7 +103,7 @@ struct JobsCommand: AsyncParsableCommand {
                 "  created at  \(job.createdAt)",
                 "  \(when.padding(toLength: 11, withPad: " ", startingAt: 0)) \(job.at)",
             ]
-            if let progress { lines.append("  progress    \(progress.percent)%\(progress.message.isEmpty ? "" : " \(progress.message)")") }
+            if let progress { lines.append("  progress    \(progress.text)") }
             if let error = job.error { lines.append("  error       \(error)") }
             lines.append("  payload     \(String(decoding: job.payload, as: UTF8.self))")
             if job.history.isEmpty {

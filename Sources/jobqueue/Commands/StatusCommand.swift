@@ -110,6 +110,7 @@ struct StatusCommand: AsyncParsableCommand {
                 let state = host.stopping ? "stopping (no new work; running batches finishing)" : "serves \(host.topics.joined(separator: ", "))"
                 lines.append("host \(host.id) (pid \(host.pid), generation \(host.generation)): \(state); \(host.running.count) running")
                 if let note = host.note { lines.append("  ! \(note)") }
+                for reported in host.progress { lines.append("  job \(reported.job): \(reported.progress.text)") }
             }
         }
         let lagging = report.oldestReadySeconds.filter { $0.value >= 1 }.sorted { $0.value > $1.value }
