@@ -149,6 +149,7 @@ let workerPlugins = [
     workerPlugin("NoPerformWorker", path: "Fixtures/NoPerformWorker"),
     workerPlugin("InitFailWorker", path: "Fixtures/InitFailWorker"),
     workerPlugin("ChaosWorker", path: "Fixtures/ChaosWorker"),
+    workerPlugin("SandboxProbeWorker", path: "Fixtures/SandboxProbeWorker"),
 ]
 
 package.products += workerPlugins.map(\.0)

@@ -20,10 +20,12 @@ extension Configuration {
     }
 
     /// How the fork server of topic `name` is started: as `children:` says, with the topic's own
-    /// `user:` if it has one.
+    /// `user:` if it has one, confined as its `sandbox:` says.
     public func forkServerConfiguration(forTopic name: String) -> ForkServer.Configuration {
         var settings = forkServerConfiguration
-        if let user = topics.first(where: { $0.name == name })?.user { settings.runAs = Self.runAs(user) }
+        guard let topic = topics.first(where: { $0.name == name }) else { return settings }
+        if let user = topic.user { settings.runAs = Self.runAs(user) }
+        settings.sandbox = topic.effectiveSandbox
         return settings
     }
 

@@ -34,7 +34,8 @@ final class Generation: Sendable {
     /// progress reports go to `progress`.
     ///
     /// - Throws: without `previous` (at start), ``PluginLoadError`` with every plugin's problem
-    ///   if any plugin does not load: a host starts serving all of its topics or none.
+    ///   if no plugin loads. When some do, a topic whose plugin is refused is not served (a
+    ///   plugin costs at most its own topic), with the reason in `refusals`.
     static func start(
         number: Int, configuration: Configuration, previous: Generation? = nil, progress: @escaping @Sendable (JobID, JobProgress) -> Void,
         logger: Logger
@@ -84,8 +85,7 @@ final class Generation: Sendable {
             }
         }
         guard let previous else {
-            if failures.isEmpty { return Generation(number: number, configuration: configuration, servers: servers, refusals: [:]) }
-            for server in servers.values { await server.retire() }
+            if !servers.isEmpty { return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals) }
             throw PluginLoadError(failures: configuration.pluginSpecs.compactMap { spec in failures.first { $0.topic == spec.topic } })
         }
         // A refused topic keeps the server it had, if it is still alive.

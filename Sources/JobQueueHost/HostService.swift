@@ -111,13 +111,13 @@ public final class HostService: Service, Sendable {
         let worker = JobPipeline(
             store: store, executor: executor, settings: initial.consumerSettings(drain: drain), observer: metrics, logger: logger)
         worker.setSchedules(initial.schedules)
-        if let warning = initial.rootWarning {
-            logger.warning("\(warning)")
-            worker.setNote(warning)
-        }
+        if let warning = initial.rootWarning { logger.warning("\(warning)") }
+        if let refusals = first.refusalNote { logger.error("some topics are not served: \(refusals)") }
+        let notes = [initial.rootWarning, first.refusalNote].compactMap { $0 }
+        if !notes.isEmpty { worker.setNote(notes.joined(separator: "; ")) }
         pipeline.withLock { $0 = worker }
         logger.info(
-            "jobqueue \(JobQueueVersion.current) serving \(first.configuration.topics.map(\.name).joined(separator: ", ")) from \(initial.store.location)"
+            "jobqueue \(JobQueueVersion.current) serving \(first.servers.keys.sorted().joined(separator: ", ")) from \(initial.store.location)"
         )
 
         let watcher = watchingFiles ? FileWatcher { [reloads] _ in reloads.ring() } : nil

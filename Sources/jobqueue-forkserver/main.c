@@ -27,9 +27,12 @@
 #include "io.h"
 #include "plugins.h"
 #include "protocol.h"
+#include "sandbox.h"
 
 static jq_child_limits limits;
 static int shutting_down;
+/** Why the sandbox could not be entered; then every plugin is refused with it. */
+static char sandbox_error[600];
 
 static void die(const char *what) {
     fprintf(stderr, "jobqueue-forkserver: %s\n", what);
@@ -70,7 +73,11 @@ static void handle_load(jq_reader *r) {
             break;
         }
         char error[1200] = {0};
-        const jq_plugin *plugin = jq_plugins_load(topic, path, config, error, sizeof error);
+        const jq_plugin *plugin = NULL;
+        if (sandbox_error[0])
+            snprintf(error, sizeof error, "sandbox: %s", sandbox_error);
+        else
+            plugin = jq_plugins_load(topic, path, config, error, sizeof error);
         /* Loaded: the message is a notice, or empty. A newer minor version is compatible, but what
          * it added is not there. */
         if (plugin && (plugin->abi_version & 0xffffu) > JQ_ABI_VERSION_MINOR)
@@ -183,7 +190,15 @@ static void follow_host(void) {
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "--inspect") == 0) return jq_plugins_inspect(argv[2]);
     tidy_descriptors();
-    drop_privileges();
+    (void)jq_thread_count(); /* opens /proc/self/task while the sandbox still allows it */
+    char *reason = sandbox_error;
+    size_t size = sizeof sandbox_error;
+    if (jq_sandbox_prepare(reason, size) == 0 && jq_sandbox_enter_as_root(reason, size) == 0) {
+        drop_privileges();
+        (void)jq_sandbox_enter(reason, size);
+    } else {
+        drop_privileges();
+    }
     follow_host();
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;

@@ -36,8 +36,16 @@ const jq_plugin *jq_plugins_find(const char *topic) {
 }
 
 int jq_thread_count(void) {
-    DIR *dir = opendir("/proc/self/task");
-    if (!dir) return -1;
+    /* Opened once: a sandbox with `readable:` forbids opening it later. */
+    static int task_fd = -2;
+    if (task_fd == -2) task_fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = task_fd < 0 ? -1 : dup(task_fd);
+    DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+    if (!dir) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    rewinddir(dir);
     int count = 0;
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL)

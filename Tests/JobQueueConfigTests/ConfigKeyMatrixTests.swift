@@ -42,9 +42,12 @@ import Testing
         + keys(["topics", "t"], TopicConfiguration.ConfigKey.self)
         + keys(["topics", "t"], TopicPolicy.ConfigKey.self)
         + keys(["topics", "t", "backoff"], BackoffPolicy.ConfigKey.self)
+        + keys(["topics", "t", "sandbox"], SandboxConfiguration.ConfigKey.self)
 
     /// Settings whose value is itself a mapping.
-    static let mappings: Set<String> = ["defaults.backoff", "children.limits", "topics.t.backoff", "topics.t.config"]
+    static let mappings: Set<String> = ["defaults.backoff", "children.limits", "topics.t.backoff", "topics.t.config", "topics.t.sandbox"]
+    /// Settings whose value is a list.
+    static let lists: Set<String> = ["topics.t.sandbox.writable", "topics.t.sandbox.readable"]
     /// Settings whose value is free text (any word is a valid value).
     static let texts: Set<String> = [
         "store.path", "store.url", "store.url_env", "store.password_env", "topics.t.plugin", "topics.t.user", "children.user",
@@ -57,7 +60,7 @@ import Testing
         #expect(!message.contains("\n"), sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: settings)
+    @Test(arguments: settings.filter { !lists.contains($0.field) })
     func aListIsRefusedEverywhere(setting: Setting) {
         Self.expectRefusal(setting, "[1, 2]")
     }

@@ -115,7 +115,7 @@ struct ConfigurationErrorTests {
         ("topics:\n  t:\n    plugins: a.so", "config.yaml:3:5: unknown key 'plugins' in topics.t (did you mean 'plugin'?)"),
         (
             "topics:\n  t:\n    concurrency: 2",
-            "config.yaml:3:5: unknown key 'concurrency' in topics.t (expected one of: plugin, config, user, priority, max_retries, timeout, backoff, max_running, max_running_per_queue, rate)"
+            "config.yaml:3:5: unknown key 'concurrency' in topics.t (expected one of: plugin, config, user, sandbox, priority, max_retries, timeout, backoff, max_running, max_running_per_queue, rate)"
         ),
     ])
     func unknownKeysSuggestTheNearestValidKey(yaml: String, expected: String) {

@@ -3,7 +3,7 @@ import JobQueue
 extension TopicConfiguration {
     /// The keys of a topic besides the policy keys of `TopicPolicy.ConfigKey`.
     enum ConfigKey: String, CaseIterable {
-        case plugin, config, user
+        case plugin, config, user, sandbox
     }
 
     /// Reads one entry of `topics:`: its name (the key) and its settings (null for none).
@@ -31,6 +31,9 @@ extension TopicConfiguration {
             policy: try TopicPolicy(reading: section, inheriting: defaults),
             pluginConfigJSON: pluginConfigJSON,
             user: try section[ConfigKey.user]?.text(),
+            sandbox: try section[ConfigKey.sandbox].map { value throws(ConfigError) in
+                try SandboxConfiguration(reading: value.section(of: SandboxConfiguration.ConfigKey.self), baseDirectory: baseDirectory)
+            },
             mark: nameNode.mark
         )
     }

@@ -16,14 +16,17 @@ public struct TopicConfiguration: Sendable, Equatable {
     /// The user (name or numeric uid) this topic's plugin runs as when the host runs as root,
     /// instead of `children.user`. Nil: `children.user`'s.
     public var user: String?
+    /// What the plugin may reach (`sandbox:`). Nil: the network and files as its user has them.
+    public var sandbox: SandboxConfiguration?
     /// Where the topic's name stands in the file, for messages about the topic.
     public var mark: Mark
 
     public init(
         name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", user: String? = nil,
-        mark: Mark = Mark(line: 1, column: 1)
+        sandbox: SandboxConfiguration? = nil, mark: Mark = Mark(line: 1, column: 1)
     ) {
         self.user = user
+        self.sandbox = sandbox
         self.name = name
         self.plugin = plugin
         self.policy = policy

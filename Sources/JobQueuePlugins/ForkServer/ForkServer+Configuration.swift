@@ -15,11 +15,15 @@ extension ForkServer {
         /// How long loading one plugin (`dlopen` and its `jq_init`) may take; past it the fork
         /// server is killed and the plugin refused. Nil: no limit.
         public var initTimeout: Duration?
+        /// What the fork server and its children may reach. Nil: all its user may (still with
+        /// no new privileges).
+        public var sandbox: Sandbox?
 
         public init(
             executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false, runAs: UserIdentity? = nil,
-            initTimeout: Duration? = .seconds(10)
+            initTimeout: Duration? = .seconds(10), sandbox: Sandbox? = nil
         ) {
+            self.sandbox = sandbox
             self.executablePath = executablePath
             self.limits = limits
             self.swiftBacktraces = swiftBacktraces

@@ -42,7 +42,7 @@ extension ForkServer {
     /// terminal's Ctrl-C reaches the host, which then drains the server) and a sanitised copy of
     /// the host's environment (`passedEnvironment`) with `SWIFT_BACKTRACE` set as configured.
     static func spawn(
-        executable: String, swiftBacktraces: Bool, runAs: UserIdentity?
+        executable: String, swiftBacktraces: Bool, runAs: UserIdentity?, sandbox: Sandbox?
     ) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
         let command = try makePipe(executable)
         let event: [Int32]
@@ -89,6 +89,7 @@ extension ForkServer {
         let runtime = executable.prefix(through: executable.lastIndex(of: "/") ?? executable.startIndex) + swiftRuntimeFolder
         if access(String(runtime), F_OK) == 0 { environment.append("LD_LIBRARY_PATH=\(runtime)") }
         if let runAs { environment.append("JOBQUEUE_RUN_AS=\(runAs.uid):\(runAs.gid)") }
+        if let sandbox { environment.append("JOBQUEUE_SANDBOX=\(sandbox.environmentValue)") }
         environment.append("JOBQUEUE_HOST_PID=\(getpid())")
 
         var pid: pid_t = 0
@@ -107,7 +108,7 @@ extension ForkServer {
     }
 
     /// The folder beside an installed fork server that holds the Swift runtime.
-    static let swiftRuntimeFolder = "swift-runtime"
+    public static let swiftRuntimeFolder = "swift-runtime"
 
     /// The environment variables a fork server and its children inherit from the host.
     static let passedEnvironment: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR"]

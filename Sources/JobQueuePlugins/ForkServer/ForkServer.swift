@@ -30,7 +30,8 @@ public final class ForkServer: Sendable {
         // Spawned by the thread that reads its events, which lives as long as the server: the
         // server's parent-death signal follows that thread (see the fork server's follow_host).
         let (pid, commandFD) = try EventReader.start(router: router, logger: logger) { () throws(ForkServerError) in
-            try Self.spawn(executable: executable, swiftBacktraces: configuration.swiftBacktraces, runAs: configuration.runAs)
+            try Self.spawn(
+                executable: executable, swiftBacktraces: configuration.swiftBacktraces, runAs: configuration.runAs, sandbox: configuration.sandbox)
         }
         self.pid = pid
         self.executablePath = executable

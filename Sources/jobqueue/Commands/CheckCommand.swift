@@ -50,6 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
                 let notes = [result?.notice, limits].compactMap { $0 }
                 print("ok    \(spec.topic): \(spec.path)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")")
             }
+            if let topic = configuration.topics.first(where: { $0.name == spec.topic }) { print("      sandbox: \(topic.sandboxDescription)") }
         }
         if let warning = configuration.rootWarning { print("warn  \(warning)") }
         if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
