@@ -6,13 +6,14 @@ import JobQueuePlugins
 extension TopicConfiguration {
     /// The sandbox the topic's fork server enters: its `sandbox:` as written, plus, when reads
     /// are confined, what loading the plugin reads (its file, the system's libraries, the Swift
-    /// runtime), and, when writes are, `/dev/null`. Nil without `sandbox:`.
+    /// runtime) and `/dev/null` (every batch's child opens it), and, when writes are confined,
+    /// `/dev/null` too. Nil without `sandbox:`.
     public var effectiveSandbox: ForkServer.Sandbox? {
         guard let sandbox else { return nil }
         return ForkServer.Sandbox(
             network: sandbox.network,
             writable: sandbox.writable.map { $0 + ["/dev/null"] },
-            readable: sandbox.readable.map { $0 + Self.loadingPaths(plugin: plugin) },
+            readable: sandbox.readable.map { $0 + Self.loadingPaths(plugin: plugin) + ["/dev/null"] },
             landlockABI: sandbox.landlockABI)
     }
 

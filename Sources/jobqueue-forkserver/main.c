@@ -191,14 +191,10 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "--inspect") == 0) return jq_plugins_inspect(argv[2]);
     tidy_descriptors();
     (void)jq_thread_count(); /* opens /proc/self/task while the sandbox still allows it */
-    char *reason = sandbox_error;
-    size_t size = sizeof sandbox_error;
-    if (jq_sandbox_prepare(reason, size) == 0 && jq_sandbox_enter_as_root(reason, size) == 0) {
-        drop_privileges();
-        (void)jq_sandbox_enter(reason, size);
-    } else {
-        drop_privileges();
-    }
+    int ready = jq_sandbox_prepare(sandbox_error, sizeof sandbox_error) == 0 &&
+                jq_sandbox_enter_as_root(sandbox_error, sizeof sandbox_error) == 0;
+    drop_privileges();
+    if (ready) (void)jq_sandbox_enter(sandbox_error, sizeof sandbox_error);
     follow_host();
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;

@@ -43,6 +43,8 @@
 enum { MAX_PATHS = 64 };
 
 static struct {
+    /** A topic with a `sandbox:` (else only no_new_privs applies). */
+    int requested;
     int network_off;
     int network_isolated;
     unsigned landlock_abi;
@@ -62,6 +64,7 @@ static int fail(char *error, size_t size, const char *format, ...) {
 int jq_sandbox_prepare(char *error, size_t size) {
     const char *text = getenv("JOBQUEUE_SANDBOX");
     if (!text) return 0;
+    request.requested = 1;
     char *copy = strdup(text);
     unsetenv("JOBQUEUE_SANDBOX");
     if (!copy) return fail(error, size, "out of memory");
@@ -106,7 +109,7 @@ int jq_sandbox_enter_as_root(char *error, size_t size) {
 }
 
 /* Not root: a user namespace of its own, where the process keeps its uid and gid, holding a
- * network namespace; then the capabilities the new namespace gave are dropped. */
+ * network namespace (the capabilities it gives are dropped with the others). */
 static int isolate_network_unprivileged(char *error, size_t size) {
     uid_t uid = geteuid();
     gid_t gid = getegid();
@@ -122,11 +125,6 @@ static int isolate_network_unprivileged(char *error, size_t size) {
     snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
     if (write_file("/proc/self/gid_map", map) != 0)
         return fail(error, size, "network: false: cannot map the user namespace: %s", strerror(errno));
-    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-    struct __user_cap_data_struct none[2];
-    memset(none, 0, sizeof none);
-    if (syscall(SYS_capset, &header, none) != 0)
-        return fail(error, size, "network: false: cannot drop capabilities: %s", strerror(errno));
     return 0;
 }
 
@@ -136,29 +134,49 @@ static int isolate_network_unprivileged(char *error, size_t size) {
 #define JQ_AUDIT_ARCH AUDIT_ARCH_AARCH64
 #endif
 
-/* socket() and io_uring_setup() fail with EACCES; system calls of another ABI (x32, i386) with
- * ENOSYS, so that none of them reaches around the filter. */
-static int refuse_sockets(char *error, size_t size) {
+/* The system-call filter of a sandboxed topic: no reaching into other processes (ptrace,
+ * process_vm_*, pidfd_getfd: EPERM) and, with the network off, no sockets (socket, socketpair,
+ * io_uring_setup: EACCES). System calls of another ABI (x32, i386) get ENOSYS, so that none of
+ * them reaches around the filter. */
+static int install_filter(char *error, size_t size) {
 #ifdef JQ_AUDIT_ARCH
-    struct sock_filter filter[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, JQ_AUDIT_ARCH, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 2, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_io_uring_setup, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+    struct { unsigned nr; unsigned errno_value; } refused[] = {
+        { SYS_ptrace, EPERM }, { SYS_process_vm_readv, EPERM }, { SYS_process_vm_writev, EPERM },
+        { SYS_pidfd_getfd, EPERM }, { SYS_socket, EACCES }, { SYS_socketpair, EACCES }, { SYS_io_uring_setup, EACCES },
     };
-    struct sock_fprog program = { .len = sizeof filter / sizeof filter[0], .filter = filter };
+    size_t count = request.network_off ? sizeof refused / sizeof refused[0] : 4;
+    struct sock_filter filter[6 + 2 * 7 + 1];
+    size_t n = 0;
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, JQ_AUDIT_ARCH, 1, 0);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+    for (size_t i = 0; i < count; i++) {
+        filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, refused[i].nr, 0, 1);
+        filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | refused[i].errno_value);
+    }
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    struct sock_fprog program = { .len = (unsigned short)n, .filter = filter };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
-        return fail(error, size, "network: false: cannot install the system-call filter: %s", strerror(errno));
+        return fail(error, size, "cannot install the system-call filter: %s", strerror(errno));
     return 0;
 #else
-    return fail(error, size, "network: false: no system-call filter for this architecture");
+    return fail(error, size, "no system-call filter for this architecture");
 #endif
+}
+
+/* A sandboxed plugin that runs as root keeps its uid but no capability, now or after an exec. */
+static int drop_capabilities(char *error, size_t size) {
+    for (int capability = 0; capability <= 63; capability++)
+        if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 && errno != EINVAL)
+            return fail(error, size, "cannot drop capability %d: %s", capability, strerror(errno));
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct none[2];
+    memset(none, 0, sizeof none);
+    if (syscall(SYS_capset, &header, none) != 0) return fail(error, size, "cannot drop capabilities: %s", strerror(errno));
+    return 0;
 }
 
 static int landlock_abi(void) {
@@ -180,13 +198,15 @@ static int allow(int ruleset, const char *path, uint64_t rights, const char *kin
 }
 
 static int restrict_files(char *error, size_t size) {
-    if (request.writable_count == 0 && request.readable_count == 0) return 0;
+    int paths = request.writable_count + request.readable_count;
+    if (paths == 0 && request.landlock_abi <= 1) return 0;
     int abi = landlock_abi();
     if (abi < 0)
         return fail(error, size, "writable/readable need Landlock, which this kernel does not offer (%s)",
                     errno == EOPNOTSUPP ? "disabled at boot: add landlock to lsm=" : strerror(errno));
     if ((unsigned)abi < request.landlock_abi)
         return fail(error, size, "the topic asks for Landlock ABI %u; this kernel offers %d", request.landlock_abi, abi);
+    if (paths == 0) return 0;
 
     uint64_t write_rights = WRITE_RIGHTS_V1 | (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0) |
                             (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0);
@@ -206,8 +226,16 @@ static int restrict_files(char *error, size_t size) {
 }
 
 int jq_sandbox_enter(char *error, size_t size) {
-    if (request.network_off && !request.network_isolated && isolate_network_unprivileged(error, size) != 0) return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return fail(error, size, "cannot set no_new_privs: %s", strerror(errno));
-    if (request.network_off && refuse_sockets(error, size) != 0) return -1;
+    if (!request.requested) return 0;
+    /* A process that is neither root nor in a user namespace of its own has no capability to
+     * drop (and, with no new privileges, gains none). */
+    int capable = geteuid() == 0;
+    if (request.network_off && !request.network_isolated) {
+        if (isolate_network_unprivileged(error, size) != 0) return -1;
+        capable = 1;
+    }
+    if (capable && drop_capabilities(error, size) != 0) return -1;
+    if (install_filter(error, size) != 0) return -1;
     return restrict_files(error, size);
 }

@@ -26,11 +26,16 @@ extension ProcessTests {
                 program: "/usr/bin/setpriv", ["--reuid=\(nobody.pw_uid)", "--regid=\(nobody.pw_gid)", "--clear-groups", bin + "/id", "-u"])
             #expect(control.stdout == "0\n", "\(control.stderr)")
 
+            // A process of the plugins' user, whose descriptors a plugin tries to take.
+            let (victim, _, _) = try cli.start(
+                program: "/usr/bin/setpriv", ["--reuid=\(nobody.pw_uid)", "--regid=\(nobody.pw_gid)", "--clear-groups", "/bin/sleep", "60"],
+                stdin: "")
+            defer { kill(victim.processIdentifier, SIGKILL) }
             let listener = try Self.listenOnLoopback()
             defer { close(listener.socket) }
             let probe = HostTests.plugin("SandboxProbeWorker")
             let probes =
-                #"config: { connect: "127.0.0.1:\#(listener.port)", write: "\#(secret)/new", read: "\#(secret)/file", setuid: "\#(bin)/id" }"#
+                #"config: { connect: "127.0.0.1:\#(listener.port)", write: "\#(secret)/new", read: "\#(secret)/file", setuid: "\#(bin)/id", grab: "\#(victim.processIdentifier)" }"#
             try cli.write(
                 "config.yaml",
                 HostTests.config([
@@ -57,13 +62,14 @@ extension ProcessTests {
                 run.stderr.contains("some topics are not served: topic refused is not served: sandbox: the topic asks for Landlock ABI 1000"),
                 "\(run.stderr)")
             let hostNet = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
-            let unconfined = "connect=ok write=ok read=ok setuid=\(nobody.pw_uid) net=\(hostNet)"
+            let unconfined = "connect=ok write=ok read=ok setuid=\(nobody.pw_uid) net=\(hostNet) grab=ok"
             #expect(run.stderr.contains("result=init{\(unconfined)} perform{\(unconfined)} topic=open"), "\(run.stderr)")
             let confined = try #require(run.stderr.split(separator: "\n").first { $0.contains("topic=closed") && $0.contains("result=") })
             #expect(
                 confined.components(separatedBy: "connect=EACCES write=EACCES read=EACCES setuid=\(nobody.pw_uid) net=net:").count == 3, "\(confined)"
             )
             #expect(!confined.contains(hostNet), "the confined plugin has a network namespace of its own: \(confined)")
+            #expect(confined.components(separatedBy: "grab=EPERM").count == 3, "\(confined)")
             #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["ready"] == 1, "the refused topic's job waits")
 
             // At a reload too: the topic now refused keeps its previous plugin, the one refused

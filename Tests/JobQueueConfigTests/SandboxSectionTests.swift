@@ -30,7 +30,8 @@ import Testing
                 == "config.yaml:4:33: topics.thumbs.sandbox.readable must be a list of paths, like [/var/lib/thumbs], got a list")
         #expect(
             parseErrorDescription(Self.topic("{ writable: [\"a\\nb\"] }"))
-                == "config.yaml:4:27: topics.thumbs.sandbox.writable: a path must not contain a line break")
+                == "config.yaml:4:27: topics.thumbs.sandbox.writable: a path must not contain a line break or a NUL")
+        #expect(parseErrorDescription(Self.topic("{ writable: [\"/x\\0\"] }"))?.hasSuffix("must not contain a line break or a NUL") == true)
         #expect(
             parseErrorDescription(Self.topic("{ landlock_abi: 0 }"))
                 == "config.yaml:4:30: topics.thumbs.sandbox.landlock_abi must be between 1 and 1000, got 0")

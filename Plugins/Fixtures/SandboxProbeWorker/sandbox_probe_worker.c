@@ -2,13 +2,14 @@
  * SandboxProbeWorker — test fixture: tries, in jq_init and again in jq_perform, what a topic's
  * sandbox forbids, and reports what happened as the job's result:
  *
- *   init{connect=ok write=ok read=ok setuid=0 net=net:[4026531840]} perform{connect=EACCES ...}
+ *   init{connect=ok write=ok read=ok setuid=0 net=net:[4026531840] grab=ok} perform{connect=EACCES ...}
  *
  * Each probe says `ok` or the errno's name; `setuid` says the effective uid the setuid binary
  * ran with (0 when it gained root) or why it could not run; `net` names the process's network
- * namespace. Config (found by plain text search,
- * this is a fixture): "connect": "127.0.0.1:PORT", "write": "PATH" (appended to), "read": "PATH",
- * "setuid": "PATH" (a setuid-root copy of `id`, run as `PATH -u`).
+ * namespace; `grab` says whether it could take a descriptor of another process (pidfd_getfd, as
+ * a debugger could). Config (found by plain text search, this is a fixture): "connect":
+ * "127.0.0.1:PORT", "write": "PATH" (appended to), "read": "PATH", "setuid": "PATH" (a
+ * setuid-root copy of `id`, run as `PATH -u`), "grab": "PID" (a process of the plugin's user).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,11 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "jobqueue_plugin.h"
 
-static char connect_to[256], write_path[1024], read_path[1024], setuid_path[1024];
+static char connect_to[256], write_path[1024], read_path[1024], setuid_path[1024], grab_pid[32];
 static char init_report[600];
 
 uint32_t jq_abi_version(void) { return JQ_ABI_VERSION; }
@@ -101,6 +103,16 @@ static void try_setuid(char *out, size_t size) {
     snprintf(out, size, "%s", n > 0 ? text : "no-output");
 }
 
+static const char *try_grab(void) {
+    int pidfd = (int)syscall(SYS_pidfd_open, atoi(grab_pid), 0);
+    if (pidfd < 0) return outcome(1);
+    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+    const char *result = outcome(fd < 0);
+    if (fd >= 0) close(fd);
+    close(pidfd);
+    return result;
+}
+
 static void probe(char *out, size_t size) {
     char setuid_result[64];
     try_setuid(setuid_result, sizeof setuid_result);
@@ -109,7 +121,9 @@ static void probe(char *out, size_t size) {
     char net[64] = "unknown";
     ssize_t n = readlink("/proc/self/ns/net", net, sizeof net - 1);
     net[n > 0 ? n : 7] = 0;
-    snprintf(out, size, "connect=%s write=%s read=%s setuid=%s net=%s", connected, written, try_read(), setuid_result, net);
+    const char *read_result = try_read();
+    snprintf(out, size, "connect=%s write=%s read=%s setuid=%s net=%s grab=%s", connected, written, read_result, setuid_result, net,
+             try_grab());
 }
 
 int jq_init(const char *config_json, char *error, size_t error_size) {
@@ -119,6 +133,7 @@ int jq_init(const char *config_json, char *error, size_t error_size) {
     setting(config_json, "write", write_path, sizeof write_path);
     setting(config_json, "read", read_path, sizeof read_path);
     setting(config_json, "setuid", setuid_path, sizeof setuid_path);
+    setting(config_json, "grab", grab_pid, sizeof grab_pid);
     probe(init_report, sizeof init_report);
     return 0;
 }

@@ -25,8 +25,8 @@ extension ConfigValue {
             guard let text = item.scalarText, !text.isEmpty, !item.isNull else {
                 throw ConfigError(file: file, at: item.mark, "\(field) must be \(expectation), got \(item.summary)")
             }
-            guard !text.contains(where: \.isNewline) else {
-                throw ConfigError(file: file, at: item.mark, "\(field): a path must not contain a line break")
+            guard !text.contains(where: { $0.isNewline || $0 == "\0" }) else {
+                throw ConfigError(file: file, at: item.mark, "\(field): a path must not contain a line break or a NUL")
             }
             paths.append(text.resolvedPath(against: directory))
         }
