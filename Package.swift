@@ -74,7 +74,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // The producers' API document, served at /api/openapi.json from the binary itself.
+            resources: [.embedInCode("API/openapi.json")]
         ),
 
         // The `jobqueue` command line.

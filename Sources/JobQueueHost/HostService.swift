@@ -85,6 +85,14 @@ public final class HostService: Service, Sendable {
     /// The store the host works on, once it runs.
     public var store: (any JobStore)? { pipeline.withLock { $0?.store } }
 
+    /// A client of the host's store that applies the configuration in effect: its topics'
+    /// defaults and `store.max_payload`. Nil until the store is open.
+    public var client: JobClient? {
+        guard let store else { return nil }
+        let configuration = executor.generation?.configuration ?? initial
+        return JobClient(store: store, policies: configuration.policies, maxPayload: configuration.store.maxPayload)
+    }
+
     /// Jobs running now in this host's children.
     public var runningJobs: Int { pipeline.withLock { $0?.runningJobCount } ?? 0 }
 

@@ -48,6 +48,7 @@ public struct HTTPListener: Service {
         }
         defer { warmUp.cancel() }
         DashboardAPI(host: host, metrics: metrics, snapshot: snapshot, showPayloads: configuration.showPayloads).addRoutes(to: router)
+        JobsAPI(host: host).addRoutes(to: router)
         router.get("metrics") { [host, metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

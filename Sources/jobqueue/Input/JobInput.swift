@@ -33,12 +33,10 @@ enum JobInput {
     }
 
     static func time(_ text: String) throws -> Timestamp {
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
+        guard let time = Timestamp(iso8601: text) else {
             throw InputError("--at must be an ISO-8601 time like 2026-01-31T09:00:00Z, got '\(text.quotedForMessage())'")
         }
-        return Timestamp(date)
+        return time
     }
 
     static func delay(_ text: String) throws -> Duration {
