@@ -106,7 +106,9 @@ extension ProcessTests {
             #expect(typo.status == 0)
             #expect(typo.stdout == "1\n")
             #expect(
-                typo.stderr == "warning: no topic 'faulty' in config.yaml and no running host serves it: its jobs wait until one does\n")
+                typo.stderr
+                    == "warning: no topic 'faulty' in config.yaml and no running host serves it: its jobs wait until one does (`jobqueue jobs cancel ID...` removes them)\n"
+            )
             #expect(try await cli.run("enqueue", "q", "fault", "{}").stderr.isEmpty)
         }
 

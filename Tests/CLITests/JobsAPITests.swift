@@ -107,6 +107,12 @@ extension ProcessTests {
             let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
                 "../../Sources/JobQueueHost/API/openapi.json")
             #expect(served == (try Data(contentsOf: file)))
+
+            // `check` says when the listener's address is taken, as `run` would find it.
+            let port = try #require(base.split(separator: ":").last)
+            try cli.write("busy.yaml", Self.config().replacingOccurrences(of: "127.0.0.1:0", with: "127.0.0.1:\(port)"))
+            let check = try await cli.run("check", "--config", "busy.yaml")
+            #expect(check.stdout.contains("warn  http 127.0.0.1:\(port): address already in use: `run` cannot start while it is"), "\(check.stdout)")
             kill(host.processIdentifier, SIGTERM)
             #expect(await host.exited() == 0)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import JobQueue
 import JobQueueConfig
 import JobQueueHost
@@ -29,6 +30,7 @@ struct CheckCommand: AsyncParsableCommand {
         print("ok    store \(try await storeReport(configuration.store))")
         if let http = configuration.http {
             print("ok    http \(http.listen): dashboard at /, /metrics, \(http.token == nil ? "no token (loopback only)" : "bearer token required")")
+            if let problem = Self.bindProblem(http) { print("warn  http \(http.listen): \(problem): `run` cannot start while it is") }
         }
 
         let specs = configuration.pluginSpecs
@@ -54,6 +56,24 @@ struct CheckCommand: AsyncParsableCommand {
         }
         if let warning = configuration.rootWarning { print("warn  \(warning)") }
         if failed > 0 { throw InputError("\(failed) of \(specs.count) plugins failed the check") }
+    }
+
+    /// Why the listener's address cannot be bound now (in use, say by the running host), or nil.
+    private static func bindProblem(_ http: HTTPConfiguration) -> String? {
+        guard http.port != 0 else { return nil }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICSERV
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(http.host, String(http.port), &hints, &found) == 0, let address = found else { return nil }
+        defer { freeaddrinfo(found) }
+        let fd = socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) != 0 else { return nil }
+        return String(cString: strerror(errno)).lowercased()
     }
 
     /// The store's line: where it is and what `run` will do with it. Throws what `run` would.

@@ -70,7 +70,7 @@ struct EnqueueCommand: AsyncParsableCommand {
         let served = Set(hosts.flatMap(\.topics))
         for topic in Set(jobs.map(\.topic)).subtracting(configured).subtracting(served).sorted() {
             let text =
-                "warning: no topic '\(topic.quotedForMessage())' in \(global.config) and no running host serves it: its jobs wait until one does\n"
+                "warning: no topic '\(topic.quotedForMessage())' in \(global.config) and no running host serves it: its jobs wait until one does (`jobqueue jobs cancel ID...` removes them)\n"
             FileHandle.standardError.write(Data(text.utf8))
         }
     }
