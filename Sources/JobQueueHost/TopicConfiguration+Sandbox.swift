@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import JobQueueConfig
 import JobQueuePlugins
 
@@ -8,13 +9,11 @@ extension TopicConfiguration {
     /// are confined, what loading the plugin reads (its file, the system's libraries, the Swift
     /// runtime) and `/dev/null` (every batch's child opens it), and, when writes are confined,
     /// `/dev/null` too. Nil without `sandbox:`.
-    public var effectiveSandbox: ForkServer.Sandbox? {
-        guard let sandbox else { return nil }
-        return ForkServer.Sandbox(
-            network: sandbox.network,
-            writable: sandbox.writable.map { $0 + ["/dev/null"] },
-            readable: sandbox.readable.map { $0 + Self.loadingPaths(plugin: plugin) + ["/dev/null"] },
-            landlockABI: sandbox.landlockABI)
+    public var effectiveSandbox: PluginSandbox? {
+        guard var effective = sandbox else { return nil }
+        effective.writable = effective.writable.map { $0 + ["/dev/null"] }
+        effective.readable = effective.readable.map { $0 + Self.loadingPaths(plugin: plugin) + ["/dev/null"] }
+        return effective
     }
 
     /// What `check` prints for the topic: always no new privileges, then what `sandbox:` adds.

@@ -42,7 +42,7 @@ import Testing
         + keys(["topics", "t"], TopicConfiguration.ConfigKey.self)
         + keys(["topics", "t"], TopicPolicy.ConfigKey.self)
         + keys(["topics", "t", "backoff"], BackoffPolicy.ConfigKey.self)
-        + keys(["topics", "t", "sandbox"], SandboxConfiguration.ConfigKey.self)
+        + keys(["topics", "t", "sandbox"], PluginSandbox.ConfigKey.self)
 
     /// Settings whose value is itself a mapping.
     static let mappings: Set<String> = ["defaults.backoff", "children.limits", "topics.t.backoff", "topics.t.config", "topics.t.sandbox"]

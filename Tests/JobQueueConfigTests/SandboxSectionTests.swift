@@ -1,3 +1,4 @@
+import JobQueue
 import Testing
 
 @testable import JobQueueConfig
@@ -11,14 +12,14 @@ import Testing
 
     @Test func absentMeansNoSandboxAndEmptyMeansOneThatConfinesNothing() throws {
         #expect(try parseConfig("topics:\n  thumbs: { plugin: libthumbs.so }\n").topics[0].sandbox == nil)
-        #expect(try parseConfig(Self.topic("{}")).topics[0].sandbox == SandboxConfiguration())
+        #expect(try parseConfig(Self.topic("{}")).topics[0].sandbox == PluginSandbox())
     }
 
     @Test func readsEveryKeyAndResolvesPathsAgainstTheConfigsFolder() throws {
         let sandbox = try parseConfig(Self.topic("{ network: false, writable: [out, /var/lib/thumbs], readable: [], landlock_abi: 3 }"))
             .topics[0].sandbox
         #expect(
-            sandbox == SandboxConfiguration(network: false, writable: [testBaseDirectory + "/out", "/var/lib/thumbs"], readable: [], landlockABI: 3))
+            sandbox == PluginSandbox(network: false, writable: [testBaseDirectory + "/out", "/var/lib/thumbs"], readable: [], landlockABI: 3))
     }
 
     @Test func badValuesNameTheirPlace() {

@@ -32,7 +32,7 @@ extension TopicConfiguration {
             pluginConfigJSON: pluginConfigJSON,
             user: try section[ConfigKey.user]?.text(),
             sandbox: try section[ConfigKey.sandbox].map { value throws(ConfigError) in
-                try SandboxConfiguration(reading: value.section(of: SandboxConfiguration.ConfigKey.self), baseDirectory: baseDirectory)
+                try PluginSandbox(reading: value.section(of: PluginSandbox.ConfigKey.self), baseDirectory: baseDirectory)
             },
             mark: nameNode.mark
         )

@@ -17,13 +17,13 @@ public struct TopicConfiguration: Sendable, Equatable {
     /// instead of `children.user`. Nil: `children.user`'s.
     public var user: String?
     /// What the plugin may reach (`sandbox:`). Nil: the network and files as its user has them.
-    public var sandbox: SandboxConfiguration?
+    public var sandbox: PluginSandbox?
     /// Where the topic's name stands in the file, for messages about the topic.
     public var mark: Mark
 
     public init(
         name: String, plugin: String? = nil, policy: TopicPolicy = .default, pluginConfigJSON: String = "{}", user: String? = nil,
-        sandbox: SandboxConfiguration? = nil, mark: Mark = Mark(line: 1, column: 1)
+        sandbox: PluginSandbox? = nil, mark: Mark = Mark(line: 1, column: 1)
     ) {
         self.user = user
         self.sandbox = sandbox

@@ -1,3 +1,5 @@
+import JobQueue
+
 extension ForkServer {
     /// How to start a fork server and what its children may use.
     public struct Configuration: Sendable, Equatable {
@@ -17,11 +19,11 @@ extension ForkServer {
         public var initTimeout: Duration?
         /// What the fork server and its children may reach. Nil: all its user may (still with
         /// no new privileges).
-        public var sandbox: Sandbox?
+        public var sandbox: PluginSandbox?
 
         public init(
             executablePath: String? = nil, limits: ResourceLimits = .unlimited, swiftBacktraces: Bool = false, runAs: UserIdentity? = nil,
-            initTimeout: Duration? = .seconds(10), sandbox: Sandbox? = nil
+            initTimeout: Duration? = .seconds(10), sandbox: PluginSandbox? = nil
         ) {
             self.sandbox = sandbox
             self.executablePath = executablePath

@@ -1,3 +1,5 @@
+import JobQueue
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,7 +44,7 @@ extension ForkServer {
     /// terminal's Ctrl-C reaches the host, which then drains the server) and a sanitised copy of
     /// the host's environment (`passedEnvironment`) with `SWIFT_BACKTRACE` set as configured.
     static func spawn(
-        executable: String, swiftBacktraces: Bool, runAs: UserIdentity?, sandbox: Sandbox?
+        executable: String, swiftBacktraces: Bool, runAs: UserIdentity?, sandbox: PluginSandbox?
     ) throws(ForkServerError) -> (pid: pid_t, commandFD: Int32, eventFD: Int32) {
         let command = try makePipe(executable)
         let event: [Int32]

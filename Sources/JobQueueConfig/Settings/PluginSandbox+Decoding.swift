@@ -1,4 +1,6 @@
-extension SandboxConfiguration {
+import JobQueue
+
+extension PluginSandbox {
     enum ConfigKey: String, CaseIterable {
         case network, writable, readable
         case landlockABI = "landlock_abi"
