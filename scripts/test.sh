@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the build and the tests need, starts a throwaway PostgreSQL for
 # the PostgreSQL store's tests (unless JOBQUEUE_TEST_POSTGRES_URL already names a server) and a
-# Python with Selenium for the dashboard's browser test and schemathesis for the HTTP API's fuzz
-# test (unless JOBQUEUE_TEST_BROWSER_PYTHON and JOBQUEUE_TEST_SCHEMATHESIS name them; the browser is
+# Python with Selenium for the dashboard's browser test, schemathesis for the HTTP API's fuzz
+# test and psycopg for the PostgreSQL enqueue function's test (unless JOBQUEUE_TEST_BROWSER_PYTHON and JOBQUEUE_TEST_SCHEMATHESIS name them; the browser is
 # Debian's chromium), builds
 # every product (the plugins and the fork server the tests load), installs them into a throwaway
 # prefix with scripts/install.sh (unless JOBQUEUE_TEST_INSTALL_PREFIX names one) and runs every
@@ -36,7 +36,7 @@ fi
 if [[ -z ${JOBQUEUE_TEST_BROWSER_PYTHON:-} || -z ${JOBQUEUE_TEST_SCHEMATHESIS:-} ]]; then
     browser_env=$(mktemp -d /tmp/jobqueue-test-browser.XXXXXX)
     python3 -m venv "$browser_env"
-    "$browser_env/bin/pip" install -q --disable-pip-version-check selenium==4.51.0 schemathesis==4.32.5
+    "$browser_env/bin/pip" install -q --disable-pip-version-check selenium==4.51.0 schemathesis==4.32.5 "psycopg[binary]==3.3.9"
     export JOBQUEUE_TEST_BROWSER_PYTHON=${JOBQUEUE_TEST_BROWSER_PYTHON:-$browser_env/bin/python}
     export JOBQUEUE_TEST_SCHEMATHESIS=${JOBQUEUE_TEST_SCHEMATHESIS:-$browser_env/bin/st}
 fi

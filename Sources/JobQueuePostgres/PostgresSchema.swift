@@ -168,6 +168,7 @@ enum PostgresSchema {
                 "ALTER TABLE $schema.hosts ADD COLUMN progress text NOT NULL DEFAULT ''"
             ]
         ),
+        ("v8: an enqueue function for producers in any language", [enqueueFunction]),
     ]
 
     /// The `ON CONFLICT … DO UPDATE` assignment that lowers a queue's pointer to a new job's
