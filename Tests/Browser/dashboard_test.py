@@ -21,6 +21,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -107,6 +108,11 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "page-info"), "tenants"))
         driver.find_element(By.ID, "tenant-search").send_keys("tenant-1")
         wait.until(lambda d: retrying(lambda: all("tenant-1" in row.text for row in d.find_elements(By.CSS_SELECTOR, "#tenants-table tbody tr"))))
+        # Sorted by lag, the tenant whose job has waited ten minutes comes first, with its lag.
+        driver.find_element(By.ID, "tenant-search").clear()
+        Select(driver.find_element(By.ID, "tenant-sort")).select_by_value("lag")
+        first_row = "#tenants-table tbody tr:first-child"
+        wait.until(lambda d: retrying(lambda: d.find_element(By.CSS_SELECTOR, first_row).text.startswith("waiting nobody 10 min")))
         shot(driver, "dashboard-tenants")
 
         # Dead letters: find the failed job by its error, retry it, see it leave the list.

@@ -33,6 +33,17 @@ import Testing
         #expect(order(.dead) == ["Acme/email", "globex/email", "globex/report"], "equal counts keep the queue order")
     }
 
+    @Test func eachReadyTenantHasItsLagAndTheLongestWaitingComeFirst() {
+        let lag = ReadyLag(queues: [
+            .init(queue: QueueKey(queueID: "globex", topic: "email"), wait: .seconds(90)),
+            .init(queue: QueueKey(queueID: "Acme", topic: "email"), wait: .seconds(5)),
+        ])
+        let counted = StatusSnapshot.Counted(status: Self.status, at: .now, lag: lag)
+        #expect(counted.tenants.map(\.lag) == [.seconds(5), .seconds(90), nil])
+        let order = (counted.orders[.lag] ?? []).map { "\(counted.tenants[$0].queue)/\(counted.tenants[$0].topic)" }
+        #expect(order == ["globex/email", "Acme/email", "globex/report"], "no lag (nothing ready) last")
+    }
+
     @Test func readyJobsOfPausedQueuesAndTopicsCountAsPaused() {
         var status = Self.status
         status.queues[0].cancelled = 4

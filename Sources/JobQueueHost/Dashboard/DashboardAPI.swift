@@ -111,7 +111,7 @@ struct DashboardAPI: Sendable {
         let shown = indices.dropFirst((min(page, pages) - 1) * Self.pageSize).prefix(Self.pageSize).map { counted.tenants[$0] }
         return DashboardViews.Queues(
             total: indices.count, page: min(page, pages), pages: pages, countedAt: counted.at.description,
-            rows: shown.map { .init(queue: $0.queue, topic: $0.topic, counts: $0.counts) })
+            rows: shown.map { .init(queue: $0.queue, topic: $0.topic, counts: $0.counts, lagSeconds: $0.lag.map(Self.seconds)) })
     }
 
     private func deadLetters(_ client: JobClient, _ query: [String: String]) async throws -> DashboardViews.DeadLetters {

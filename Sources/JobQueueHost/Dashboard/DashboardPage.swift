@@ -63,7 +63,7 @@ enum DashboardPage {
             <div class="tools">
               <input id="tenant-search" type="search" placeholder="Search queue or topic">
               <label>Sort <select id="tenant-sort">
-                <option value="queue">queue</option><option value="ready">ready</option><option value="scheduled">scheduled</option>
+                <option value="queue">queue</option><option value="lag">lag</option><option value="ready">ready</option><option value="scheduled">scheduled</option>
                 <option value="leased">leased</option><option value="dead">dead</option>
               </select></label>
             </div>
@@ -286,9 +286,9 @@ enum DashboardPage {
             const q = await api("/api/queues?" + params);
             state.tenantsPage = q.page;
             if (unchanged("tenants", q)) return;
-            table($("tenants-table"), ["Queue", "Topic", "#Ready", "#Scheduled", "#Leased", "#Running", "#Paused", "#Dead", "#Cancelled"],
-              q.rows.map((r) => [r.queue, r.topic, r.counts.ready, r.counts.scheduled, r.counts.leased, r.counts.running, r.counts.paused,
-                r.counts.dead, r.counts.cancelled]), "No tenant matches.");
+            table($("tenants-table"), ["Queue", "Topic", "#Lag", "#Ready", "#Scheduled", "#Leased", "#Running", "#Paused", "#Dead", "#Cancelled"],
+              q.rows.map((r) => [r.queue, r.topic, el("td", { class: "num" }, r.lag_seconds == null ? "–" : lag(r.lag_seconds)), r.counts.ready,
+                r.counts.scheduled, r.counts.leased, r.counts.running, r.counts.paused, r.counts.dead, r.counts.cancelled]), "No tenant matches.");
             $("page-info").textContent = `page ${q.page} of ${q.pages} · ${q.total} tenants`;
             $("page-prev").disabled = q.page <= 1;
             $("page-next").disabled = q.page >= q.pages;

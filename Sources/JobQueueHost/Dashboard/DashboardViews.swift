@@ -68,6 +68,8 @@ enum DashboardViews {
         struct Row: Encodable {
             var queue: String, topic: String
             var counts: Counts
+            /// How long its ready work had waited when counted; nil when none waits.
+            var lagSeconds: Double?
         }
         /// Rows matching the search, on every page.
         var total: Int

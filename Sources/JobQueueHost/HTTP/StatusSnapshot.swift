@@ -27,16 +27,18 @@ actor StatusSnapshot {
         }
     }
 
-    /// One queue and topic (a tenant's queue) with its counts.
+    /// One queue and topic (a tenant's queue) with its counts and, when it has ready work no host
+    /// has taken yet, how long that has waited (its pointer's age, as the lag gauges read it).
     struct Tenant: Sendable {
         var queue: String
         var topic: String
         var counts: Counts
+        var lag: Duration?
     }
 
     /// The orders the tenants can be listed in.
     enum Order: String, CaseIterable, Sendable {
-        case queue, ready, scheduled, leased, dead
+        case queue, lag, ready, scheduled, leased, dead
     }
 
     /// One count and what is derived from it.
@@ -54,10 +56,12 @@ actor StatusSnapshot {
         /// Indices into `tenants`, per order (counts largest first).
         var orders: [Order: [Int]]
 
-        init(status: StoreStatus, at: Timestamp) {
+        /// The counts of `status` taken at `at`, with each ready tenant's wait from `lag`.
+        init(status: StoreStatus, at: Timestamp, lag: ReadyLag = ReadyLag()) {
             self.status = status
             self.at = at
             let running = status.runningByQueue
+            let waits = Dictionary(lag.queues.map { ($0.queue, $0.wait) }, uniquingKeysWith: max)
             tenants = status.queues.map { queue in
                 let key = QueueKey(queueID: queue.queueID, topic: queue.topic)
                 let paused = status.isPaused(key)
@@ -65,7 +69,8 @@ actor StatusSnapshot {
                     queue: queue.queueID, topic: queue.topic,
                     counts: Counts(
                         ready: paused ? 0 : queue.ready, scheduled: queue.scheduled, leased: queue.leased, running: running[key] ?? 0,
-                        dead: queue.dead, cancelled: queue.cancelled, paused: paused ? queue.ready : 0))
+                        dead: queue.dead, cancelled: queue.cancelled, paused: paused ? queue.ready : 0),
+                    lag: waits[key])
             }
             var topics: [String: (counts: Counts, queues: Int)] = [:]
             var totals = Counts()
@@ -80,15 +85,16 @@ actor StatusSnapshot {
             var orders: [Order: [Int]] = [.queue: Array(tenants.indices)]
             let tenants = tenants
             for order in Order.allCases where order != .queue {
-                let count: (Counts) -> Int =
+                let value: (Tenant) -> Int64 =
                     switch order {
-                    case .ready: \.ready
-                    case .scheduled: \.scheduled
-                    case .leased: \.leased
-                    default: \.dead
+                    case .lag: { $0.lag?.milliseconds ?? -1 }
+                    case .ready: { Int64($0.counts.ready) }
+                    case .scheduled: { Int64($0.counts.scheduled) }
+                    case .leased: { Int64($0.counts.leased) }
+                    default: { Int64($0.counts.dead) }
                     }
-                // Largest first; equal counts by queue (the tenants' own order).
-                orders[order] = tenants.indices.sorted { (count(tenants[$0].counts), $1) > (count(tenants[$1].counts), $0) }
+                // Largest first; equal values by queue (the tenants' own order).
+                orders[order] = tenants.indices.sorted { (value(tenants[$0]), $1) > (value(tenants[$1]), $0) }
             }
             self.orders = orders
         }
@@ -139,7 +145,9 @@ actor StatusSnapshot {
             let began = ContinuousClock.now
             let at = Timestamp.now
             do {
-                let counted = await Self.derive(try await store.status(now: at), at: at)
+                // Every ready tenant's wait, from the pointer index (one row per ready queue).
+                let lag = try await store.readyLag(now: at, queues: Int(Int32.max))
+                let counted = await Self.derive(try await store.status(now: at), at: at, lag: lag)
                 finish(counted, took: ContinuousClock.now - began)
                 return counted
             } catch {
@@ -167,7 +175,7 @@ actor StatusSnapshot {
     }
 
     /// `Counted` from a count, computed off the actor (it takes a while with many tenants).
-    private nonisolated static func derive(_ status: StoreStatus, at: Timestamp) async -> Counted {
-        Counted(status: status, at: at)
+    private nonisolated static func derive(_ status: StoreStatus, at: Timestamp, lag: ReadyLag) async -> Counted {
+        Counted(status: status, at: at, lag: lag)
     }
 }
