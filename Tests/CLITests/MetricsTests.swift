@@ -97,12 +97,21 @@ extension ProcessTests {
             // The same four dead letters `status` counts: error, discard, crash and timeout, no retries.
             #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["dead"] == 4)
 
-            // A reload: counted, and the generation moves on.
+            // Reloads: counted by result (both shown from the start), and the generation moves on.
+            #expect(Self.samples("jobqueue_reloads_total", in: metrics.body) == [#"{result="ok"}"#: 0, #"{result="refused"}"#: 0])
             kill(host.processIdentifier, SIGHUP)
             _ = await CLI.waitForLog(log, containing: "reloaded: generation 2")
             let reloaded = try await Self.get(url, token: Self.token).body
             #expect(Self.samples("jobqueue_generation", in: reloaded) == ["": 2], "\(reloaded)")
-            #expect(Self.samples("jobqueue_reloads_total", in: reloaded) == [#"{result="ok"}"#: 1], "\(reloaded)")
+            #expect(Self.samples("jobqueue_reloads_total", in: reloaded) == [#"{result="ok"}"#: 1, #"{result="refused"}"#: 0], "\(reloaded)")
+            let config = try String(contentsOfFile: cli.folder + "/config.yaml", encoding: .utf8)
+            try cli.write("config.yaml", config + "bogus_section: 1\n")  // the watcher reloads (once or more)
+            _ = await CLI.waitForLog(log, containing: "reload refused")
+            let refused = try await Self.get(url, token: Self.token).body
+            let afterRefusal = Self.samples("jobqueue_reloads_total", in: refused)
+            #expect(afterRefusal[#"{result="ok"}"#] == 1 && afterRefusal[#"{result="refused"}"#, default: 0] >= 1, "\(refused)")
+            #expect(Self.samples("jobqueue_generation", in: refused) == ["": 2], "a refused reload keeps the generation")
+            try cli.write("config.yaml", config)
 
             #expect(try await Self.get(url, token: nil).status == 401)
             #expect(try await Self.get(url, token: "metrics-token-0123456780").status == 401)

@@ -33,6 +33,9 @@ public final class HostMetrics: JobPipelineObserver {
         forkServerResident = GaugeFamily(registry, { Self.forkServerResidentDescriptor }, labels: ["topic"])
         jobs = GaugeFamily(registry, { Self.jobsDescriptor }, labels: ["topic", "state"])
         registry.makeGauge(descriptor: Self.info, labels: [("version", JobQueueVersion.current)]).set(Int64(1))
+        // Shown at 0 from the start, so that a rate over them (and an alert on refusals) has a
+        // series before the first reload.
+        for result in ["ok", "refused"] { _ = registry.makeCounter(descriptor: Self.reloads, labels: [("result", result)]) }
     }
 
     public func jobRan(_ job: LeasedJob, _ completion: JobCompletion, duration: Duration) {
