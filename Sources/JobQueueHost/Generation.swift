@@ -15,19 +15,19 @@ final class Generation: Sendable {
     let servers: [String: TopicServer]
     /// Why a topic of `configuration` does not run its configured plugin, by topic.
     let refusals: [String: String]
-    /// Refused topics whose previous fork server had died: nothing serves them until a later
-    /// reload restarts them (the host retries).
-    let lostTopics: [String]
     let policies: TopicPolicies
 
-    private init(number: Int, configuration: Configuration, servers: [String: TopicServer], refusals: [String: String], lostTopics: [String] = []) {
+    private init(number: Int, configuration: Configuration, servers: [String: TopicServer], refusals: [String: String]) {
         self.number = number
         self.configuration = configuration
         self.servers = servers
         self.refusals = refusals
-        self.lostTopics = lostTopics
         policies = TopicPolicies(servers.mapValues(\.spec.policy), defaults: configuration.defaults)
     }
+
+    /// Refused topics that nothing serves: refused at start, new ones refused at a reload, or
+    /// ones whose previous fork server had died. The host retries them, waiting longer each time.
+    var unservedTopics: [String] { refusals.keys.filter { servers[$0] == nil }.sorted() }
 
     /// Starts a generation for `configuration`, reusing the servers of `previous` that serve an
     /// unchanged topic, and loading the other topics' plugins side by side. Running jobs'
@@ -89,12 +89,10 @@ final class Generation: Sendable {
             throw PluginLoadError(failures: configuration.pluginSpecs.compactMap { spec in failures.first { $0.topic == spec.topic } })
         }
         // A refused topic keeps the server it had, if it is still alive.
-        var lost: [String] = []
         for topic in refusals.keys.sorted() {
-            guard let server = previous.servers[topic] else { continue }
-            if server.isRunning { servers[topic] = server } else { lost.append(topic) }
+            if let server = previous.servers[topic], server.isRunning { servers[topic] = server }
         }
-        return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals, lostTopics: lost)
+        return Generation(number: number, configuration: configuration, servers: servers, refusals: refusals)
     }
 
     /// The servers of `self` that `next` does not keep, which are retired when `next` takes over.

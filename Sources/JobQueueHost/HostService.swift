@@ -149,9 +149,10 @@ public final class HostService: Service, Sendable {
     }
 
     /// Waits for change signals; after a short quiet period (installers write in steps), reloads.
-    /// While a topic whose fork server died cannot be restarted, retries, waiting longer each time.
+    /// While a topic is not served (its plugin refused at start or at a reload, or its fork server
+    /// died and cannot be restarted), retries, waiting longer each time (0.5 s, doubling, to 60 s).
     private func reloadLoop(worker: JobPipeline, watcher: FileWatcher?) async {
-        var retry: Duration?
+        var retry: Duration? = executor.generation?.unservedTopics.isEmpty == false ? .milliseconds(500) : nil
         while !Task.isCancelled {
             await reloads.wait(upTo: retry ?? .seconds(3600))
             guard !Task.isCancelled else { return }
@@ -164,7 +165,7 @@ public final class HostService: Service, Sendable {
 
     /// Loads the configuration file anew and starts the next generation from it; when the file
     /// is refused, restarts the fork servers that died with the configuration in effect. Returns
-    /// true when a topic whose fork server died is still not served.
+    /// true when a configured topic is still not served.
     private func reload(worker: JobPipeline, watcher: FileWatcher?) async -> Bool {
         guard let previous = executor.generation else { return false }
         var configuration = previous.configuration
@@ -181,7 +182,7 @@ public final class HostService: Service, Sendable {
         }
         if let refused {
             refuse(refused, worker: worker)
-            guard previous.servers.values.contains(where: { !$0.isRunning }) else { return false }
+            guard previous.servers.values.contains(where: { !$0.isRunning }) || !previous.unservedTopics.isEmpty else { return false }
         }
         let restartOnly = [
             ("store", configuration.store != previous.configuration.store),
@@ -220,7 +221,7 @@ public final class HostService: Service, Sendable {
         if refused == nil { metrics?.reloaded(succeeded: next.refusals.isEmpty) }
         logger.info("reloaded: generation \(number) serves \(served)")
         for server in previous.servers(droppedBy: next) { await server.retire() }
-        return !next.lostTopics.isEmpty
+        return !next.unservedTopics.isEmpty
     }
 
     /// Where plugins' progress reports go: the pipeline, which keeps each running job's latest.

@@ -141,6 +141,31 @@ extension ProcessTests {
             _ = err
         }
 
+        /// A plugin that cannot start yet (its jq_init fails: a service it needs is not up) costs
+        /// only its topic: the host serves the others, says why in `status`, and retries the topic
+        /// until it starts, with no reload asked for.
+        @Test func aTopicRefusedAtStartIsRetriedWhileTheOthersServe() async throws {
+            let cli = try CLI(config: "")
+            defer { cli.cleanUp() }
+            let fault = HostTests.plugin("FaultWorker")
+            let marker = cli.folder + "/service-up"
+            try cli.write("config.yaml", HostTests.config([("ready", fault, ""), ("needy", fault, #"config: { "init_needs": "\#(marker)" }"#)]))
+            for topic in ["ready", "needy"] { #expect(try await cli.run("enqueue", "q", topic, #""ok""#).status == 0) }
+            let (host, _, err) = try cli.start(["run"])
+            defer { kill(host.processIdentifier, SIGKILL) }
+            let reason = "topic needy is not served: jq_init failed: \(marker) is not there yet"
+            #expect(
+                try await cli.eventually { status in
+                    ((status["hosts"] as? [[String: Any]])?.first?["note"] as? String)?.contains(reason) == true
+                        && (status["totals"] as? [String: Int])?["ready"] == 1
+                }, "the other topic serves; the refused one is named")
+            #expect(FileManager.default.createFile(atPath: marker, contents: nil))
+            #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?.values.allSatisfy { $0 == 0 } == true }, "the retry served it")
+            kill(host.processIdentifier, SIGTERM)
+            #expect(await host.exited() == 0)
+            _ = err
+        }
+
         @Test func aTopicWhosePluginFailsKeepsItsOldOneWhileTheOthersReload() async throws {
             let cli = try CLI(config: "")
             defer { cli.cleanUp() }

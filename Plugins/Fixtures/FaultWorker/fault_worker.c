@@ -41,6 +41,7 @@
  *   "thread": true            jq_init leaves a thread running (which the fork server must refuse)
  *   "init_crash": true        jq_init writes through a null pointer (killing the fork server)
  *   "init_hang": true         jq_init never returns
+ *   "init_needs": "PATH"      jq_init fails unless the file PATH exists (a service not up yet)
  *   "shutdown_file": "PATH"   jq_shutdown creates the file PATH
  */
 #define _POSIX_C_SOURCE 200809L
@@ -88,6 +89,22 @@ int jq_init(const char *config_json, char *error, size_t error_size) {
     }
     if (flag(config_json, "init_crash")) *(volatile int *)(uintptr_t)0 = 1;
     if (flag(config_json, "init_hang")) for (;;) pause();
+    const char *needs = strstr(config_json, "\"init_needs\":");
+    if (needs) {
+        char path[4096];
+        const char *start = needs + strlen("\"init_needs\":");
+        while (*start == ' ') start++;
+        if (*start == '"') start++;
+        const char *end = strchr(start, '"');
+        if (end && (size_t)(end - start) < sizeof path) {
+            memcpy(path, start, (size_t)(end - start));
+            path[end - start] = 0;
+            if (access(path, F_OK) != 0) {
+                snprintf(error, error_size, "%s is not there yet", path);
+                return 3;
+            }
+        }
+    }
     return 0;
 }
 
