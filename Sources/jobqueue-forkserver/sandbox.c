@@ -144,6 +144,7 @@ static int install_filter(char *error, size_t size) {
         { SYS_ptrace, EPERM }, { SYS_process_vm_readv, EPERM }, { SYS_process_vm_writev, EPERM },
         { SYS_pidfd_getfd, EPERM }, { SYS_socket, EACCES }, { SYS_socketpair, EACCES }, { SYS_io_uring_setup, EACCES },
     };
+    /* The first four are refused to every sandbox; the socket ones only with the network off. */
     size_t count = request.network_off ? sizeof refused / sizeof refused[0] : 4;
     struct sock_filter filter[6 + 2 * 7 + 1];
     size_t n = 0;

@@ -107,6 +107,7 @@ extension ProcessTests {
             let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
                 "../../Sources/JobQueueHost/API/openapi.json")
             #expect(served == (try Data(contentsOf: file)))
+            #expect(try await Self.send("GET", base + "/api/openapi.json", token: nil).status == 200, "the document needs no token")
 
             // `check` says when the listener's address is taken, as `run` would find it.
             let port = try #require(base.split(separator: ":").last)

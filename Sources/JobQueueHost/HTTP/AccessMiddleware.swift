@@ -24,8 +24,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        // The sign-in form and its styles hold no data.
-        if request.uri.path == "/login" || request.uri.path == "/dashboard.css" { return try await next(request, context) }
+        // The sign-in form, its styles and the API's document hold no data.
+        if ["/login", "/dashboard.css", "/api/openapi.json"].contains(request.uri.path) { return try await next(request, context) }
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "), Self.same(Array(header.utf8.dropFirst(7)), token) {
             return try await next(request, context)
         }
