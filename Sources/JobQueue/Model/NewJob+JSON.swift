@@ -19,10 +19,11 @@ extension NewJob {
         public var description: String { job.map { "job \($0): \(reason)" } ?? reason }
     }
 
-    /// The jobs in `data`: one job object or, when `allowingArray`, an array of them. Each is
-    /// checked as a store would check it (``validationError(maxPayload:)``), so an error names the
-    /// job and field at fault and a caller stores nothing.
-    public static func fromJSON(_ data: Data, allowingArray: Bool = false) throws(JSONError) -> [NewJob] {
+    /// The jobs in `data`: one job object or, when `allowingArray`, an array of them (`isArray`
+    /// says which it was, for an answer of the same shape). Each is checked as a store would
+    /// check it (``validationError(maxPayload:)``), so an error names the job and field at fault
+    /// and a caller stores nothing.
+    public static func fromJSON(_ data: Data, allowingArray: Bool = false) throws(JSONError) -> (jobs: [NewJob], isArray: Bool) {
         guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw JSONError(reason: "not valid JSON")
         }
@@ -60,7 +61,7 @@ extension NewJob {
                 throw JSONError(job: isArray ? index + 1 : nil, field: error.field, reason: error.reason)
             }
         }
-        return jobs
+        return (jobs, isArray)
     }
 
     /// The typed fields of a job object; the payload is taken raw, as any JSON value.

@@ -36,13 +36,14 @@ struct JobsAPI: Sendable {
         } catch {
             return DashboardAPI.error(.contentTooLarge, "the body is over \(Self.maxBody >> 20) MiB: send fewer jobs per request")
         }
-        var jobs: [NewJob]
+        let parsed: (jobs: [NewJob], isArray: Bool)
         do {
-            jobs = try NewJob.fromJSON(Data(buffer: body), allowingArray: true)
+            parsed = try NewJob.fromJSON(Data(buffer: body), allowingArray: true)
         } catch {
             return DashboardAPI.json(Failure(error: error.description, job: error.job, field: error.field), status: .badRequest)
         }
-        let isArray = body.readableBytesView.first { !Self.isJSONSpace($0) } == UInt8(ascii: "[")
+        var jobs = parsed.jobs
+        let isArray = parsed.isArray
         if let (index, job) = jobs.enumerated().first(where: { $0.element.payload.count > client.maxPayload }) {
             let reason = "payload is \(job.payload.count) bytes, over the limit of \(client.maxPayload) bytes (store.max_payload)"
             return DashboardAPI.json(
@@ -83,8 +84,6 @@ struct JobsAPI: Sendable {
             return DashboardAPI.error(.serviceUnavailable, "the store did not answer: \(error)")
         }
     }
-
-    private static func isJSONSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     struct Enqueued: Encodable {
         var id: Int64?

@@ -12,7 +12,7 @@ enum JobsFile {
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy(\.isWhitespace) { continue }
             do {
-                jobs += try NewJob.fromJSON(Data(line.utf8))
+                jobs += try NewJob.fromJSON(Data(line.utf8)).jobs
             } catch {
                 throw InputError("\(path):\(index + 1): \(error)")
             }
