@@ -103,6 +103,17 @@ def main():
         wait.until(lambda d: retrying(lambda: "held" in d.find_element(By.ID, "topics-table").text))
         shot(driver, "dashboard-overview")
 
+        # Live: a job enqueued meanwhile shows in the counts without the page being loaded again
+        # (the marker set on this page survives).
+        card = lambda label: int(next(c.text.split("\n")[1] for c in driver.find_elements(By.CSS_SELECTOR, "#cards .card") if c.text.startswith(label)))
+        ready = retrying(lambda: card("Ready"))
+        driver.execute_script("window.stillThisPage = true")
+        status, _ = api(url, "/api/jobs", token, data=json.dumps({"queue": "live", "topic": "nobody", "payload": {}}).encode(),
+                        headers={"Content-Type": "application/json"})
+        assert status == 201, f"enqueueing through the API answered {status}"
+        wait.until(lambda d: retrying(lambda: card("Ready") == ready + 1))
+        assert driver.execute_script("return window.stillThisPage === true"), "the page was loaded again"
+
         # Tenants: searchable and paginated.
         driver.get(url + "/#tenants")
         wait.until(EC.text_to_be_present_in_element((By.ID, "page-info"), "tenants"))
@@ -159,8 +170,13 @@ def main():
         assert "null" not in text.split("\n")[:3], text
         shot(driver, "dashboard-job")
 
+        # Hosts: what each serves, its generation (one reload so far) and why its last reload was refused.
         driver.get(url + "/#hosts")
-        wait.until(EC.text_to_be_present_in_element((By.ID, "hosts-table"), "serving"))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "hosts-table"), "reload refused"))
+        row = driver.find_element(By.CSS_SELECTOR, "#hosts-table tbody tr")
+        cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        assert "noop" in cells[2] and cells[3] == "2", cells
+        assert "serving" in cells[6] and "no_such_section" in cells[6], cells
         shot(driver, "dashboard-hosts")
 
         # Cancel: a scheduled job, after the confirmation, is cancelled and can be retried.

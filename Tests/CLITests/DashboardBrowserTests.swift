@@ -6,8 +6,9 @@ extension ProcessTests {
     /// through Selenium against a running host, with and without a token (sign-in, overview, a topic
     /// held back by its limit,
     /// tenants, finding a dead letter by its error and retrying it, a job's runs, its payload only
-    /// with `show_payloads` (set in the run with a token), hosts, a phone's screen, and a
-    /// cross-site form post refused). `JOBQUEUE_TEST_BROWSER_PYTHON` names a
+    /// with `show_payloads` (set in the run with a token), hosts with their generation and refused
+    /// reload, counts that follow a new job without the page being reloaded, a phone's screen, and
+    /// a cross-site form post refused). `JOBQUEUE_TEST_BROWSER_PYTHON` names a
     /// Python with Selenium (scripts/test.sh makes one); `JOBQUEUE_SCREENSHOTS` keeps the
     /// screenshots in that folder (docs/screenshots holds the README's).
     @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["JOBQUEUE_TEST_BROWSER_PYTHON"] != nil))
@@ -48,6 +49,13 @@ extension ProcessTests {
             let started = await CLI.waitForLog(log, containing: "listening on")
             let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
             #expect(try await cli.eventually { ($0["totals"] as? [String: Int])?["ready"] == 2 && ($0["totals"] as? [String: Int])?["running"] == 1 })
+            // A reload (generation 2), then a configuration the host refuses: the hosts view shows both.
+            kill(host.processIdentifier, SIGHUP)
+            #expect(await CLI.waitForLog(log, containing: "reloaded: generation 2").contains("reloaded: generation 2"))
+            let configuration = try String(contentsOfFile: cli.folder + "/dashboard.yaml", encoding: .utf8)
+            try cli.write("dashboard.yaml", configuration + "no_such_section: 1\n")
+            kill(host.processIdentifier, SIGHUP)
+            #expect(await CLI.waitForLog(log, containing: "reload refused").contains("no_such_section"))
 
             let screenshots = environment["JOBQUEUE_SCREENSHOTS"] ?? cli.folder + "/screenshots"
             let python = try #require(environment["JOBQUEUE_TEST_BROWSER_PYTHON"])
