@@ -90,6 +90,16 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: marker))
     }
 
+    @Test(.timeLimit(.minutes(1))) func aJqShutdownThatNeverReturnsIsKilledAtTheDeadline() async throws {
+        let marker = NSTemporaryDirectory() + "jobqueue-shutdown-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let executor = try await startExecutor([("fault", "FaultWorker", "{\"shutdown_file\": \"\(marker)\", \"shutdown_hang\": true}")])
+        await executor.run([leasedJob(1, "ok")], report: ReportCollector().report)
+        let status = await executor.server.shutdown(killAfter: .milliseconds(300))
+        #expect(FileManager.default.fileExists(atPath: marker), "jq_shutdown was called")
+        #expect(status?.signal == SIGKILL, "\(String(describing: status))")
+    }
+
     @Test func batchWithSeveralTopicsRunsEachInTurn() async throws {
         let executor = try await startExecutor([("fault", "FaultWorker", "{}"), ("noop", "NoopWorker", "{}")])
         let reports = ReportCollector()

@@ -43,6 +43,7 @@
  *   "init_hang": true         jq_init never returns
  *   "init_needs": "PATH"      jq_init fails unless the file PATH exists (a service not up yet)
  *   "shutdown_file": "PATH"   jq_shutdown creates the file PATH
+ *   "shutdown_hang": true     jq_shutdown never returns (after creating shutdown_file)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -120,6 +121,9 @@ void jq_shutdown(void) {
             FILE *marker = fopen(path, "w");
             if (marker) fclose(marker);
         }
+    }
+    if (config_text && strstr(config_text, "\"shutdown_hang\": true")) {
+        for (;;) pause();
     }
     free(config_text);
     config_text = NULL;
