@@ -154,19 +154,22 @@ public final class HostService: Service, Sendable {
     private func reloadLoop(worker: JobPipeline, watcher: FileWatcher?) async {
         var retry: Duration? = executor.generation?.unservedTopics.isEmpty == false ? .milliseconds(500) : nil
         while !Task.isCancelled {
-            await reloads.wait(upTo: retry ?? .seconds(3600))
+            let asked = await reloads.wait(upTo: retry ?? .seconds(3600))
             guard !Task.isCancelled else { return }
             try? await Task.sleep(for: .milliseconds(50))
             guard !Task.isCancelled, !worker.isStopping else { return }
-            let lost = await reload(worker: worker, watcher: watcher)
-            retry = lost ? min((retry ?? .milliseconds(500)) * 2, .seconds(60)) : nil
+            let next = min((retry ?? .milliseconds(500)) * 2, .seconds(60))
+            let lost = await reload(worker: worker, watcher: watcher, retryingUntil: asked ? nil : next)
+            retry = lost ? next : nil
         }
     }
 
     /// Loads the configuration file anew and starts the next generation from it; when the file
     /// is refused, restarts the fork servers that died with the configuration in effect. Returns
-    /// true when a configured topic is still not served.
-    private func reload(worker: JobPipeline, watcher: FileWatcher?) async -> Bool {
+    /// true when a configured topic is still not served. `retryingUntil` is given when nobody asked
+    /// for this reload (it retries unserved topics): a topic still refused is then one warning,
+    /// saying when the next try is, rather than a reload's lines.
+    private func reload(worker: JobPipeline, watcher: FileWatcher?, retryingUntil nextRetry: Duration? = nil) async -> Bool {
         guard let previous = executor.generation else { return false }
         var configuration = previous.configuration
         var refused: String?
@@ -211,15 +214,22 @@ public final class HostService: Service, Sendable {
         }
         worker.wake()
         let served = next.servers.keys.sorted().joined(separator: ", ")
+        let stillRefused = nextRetry != nil && refused == nil && !next.unservedTopics.isEmpty
         if let refusals = next.refusalNote {
-            logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
+            if let nextRetry, stillRefused {
+                logger.warning("still not served, next try in \(nextRetry.text): \(refusals)")
+            } else {
+                logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
+            }
             worker.setNote("reload refused for some topics: \(refusals)")
         } else if refused == nil {
             worker.setNote(configuration.rootWarning)
         }
-        if refused == nil, let warning = configuration.rootWarning { logger.warning("\(warning)") }
-        if refused == nil { metrics?.reloaded(succeeded: next.refusals.isEmpty) }
-        logger.info("reloaded: generation \(number) serves \(served)")
+        if !stillRefused {
+            if refused == nil, let warning = configuration.rootWarning { logger.warning("\(warning)") }
+            if refused == nil { metrics?.reloaded(succeeded: next.refusals.isEmpty) }
+            logger.info("reloaded: generation \(number) serves \(served)")
+        }
         for server in previous.servers(droppedBy: next) { await server.retire() }
         return !next.unservedTopics.isEmpty
     }

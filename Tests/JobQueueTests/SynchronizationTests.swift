@@ -11,11 +11,11 @@ import Testing
         let doorbell = Doorbell()
         let clock = ManualJobClock()
         doorbell.ring()
-        await doorbell.wait(upTo: .seconds(3600), on: clock)  // returns at once: the ring was kept
+        #expect(await doorbell.wait(upTo: .seconds(3600), on: clock))  // at once: the ring was kept
         let waited = Task { await doorbell.wait(upTo: .seconds(60), on: clock) }
         #expect(await eventually { clock.sleepers == 1 })  // the second wait does sleep
         doorbell.ring()
-        await waited.value
+        #expect(await waited.value, "woken by the ring")
     }
 
     @Test func aDoorbellWaitEndsWhenItsTimeIsUpOrItsTaskIsCancelled() async {
@@ -26,7 +26,7 @@ import Testing
         clock.advance(by: .seconds(59))
         #expect(clock.sleepers == 1)
         clock.advance(by: .seconds(1))
-        await timedOut.value
+        #expect(await timedOut.value == false, "woken by the clock, not a ring")
         let cancelled = Task { await doorbell.wait(upTo: .seconds(60), on: clock) }
         #expect(await eventually { clock.sleepers == 1 })
         cancelled.cancel()

@@ -39,14 +39,21 @@ public final class Doorbell: Sendable {
     }
 
     /// Returns on a ring, after `timeout` of `clock`'s time, or when the task is cancelled,
-    /// whichever comes first.
-    public func wait(upTo timeout: Duration, on clock: any JobClock = SystemJobClock()) async {
-        if takeRing() { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForRing() }
-            group.addTask { try? await clock.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
+    /// whichever comes first: true when it was a ring.
+    @discardableResult
+    public func wait(upTo timeout: Duration, on clock: any JobClock = SystemJobClock()) async -> Bool {
+        if takeRing() { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.waitForRing()
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await clock.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
         }
     }
 
