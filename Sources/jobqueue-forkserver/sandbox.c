@@ -135,18 +135,22 @@ static int isolate_network_unprivileged(char *error, size_t size) {
 #endif
 
 /* The system-call filter of a sandboxed topic: no reaching into other processes (ptrace,
- * process_vm_*, pidfd_getfd: EPERM) and, with the network off, no sockets (socket, socketpair,
+ * process_vm_*, pidfd_getfd: EPERM), no new namespaces (unshare, setns, and clone with a
+ * namespace flag: EPERM; clone3, whose flags a filter cannot read: ENOSYS, so that the C library
+ * falls back to clone), which would hand the plugin capabilities in a user namespace of its own
+ * and the kernel code behind them, and, with the network off, no sockets (socket, socketpair,
  * io_uring_setup: EACCES). System calls of another ABI (x32, i386) get ENOSYS, so that none of
  * them reaches around the filter. */
 static int install_filter(char *error, size_t size) {
 #ifdef JQ_AUDIT_ARCH
-    struct { unsigned nr; unsigned errno_value; } refused[] = {
-        { SYS_ptrace, EPERM }, { SYS_process_vm_readv, EPERM }, { SYS_process_vm_writev, EPERM },
-        { SYS_pidfd_getfd, EPERM }, { SYS_socket, EACCES }, { SYS_socketpair, EACCES }, { SYS_io_uring_setup, EACCES },
+    struct refusal { unsigned nr; unsigned errno_value; };
+    static const struct refusal always[] = {
+        { SYS_ptrace, EPERM }, { SYS_process_vm_readv, EPERM }, { SYS_process_vm_writev, EPERM }, { SYS_pidfd_getfd, EPERM },
+        { SYS_unshare, EPERM }, { SYS_setns, EPERM }, { SYS_clone3, ENOSYS },
     };
-    /* The first four are refused to every sandbox; the socket ones only with the network off. */
-    size_t count = request.network_off ? sizeof refused / sizeof refused[0] : 4;
-    struct sock_filter filter[6 + 2 * 7 + 1];
+    static const struct refusal without_network[] = { { SYS_socket, EACCES }, { SYS_socketpair, EACCES }, { SYS_io_uring_setup, EACCES } };
+    const unsigned namespaces = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+    struct sock_filter filter[6 + 2 * (sizeof always / sizeof always[0] + sizeof without_network / sizeof without_network[0]) + 5];
     size_t n = 0;
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
     filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, JQ_AUDIT_ARCH, 1, 0);
@@ -154,10 +158,20 @@ static int install_filter(char *error, size_t size) {
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
     filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-    for (size_t i = 0; i < count; i++) {
-        filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, refused[i].nr, 0, 1);
-        filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | refused[i].errno_value);
+    for (size_t list = 0; list < 2; list++) {
+        const struct refusal *refused = list == 0 ? always : without_network;
+        size_t count = list == 0 ? sizeof always / sizeof always[0] : request.network_off ? sizeof without_network / sizeof without_network[0] : 0;
+        for (size_t i = 0; i < count; i++) {
+            filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, refused[i].nr, 0, 1);
+            filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | refused[i].errno_value);
+        }
     }
+    /* clone: refused with any namespace flag (in the low word of its first argument, which comes
+     * first on these little-endian architectures). */
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, namespaces, 0, 1);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     struct sock_fprog program = { .len = (unsigned short)n, .filter = filter };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)

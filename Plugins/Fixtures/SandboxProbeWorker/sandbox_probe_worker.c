@@ -2,12 +2,12 @@
  * SandboxProbeWorker — test fixture: tries, in jq_init and again in jq_perform, what a topic's
  * sandbox forbids, and reports what happened as the job's result:
  *
- *   init{connect=ok write=ok read=ok setuid=0 net=net:[4026531840] grab=ok} perform{connect=EACCES ...}
+ *   init{connect=ok write=ok read=ok setuid=0 net=net:[4026531840] grab=ok userns=ok/ok} perform{connect=EACCES ...}
  *
  * Each probe says `ok` or the errno's name; `setuid` says the effective uid the setuid binary
  * ran with (0 when it gained root) or why it could not run; `net` names the process's network
  * namespace; `grab` says whether it could take a descriptor of another process (pidfd_getfd, as
- * a debugger could). Config (found by plain text search, this is a fixture): "connect":
+ * a debugger could); `userns` whether it could make a user namespace, with unshare and with clone. Config (found by plain text search, this is a fixture): "connect":
  * "127.0.0.1:PORT", "write": "PATH" (appended to), "read": "PATH", "setuid": "PATH" (a
  * setuid-root copy of `id`, run as `PATH -u`), "grab": "PID" (a process of the plugin's user).
  */
@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,31 @@ static const char *try_grab(void) {
     return result;
 }
 
+/** Makes a user namespace in a child (the caller's own namespaces stay as they are), with unshare
+ * and then with a raw clone: "ok" or the errno's name of each, e.g. "EPERM/EPERM". */
+static void try_userns(char *out, size_t size) {
+    const char *results[2];
+    for (int how = 0; how < 2; how++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (how == 0) _exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
+            long inner = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+            if (inner == 0) _exit(0);
+            if (inner < 0) _exit(errno);
+            waitpid((pid_t)inner, NULL, 0);
+            _exit(0);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+            results[how] = "failed";
+        } else {
+            errno = WEXITSTATUS(status);
+            results[how] = outcome(errno != 0);
+        }
+    }
+    snprintf(out, size, "%s/%s", results[0], results[1]);
+}
+
 static void probe(char *out, size_t size) {
     char setuid_result[64];
     try_setuid(setuid_result, sizeof setuid_result);
@@ -122,8 +149,11 @@ static void probe(char *out, size_t size) {
     ssize_t n = readlink("/proc/self/ns/net", net, sizeof net - 1);
     net[n > 0 ? n : 7] = 0;
     const char *read_result = try_read();
-    snprintf(out, size, "connect=%s write=%s read=%s setuid=%s net=%s grab=%s", connected, written, read_result, setuid_result, net,
-             try_grab());
+    const char *grabbed = try_grab();
+    char userns[64];
+    try_userns(userns, sizeof userns);
+    snprintf(out, size, "connect=%s write=%s read=%s setuid=%s net=%s grab=%s userns=%s", connected, written, read_result, setuid_result, net,
+             grabbed, userns);
 }
 
 int jq_init(const char *config_json, char *error, size_t error_size) {
