@@ -8,6 +8,7 @@ extension StoreConformance {
         Check("scheduledJobsStayInvisibleUntilTheirTime", scheduledJobsStayInvisibleUntilTheirTime),
         Check("pointerIndexFindsOnlyServedTopicsAndForgetsEmptyQueues", pointerIndexFindsOnlyServedTopicsAndForgetsEmptyQueues),
         Check("aServedQueueGoesToTheBackOfTheReadyLine", aServedQueueGoesToTheBackOfTheReadyLine),
+        Check("thePointerFollowsTheEarliestJobAcrossManyPriorities", thePointerFollowsTheEarliestJobAcrossManyPriorities),
         Check("anExpiredLeaseMakesTheJobVisibleAgain", anExpiredLeaseMakesTheJobVisibleAgain),
         Check("aJobWhoseRunnerVanishedOnItsLastAttemptIsDeadLettered", aJobWhoseRunnerVanishedOnItsLastAttemptIsDeadLettered),
         Check("extendingKeepsALeaseAlive", extendingKeepsALeaseAlive),
@@ -80,6 +81,32 @@ extension StoreConformance {
         #expect(try await store.readyQueues(topics: ["t"], now: .now, limit: 1).map(\.queueID) == ["backlog"])
         _ = try await Self.leaseAll(store, QueueKey(queueID: "backlog", topic: "t"), limit: 1)
         #expect(try await store.readyQueues(topics: ["t"], now: .now, limit: 1).map(\.queueID) == ["newcomer"])
+    }
+
+    /// The pointer's time is the earliest of every priority's jobs, however many priorities a
+    /// queue has (a store that finds it level by level must not stop after the first few).
+    static func thePointerFollowsTheEarliestJobAcrossManyPriorities(_ store: any JobStore) async throws {
+        let base = Timestamp.now
+        let key = QueueKey(queueID: "q", topic: "t")
+        // Priority p runs at base + (41 - p) minutes: the least urgent (40) is due first.
+        _ = try await store.enqueue((1...40).map { .make(payload: "p\($0)", priority: $0, visibleAt: base + .seconds(60 * (41 - $0))) })
+        #expect(try await store.nextVisibleTime(topics: ["t"]) == base + .seconds(60))
+        #expect(try await store.readyQueues(topics: ["t"], now: base, limit: 10).isEmpty)
+        let first = try await Self.leaseAll(store, now: base + .seconds(61))
+        #expect(first.map(\.text) == ["p40"])
+        try await store.settle(first.map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+        #expect(try await store.nextVisibleTime(topics: ["t"]) == base + .seconds(120))
+        // Jobs of a middle priority that are due now make the queue ready at once, and keep it
+        // ready until the last of them is taken.
+        _ = try await store.enqueue([.make(payload: "now1", priority: 20, visibleAt: base), .make(payload: "now2", priority: 20, visibleAt: base)])
+        for name in ["now1", "now2"] {
+            #expect(try await store.readyQueues(topics: ["t"], now: base, limit: 10) == [key])
+            let due = try await Self.leaseAll(store, limit: 1, now: base)
+            #expect(due.map(\.text) == [name])
+            try await store.settle(due.map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+        }
+        #expect(try await store.readyQueues(topics: ["t"], now: base + .seconds(119), limit: 10).isEmpty)
+        #expect(try await Self.leaseAll(store, now: base + .seconds(121)).map(\.text) == ["p39"])
     }
 
     static func anExpiredLeaseMakesTheJobVisibleAgain(_ store: any JobStore) async throws {

@@ -46,6 +46,29 @@ import Testing
         #expect(jobs.map(\.id) == ids)
     }
 
+    @Test func aStoreOfSchemaV7IsUpgradedWithoutItsVestingIndexAndKeepsItsJobs() async throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("v7.db")
+        let old = try DatabaseQueue(path: path)
+        try await old.write { db in try db.execute(sql: "PRAGMA application_id = \(SQLiteSchema.applicationID)") }
+        try SQLiteSchema.migrator.migrate(old, upTo: SQLiteSchema.identifiers[6])
+        try await old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at) VALUES ('q', 't', X'7B7D', 0, 1, 3, 1);
+                    INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES ('q', 't', 1);
+                    """)
+        }
+        #expect(try await old.read { db in try db.indexes(on: "jobs").map(\.name) }.contains("jobs_vesting"))
+        try old.close()
+
+        #expect(try SQLiteJobStore.readiness(of: .init(path: path)) == .upgradable)
+        let upgraded = try SQLiteJobStore(.init(path: path))
+        #expect(try await upgraded.pool.read { db in try db.indexes(on: "jobs").map(\.name) }.contains("jobs_vesting") == false)
+        let jobs = try await upgraded.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "x", now: .now)
+        #expect(jobs.count == 1)
+    }
+
     @Test func refusesAStoreFromANewerVersion() async throws {
         try await store.pool.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99: from the future')")

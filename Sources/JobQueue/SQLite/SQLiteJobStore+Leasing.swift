@@ -134,7 +134,8 @@ extension SQLiteJobStore {
         }
     }
 
-    /// Leases up to `limit` visible jobs of `queue`, in order, and refreshes its pointer.
+    /// Leases up to `limit` visible jobs of `queue`, in order, and refreshes its pointer (reading
+    /// one job more tells whether the queue stays ready, which the pointer then needs no search for).
     private static func lease(_ db: Database, _ queue: QueueKey, limit: Int, token: LeaseToken, expiry: Int64, now: Int64) throws -> [LeasedJob] {
         let candidates = try RawStatement(
             db,
@@ -146,10 +147,13 @@ extension SQLiteJobStore {
         candidates.bind(1, queue.queueID)
         candidates.bind(2, queue.topic)
         candidates.bind(3, now)
-        candidates.bind(4, limit)
+        candidates.bind(4, limit + 1)
         var leased: [LeasedJob] = []
         var abandoned: [(id: JobID, attempt: Int, record: JobAttempt)] = []
+        var read = 0
         while try candidates.step() {
+            read += 1
+            if read > limit { break }
             let id = JobID(rawValue: candidates.int64(0))
             let attempt = candidates.int(3)
             let maxRetries = candidates.int(4)
@@ -167,6 +171,7 @@ extension SQLiteJobStore {
                     priority: candidates.int(2), attempt: attempt + 1, maxRetries: maxRetries, lease: token,
                     visibleAt: Timestamp(rawValue: candidates.int64(7))))
         }
+        candidates.reset()
         for job in abandoned {
             try bury(db, job.id, kind: .failed, reason: StoreRules.runnerVanishedReason(attempt: job.attempt), record: job.record.json, now: now)
         }
@@ -188,7 +193,7 @@ extension SQLiteJobStore {
             try take.run()
             start += chunk.count
         }
-        try refreshPointer(db, queue, servedAt: now, now: now)
+        try refreshPointer(db, queue, servedAt: now, now: now, stillReady: read > limit)
         return leased
     }
 

@@ -26,40 +26,38 @@ extension SQLiteJobStore {
     /// while the queue stays ready. A held pointer (see `hold`) is released to when its queue was
     /// last served, unless `settled` (the one lease of the jobs just settled in the queue) still
     /// holds a job of it: a batch counts until its last job settles, and a queue released before
-    /// would only be found at its limit by the next take; such a pointer is left as it is.
-    static func refreshPointer(_ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64, settled: LeaseToken? = nil) throws {
-        let earliestStatement = try RawStatement(db, "SELECT min(visible_at) FROM jobs WHERE queue_id = ?1 AND topic = ?2")
-        earliestStatement.bind(1, key.queueID)
-        earliestStatement.bind(2, key.topic)
-        let earliest: Int64? = try earliestStatement.step() && !earliestStatement.isNull(0) ? earliestStatement.int64(0) : nil
-        earliestStatement.reset()
-        guard let earliest else {
+    /// would only be found at its limit by the next take; such a pointer is left as it is. A take
+    /// that saw a visible job it left says so (`stillReady`): the pointer is then `servedAt`.
+    static func refreshPointer(
+        _ db: Database, _ key: QueueKey, servedAt: Int64?, now: Int64, settled: LeaseToken? = nil, stillReady: Bool = false
+    ) throws {
+        // The pointer's time is never set earlier than `floor`: when the queue was just served,
+        // the time a held pointer is released to, or a current time that has come. In that last
+        // case the pointer already says "ready": should a queue of many priorities hold no job
+        // visible by then, the next take finds out (and refreshes it) rather than this search.
+        var floor = servedAt
+        var readyUnlessFound = false
+        if servedAt == nil {
+            let currentStatement = try RawStatement(db, "SELECT vesting_at, held_from FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
+            currentStatement.bind(1, key.queueID)
+            currentStatement.bind(2, key.topic)
+            let found = try currentStatement.step()
+            let (current, heldFrom) = found ? (currentStatement.int64(0), currentStatement.isNull(1) ? nil : currentStatement.int64(1)) : (0, nil)
+            currentStatement.reset()
+            if let heldFrom {
+                if let settled, try stillHolds(db, key, settled) { return }
+                floor = heldFrom
+            } else if found && current <= now {
+                floor = current
+                readyUnlessFound = true
+            }
+        }
+        guard let earliest = stillReady ? servedAt : try earliestVisibleTime(db, key, floor: floor, searchAll: !readyUnlessFound) else {
             let delete = try RawStatement(db, "DELETE FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
             delete.bind(1, key.queueID)
             delete.bind(2, key.topic)
             try delete.run()
             return
-        }
-        var vesting = earliest
-        if let servedAt {
-            vesting = max(earliest, servedAt)
-        } else {
-            let currentStatement = try RawStatement(db, "SELECT vesting_at, held_from FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
-            currentStatement.bind(1, key.queueID)
-            currentStatement.bind(2, key.topic)
-            if try currentStatement.step() {
-                let current = currentStatement.int64(0)
-                if !currentStatement.isNull(1) {
-                    if let settled, try stillHolds(db, key, settled) {
-                        currentStatement.reset()
-                        return
-                    }
-                    vesting = max(earliest, currentStatement.int64(1))
-                } else if current <= now {
-                    vesting = max(earliest, current)
-                }
-            }
-            currentStatement.reset()
         }
         let upsert = try RawStatement(
             db,
@@ -69,8 +67,55 @@ extension SQLiteJobStore {
             """)
         upsert.bind(1, key.queueID)
         upsert.bind(2, key.topic)
-        upsert.bind(3, vesting)
+        upsert.bind(3, max(earliest, floor ?? earliest))
         try upsert.run()
+    }
+
+    /// How many priorities of a queue `earliestVisibleTime` seeks one by one before it scans the
+    /// rest of the queue's index entries at once.
+    static let prioritiesSought = 16
+
+    /// The earliest visible time of `key`'s jobs (nil when it has none) or, as soon as a job
+    /// visible by `floor` is found, that job's (a pointer is not set earlier than `floor`).
+    ///
+    /// Read from `jobs_order`, the index takes read anyway, one seek per priority (its first
+    /// entry is its earliest), rather than from a second index of every job's visible time, which
+    /// each enqueue, lease and settlement would have to move too. A queue uses few priorities;
+    /// past ``prioritiesSought`` of them, the rest of its entries are read in one scan, or, unless
+    /// `searchAll`, `floor` is returned as if a job were visible by then.
+    static func earliestVisibleTime(_ db: Database, _ key: QueueKey, floor: Int64?, searchAll: Bool = true) throws -> Int64? {
+        let first = try RawStatement(
+            db, "SELECT priority, visible_at FROM jobs INDEXED BY jobs_order WHERE queue_id = ?1 AND topic = ?2 ORDER BY priority, visible_at LIMIT 1"
+        )
+        defer { first.reset() }
+        first.bind(1, key.queueID)
+        first.bind(2, key.topic)
+        guard try first.step() else { return nil }
+        var (priority, earliest) = (first.int64(0), first.int64(1))
+        let next = try RawStatement(
+            db,
+            """
+            SELECT priority, visible_at FROM jobs INDEXED BY jobs_order WHERE queue_id = ?1 AND topic = ?2 AND priority > ?3
+            ORDER BY priority, visible_at LIMIT 1
+            """)
+        defer { next.reset() }
+        for _ in 1..<prioritiesSought {
+            if let floor, earliest <= floor { return earliest }
+            next.reset()
+            next.bind(1, key.queueID)
+            next.bind(2, key.topic)
+            next.bind(3, priority)
+            guard try next.step() else { return earliest }
+            priority = next.int64(0)
+            earliest = min(earliest, next.int64(1))
+        }
+        if let floor, earliest <= floor || !searchAll { return min(earliest, floor) }
+        let rest = try RawStatement(db, "SELECT min(visible_at) FROM jobs INDEXED BY jobs_order WHERE queue_id = ?1 AND topic = ?2 AND priority > ?3")
+        defer { rest.reset() }
+        rest.bind(1, key.queueID)
+        rest.bind(2, key.topic)
+        rest.bind(3, priority)
+        return try rest.step() && !rest.isNull(0) ? min(earliest, rest.int64(0)) : earliest
     }
 
     /// True when `lease` holds a job of `key`, as the slots of its limited topic record it (a

@@ -15,6 +15,7 @@ enum SQLiteSchema {
         "v5: schedules' last ticks",
         "v6: limits: running jobs by topic and queue, rate windows",
         "v7: hosts report their running jobs' progress",
+        "v8: pointers read the earliest visible time from jobs_order; jobs_vesting dropped",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -171,6 +172,12 @@ enum SQLiteSchema {
         migrator.registerMigration(identifiers[6]) { db in
             // `job TAB percent TAB message` per running job that reported progress (RunningProgress).
             try db.execute(sql: "ALTER TABLE hosts ADD COLUMN progress TEXT NOT NULL DEFAULT ''")
+        }
+        migrator.registerMigration(identifiers[7]) { db in
+            // A second index of every job's visible time cost each enqueue, lease and settlement
+            // an index entry to write or move; the pointer refresh now seeks `jobs_order` one
+            // priority at a time instead (`earliestVisibleTime`).
+            try db.execute(sql: "DROP INDEX jobs_vesting")
         }
         return migrator
     }
