@@ -214,7 +214,8 @@ public final class HostService: Service, Sendable {
         }
         worker.wake()
         let served = next.servers.keys.sorted().joined(separator: ", ")
-        let stillRefused = nextRetry != nil && refused == nil && !next.unservedTopics.isEmpty
+        // A retry that changed nothing (the same topics still unserved) is not worth a reload's lines.
+        let stillRefused = nextRetry != nil && refused == nil && !next.unservedTopics.isEmpty && next.unservedTopics == previous.unservedTopics
         if let refusals = next.refusalNote {
             if let nextRetry, stillRefused {
                 logger.warning("still not served, next try in \(nextRetry.text): \(refusals)")

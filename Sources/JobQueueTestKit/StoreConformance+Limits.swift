@@ -51,7 +51,8 @@ extension StoreConformance {
                                 tally.mostPerQueue = max(tally.mostPerQueue, tally.perQueue[queue]!)
                             }
                         }
-                        try await Task.sleep(for: .milliseconds(50))
+                        // Long enough for another worker's take to end meanwhile on a busy machine.
+                        try await Task.sleep(for: .milliseconds(150))
                         tally.state.withLock { tally in
                             tally.running -= 1
                             for queue in queues { tally.perQueue[queue]! -= 1 }
