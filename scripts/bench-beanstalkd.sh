@@ -31,7 +31,7 @@ fi
 work=$(mktemp -d /tmp/jq-bench-beanstalkd.XXXXXX) # mode 700, as the host's file checks want
 server=
 cleanUp() {
-    if [[ -n $server ]]; then kill "$server" 2>/dev/null || true; fi
+    if [[ -n $server ]]; then kill -KILL "$server" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanUp EXIT
@@ -75,7 +75,8 @@ run_beanstalkd() {
     done
     wait "${pids[@]}"
     end=$(date +%s.%N)
-    kill "$server" && wait "$server" 2>/dev/null || true
+    # SIGKILL: a caller may have left SIGTERM blocked, which beanstalkd would inherit.
+    kill -KILL "$server" && wait "$server" 2>/dev/null || true
     server=
     seconds "$start" "$end"
 }

@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh            # what building needs: libyaml-dev, libsqlite3-dev
 #   scripts/install-deps.sh --tests    # and what the tests need: postgresql (a throwaway server),
 #                                      # chromium and chromium-driver (the dashboard's browser test),
-#                                      # and rustc (the Rust plugin's test) unless one is installed
+#                                      # beanstalkd (the peer benchmark's smoke test) and rustc (the
+#                                      # Rust plugin's test) unless one is installed
 #
 # Uses apt-get as root, or through sudo; without either it names the missing packages and fails.
 set -euo pipefail
@@ -14,7 +15,7 @@ packages=(libyaml-dev libsqlite3-dev)
 case ${1:-} in
 "") ;;
 --tests)
-    packages+=(postgresql chromium chromium-driver)
+    packages+=(postgresql chromium chromium-driver beanstalkd)
     # Any Rust compiler will do: rustup's (in ~/.cargo/bin) or Debian's.
     command -v rustc >/dev/null || [[ -x ${HOME:-}/.cargo/bin/rustc ]] || packages+=(rustc)
     ;;
