@@ -147,7 +147,7 @@ extension SQLiteJobStore {
         candidates.bind(1, queue.queueID)
         candidates.bind(2, queue.topic)
         candidates.bind(3, now)
-        candidates.bind(4, limit + 1)
+        candidates.bind(4, limit < Int.max ? limit + 1 : limit)
         var leased: [LeasedJob] = []
         var abandoned: [(id: JobID, attempt: Int, record: JobAttempt)] = []
         var read = 0
