@@ -156,6 +156,7 @@ public final class HostService: Service, Sendable {
         while !Task.isCancelled {
             let asked = await reloads.wait(upTo: retry ?? .seconds(3600))
             guard !Task.isCancelled else { return }
+            if !asked && retry == nil { continue }  // nobody asked, nothing to retry
             try? await Task.sleep(for: .milliseconds(50))
             guard !Task.isCancelled, !worker.isStopping else { return }
             let next = min((retry ?? .milliseconds(500)) * 2, .seconds(60))
@@ -215,7 +216,7 @@ public final class HostService: Service, Sendable {
         worker.wake()
         let served = next.servers.keys.sorted().joined(separator: ", ")
         // A retry that changed nothing (the same topics still unserved) is not worth a reload's lines.
-        let stillRefused = nextRetry != nil && refused == nil && !next.unservedTopics.isEmpty && next.unservedTopics == previous.unservedTopics
+        let stillRefused = nextRetry != nil && refused == nil && next.unservedTopics == previous.unservedTopics
         if let refusals = next.refusalNote {
             if let nextRetry, stillRefused {
                 logger.warning("still not served, next try in \(nextRetry.text): \(refusals)")

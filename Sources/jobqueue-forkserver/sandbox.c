@@ -141,9 +141,21 @@ static int isolate_network_unprivileged(char *error, size_t size) {
  * and the kernel code behind them, and, with the network off, no sockets (socket, socketpair,
  * io_uring_setup: EACCES). System calls of another ABI (x32, i386) get ENOSYS, so that none of
  * them reaches around the filter. */
+#ifdef JQ_AUDIT_ARCH
+struct refusal { unsigned nr; unsigned errno_value; };
+
+/* Appends to `filter` at `n` a check per system call of `refused`; returns the new length. */
+static size_t add_refusals(struct sock_filter *filter, size_t n, const struct refusal *refused, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, refused[i].nr, 0, 1);
+        filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | refused[i].errno_value);
+    }
+    return n;
+}
+#endif
+
 static int install_filter(char *error, size_t size) {
 #ifdef JQ_AUDIT_ARCH
-    struct refusal { unsigned nr; unsigned errno_value; };
     static const struct refusal always[] = {
         { SYS_ptrace, EPERM }, { SYS_process_vm_readv, EPERM }, { SYS_process_vm_writev, EPERM }, { SYS_pidfd_getfd, EPERM },
         { SYS_unshare, EPERM }, { SYS_setns, EPERM }, { SYS_clone3, ENOSYS },
@@ -158,14 +170,8 @@ static int install_filter(char *error, size_t size) {
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
     filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-    for (size_t list = 0; list < 2; list++) {
-        const struct refusal *refused = list == 0 ? always : without_network;
-        size_t count = list == 0 ? sizeof always / sizeof always[0] : request.network_off ? sizeof without_network / sizeof without_network[0] : 0;
-        for (size_t i = 0; i < count; i++) {
-            filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, refused[i].nr, 0, 1);
-            filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | refused[i].errno_value);
-        }
-    }
+    n = add_refusals(filter, n, always, sizeof always / sizeof always[0]);
+    if (request.network_off) n = add_refusals(filter, n, without_network, sizeof without_network / sizeof without_network[0]);
     /* clone: refused with any namespace flag (in the low word of its first argument, which comes
      * first on these little-endian architectures). */
     filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3);

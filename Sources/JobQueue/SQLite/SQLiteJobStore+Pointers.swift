@@ -41,13 +41,17 @@ extension SQLiteJobStore {
             let currentStatement = try RawStatement(db, "SELECT vesting_at, held_from FROM queue_pointers WHERE queue_id = ?1 AND topic = ?2")
             currentStatement.bind(1, key.queueID)
             currentStatement.bind(2, key.topic)
-            let found = try currentStatement.step()
-            let (current, heldFrom) = found ? (currentStatement.int64(0), currentStatement.isNull(1) ? nil : currentStatement.int64(1)) : (0, nil)
+            var current: Int64?
+            var heldFrom: Int64?
+            if try currentStatement.step() {
+                current = currentStatement.int64(0)
+                heldFrom = currentStatement.isNull(1) ? nil : currentStatement.int64(1)
+            }
             currentStatement.reset()
             if let heldFrom {
                 if let settled, try stillHolds(db, key, settled) { return }
                 floor = heldFrom
-            } else if found && current <= now {
+            } else if let current, current <= now {
                 floor = current
                 readyUnlessFound = true
             }

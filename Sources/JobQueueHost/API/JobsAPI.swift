@@ -36,14 +36,13 @@ struct JobsAPI: Sendable {
         } catch {
             return DashboardAPI.error(.contentTooLarge, "the body is over \(Self.maxBody >> 20) MiB: send fewer jobs per request")
         }
-        let parsed: (jobs: [NewJob], isArray: Bool)
+        var jobs: [NewJob]
+        let isArray: Bool
         do {
-            parsed = try NewJob.fromJSON(Data(buffer: body), allowingArray: true)
+            (jobs, isArray) = try NewJob.fromJSON(Data(buffer: body), allowingArray: true)
         } catch {
             return DashboardAPI.json(Failure(error: error.description, job: error.job, field: error.field), status: .badRequest)
         }
-        var jobs = parsed.jobs
-        let isArray = parsed.isArray
         if let (index, job) = jobs.enumerated().first(where: { $0.element.payload.count > client.maxPayload }) {
             let reason = "payload is \(job.payload.count) bytes, over the limit of \(client.maxPayload) bytes (store.max_payload)"
             return DashboardAPI.json(
