@@ -34,6 +34,8 @@ extension ProcessTests {
             let host = try cli.start(["run"], errorLog: log)
             let started = await CLI.waitForLog(log, containing: "GET /metrics)")
             let port = try #require(started.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/)?.1, "\(started)")
+            // The listener may answer before the plugins are loaded ("the host is starting").
+            _ = await CLI.waitForLog(log, containing: " serving ")
             return (host, "http://127.0.0.1:\(port)")
         }
 
@@ -81,6 +83,25 @@ extension ProcessTests {
             for (body, headers, status, message) in refusals {
                 let answer = try await Self.send("POST", jobs, body: body, headers: headers)
                 #expect(answer.status == status && (answer.json["error"] as? String)?.contains(message) == true, "\(body): \(answer)")
+            }
+            // A validation error names the field (and the job of an array); priority and max_retries
+            // must fit a 32-bit integer, PostgreSQL's `integer` column.
+            let fields: [(String, String, Int?, String)] = [
+                (
+                    #"{"queue": "a", "topic": "other", "priority": 3000000000}"#, "priority", nil,
+                    "priority must be between -2147483648 and 2147483647, got 3000000000"
+                ),
+                (
+                    #"[{"queue": "a", "topic": "other"}, {"queue": "a", "topic": "other", "max_retries": 2147483648}]"#, "max_retries", 2,
+                    "job 2: max retries is 2147483648, over the limit of 2147483647"
+                ),
+                (#"{"queue": "", "topic": "other"}"#, "queue", nil, "queue id is empty"),
+                (#"{"queue": "a", "topic": "other", "unique_for": "1h"}"#, "unique_for", nil, "unique-for needs a unique key"),
+            ]
+            for (body, field, job, message) in fields {
+                let answer = try await Self.send("POST", jobs, body: body)
+                #expect(answer.status == 400 && answer.json["error"] as? String == message, "\(body): \(answer)")
+                #expect(answer.json["field"] as? String == field && answer.json["job"] as? Int == job, "\(body): \(answer)")
             }
             #expect(try await Self.send("POST", jobs, body: #"{"queue": "a", "topic": "other"}"#, token: "wrong").status == 401)
             #expect((try await cli.statusJSON()["totals"] as? [String: Int])?["ready"] == 1, "nothing stored by a refused request")

@@ -21,7 +21,7 @@ extension NewJob {
 
     /// The jobs in `data`: one job object or, when `allowingArray`, an array of them (`isArray`
     /// says which it was, for an answer of the same shape). Each is checked as a store would
-    /// check it (``validationError(maxPayload:)``), so an error names the job and field at fault
+    /// check it (``validationProblem(maxPayload:)``), so an error names the job and field at fault
     /// and a caller stores nothing.
     public static func fromJSON(_ data: Data, allowingArray: Bool = false) throws(JSONError) -> (jobs: [NewJob], isArray: Bool) {
         guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
@@ -105,7 +105,7 @@ extension NewJob {
             queueID: queue, topic: topic, payload: payloadBytes, priority: fields.priority,
             visibleAt: scheduled(at: at, in: try duration(fields.in, field: "in")), maxRetries: fields.maxRetries,
             uniqueKey: fields.uniqueKey, uniqueFor: try duration(fields.uniqueFor, field: "unique_for"))
-        if let problem = job.validationError() { throw JSONError(reason: problem) }
+        if let problem = job.validationProblem() { throw JSONError(field: problem.field, reason: problem.reason) }
         return job
     }
 
