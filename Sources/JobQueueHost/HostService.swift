@@ -121,8 +121,7 @@ public final class HostService: Service, Sendable {
         worker.setSchedules(initial.schedules)
         if let warning = initial.rootWarning { logger.warning("\(warning)") }
         if let refusals = first.refusalNote { logger.error("some topics are not served: \(refusals)") }
-        let notes = [initial.rootWarning, first.refusalNote].compactMap { $0 }
-        if !notes.isEmpty { worker.setNote(notes.joined(separator: "; ")) }
+        worker.setNote(Self.note([first.refusalNote], configuration: initial))
         pipeline.withLock { $0 = worker }
         logger.info(
             "jobqueue \(JobQueueVersion.current) serving \(first.servers.keys.sorted().joined(separator: ", ")) from \(initial.store.location)"
@@ -185,7 +184,7 @@ public final class HostService: Service, Sendable {
             refused = "\(error)"
         }
         if let refused {
-            refuse(refused, worker: worker)
+            refuse(refused, worker: worker, configuration: configuration)
             guard previous.servers.values.contains(where: { !$0.isRunning }) || !previous.unservedTopics.isEmpty else { return false }
         }
         let restartOnly = [
@@ -205,7 +204,7 @@ public final class HostService: Service, Sendable {
         } catch is CancellationError {
             return false  // the host is stopping
         } catch {
-            refuse("\(error)", worker: worker)
+            refuse("\(error)", worker: worker, configuration: previous.configuration, warned: refused != nil)
             return false
         }
         _ = executor.install(next)
@@ -223,9 +222,10 @@ public final class HostService: Service, Sendable {
             } else {
                 logger.error("reload refused for some topics; the others are reloaded: \(refusals)")
             }
-            worker.setNote("reload refused for some topics: \(refusals)")
+            worker.setNote(
+                Self.note([refused.map { "reload refused: \($0)" }, "reload refused for some topics: \(refusals)"], configuration: configuration))
         } else if refused == nil {
-            worker.setNote(configuration.rootWarning)
+            worker.setNote(Self.note([], configuration: configuration))
         }
         if !stillRefused {
             if refused == nil, let warning = configuration.rootWarning { logger.warning("\(warning)") }
@@ -241,9 +241,19 @@ public final class HostService: Service, Sendable {
         { [weak self] id, progress in self?.pipeline.withLock { $0 }?.reportProgress(progress, of: id) }
     }
 
-    private func refuse(_ reason: String, worker: JobPipeline) {
+    /// A refused reload: logs why, and the root warning of the `configuration` still in effect
+    /// (unless this reload `warned` already), which the note keeps beside the reason.
+    private func refuse(_ reason: String, worker: JobPipeline, configuration: Configuration, warned: Bool = false) {
         logger.error("reload refused; the previous plugins keep serving: \(reason)")
-        worker.setNote("reload refused: \(reason)")
+        if !warned, let warning = configuration.rootWarning { logger.warning("\(warning)") }
+        worker.setNote(Self.note(["reload refused: \(reason)"], configuration: configuration))
         metrics?.reloaded(succeeded: false)
+    }
+
+    /// The host's note (`status`, the dashboard): what was refused, then the root warning of the
+    /// `configuration` in effect, which no refusal hides; nil when there is neither.
+    private static func note(_ refusals: [String?], configuration: Configuration) -> String? {
+        let parts = (refusals + [configuration.rootWarning]).compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }
