@@ -83,7 +83,7 @@ final class TopicServer: Sendable {
 
     /// How long a retired server with no batch left may take to exit (its plugin's
     /// `jq_shutdown`) before it is killed.
-    static let shutdownDeadline: Duration = .seconds(10)
+    static let shutdownDeadline = ForkServer.shutdownDeadline
 
     /// What tells a plugin file replaced or rewritten: its identity, size and modification time.
     private struct FileVersion: Equatable {

@@ -39,6 +39,41 @@ import Glibc
         #expect(results.allSatisfy { !($0.failure ?? "").contains("\n") }, "one line each")
     }
 
+    /// A `jq_shutdown` that never returns does not hang `check`: its fork server is killed at the
+    /// deadline, as the host kills a retired one, and the plugin's result says so.
+    @Test(.timeLimit(.minutes(1))) func checkKillsAJqShutdownThatNeverReturnsAtTheDeadline() async throws {
+        let marker = NSTemporaryDirectory() + "jobqueue-shutdown-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let spec = PluginSpec(
+            topic: "hang", path: try BuildProducts.plugin("FaultWorker"),
+            configJSON: "{\"shutdown_file\": \"\(marker)\", \"shutdown_hang\": true}")
+        let results = try await PluginChecker.check(
+            [spec, PluginSpec(topic: "good", path: try BuildProducts.plugin("FaultWorker"))], configuration: try BuildProducts.configuration(),
+            shutdownDeadline: .milliseconds(300))
+        #expect(FileManager.default.fileExists(atPath: marker), "jq_shutdown was called")
+        #expect(results.map(\.failure) == [nil, nil])
+        #expect(results.map(\.notice) == ["jq_shutdown did not return within 300ms: killed, as a host kills it", nil])
+        #expect(ForkServer.shutdownDeadline == .seconds(10), "the host's deadline, by default")
+    }
+
+    /// An executor whose plugins do not all load stops its fork server within the deadline, though
+    /// a plugin that did load hangs in `jq_shutdown`.
+    @Test(.timeLimit(.minutes(1))) func aFailedStartKillsAJqShutdownThatNeverReturnsAtTheDeadline() async throws {
+        let marker = NSTemporaryDirectory() + "jobqueue-shutdown-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let specs = [
+            PluginSpec(
+                topic: "hang", path: try BuildProducts.plugin("FaultWorker"),
+                configJSON: "{\"shutdown_file\": \"\(marker)\", \"shutdown_hang\": true}"),
+            PluginSpec(topic: "badabi", path: try BuildProducts.plugin("BadAbiWorker")),
+        ]
+        await #expect(throws: PluginLoadError.self) {
+            _ = try await PluginExecutor.start(
+                plugins: specs, configuration: try BuildProducts.configuration(), shutdownDeadline: .milliseconds(300), logger: quietLogger)
+        }
+        #expect(FileManager.default.fileExists(atPath: marker), "jq_shutdown was called")
+    }
+
     @Test func executorReportsAServerKilledByJqInit() async throws {
         await #expect(throws: ForkServerError.exited(WaitStatus(rawValue: SIGSEGV))) {
             _ = try await startExecutor([("fault", "FaultWorker", "{\"init_crash\": true}")])

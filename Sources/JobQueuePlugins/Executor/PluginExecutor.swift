@@ -34,16 +34,18 @@ public final class PluginExecutor: JobExecutor {
     /// Starts a fork server and loads `plugins` into it.
     ///
     /// - Throws: ``PluginLoadError`` listing every plugin that failed (the server is shut down
-    ///   then), or ``ForkServerError`` if the server cannot be started.
+    ///   then, and killed past `shutdownDeadline` if a loaded plugin's `jq_shutdown` hangs), or
+    ///   ``ForkServerError`` if the server cannot be started.
     public static func start(
         plugins: [PluginSpec], defaults: TopicPolicy = .default, configuration: ForkServer.Configuration = ForkServer.Configuration(),
-        progress: @escaping @Sendable (JobID, JobProgress) -> Void = { _, _ in }, logger: Logger = Logger(label: "jobqueue.plugins")
+        progress: @escaping @Sendable (JobID, JobProgress) -> Void = { _, _ in }, shutdownDeadline: Duration = ForkServer.shutdownDeadline,
+        logger: Logger = Logger(label: "jobqueue.plugins")
     ) async throws -> PluginExecutor {
         let server = try ForkServer(configuration: configuration, logger: logger)
         let results = try await server.load(plugins: plugins)
         let failures = results.filter { !$0.isLoaded }
         guard failures.isEmpty else {
-            await server.shutdown()
+            await server.shutdown(killAfter: shutdownDeadline)
             throw PluginLoadError(failures: failures)
         }
         for result in results {

@@ -114,6 +114,11 @@ public final class ForkServer: Sendable {
         try? channel.send(ServerCommand.kill(batch: id).frame)
     }
 
+    /// How long a fork server with no batch left may take to exit (its plugins' `jq_shutdown`)
+    /// before it is killed: the host's deadline for a retired server, `check`'s, and that of a
+    /// server whose plugins did not all load.
+    public static let shutdownDeadline: Duration = .seconds(10)
+
     /// Drains and stops the server: no new batches, running ones finish, plugins get
     /// `jq_shutdown`, the process exits; past `deadline` (if given) it is killed, so that a
     /// `jq_shutdown` that never returns holds nothing up. Returns how it exited (nil if it could
