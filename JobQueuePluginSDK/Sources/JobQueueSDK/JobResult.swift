@@ -29,7 +29,8 @@ public struct JobResult: Sendable, Equatable {
     /// Done; the job is deleted.
     public static let ok = JobResult(.ok(result: nil))
 
-    /// Done, with result bytes (kept up to 1 MiB).
+    /// Done, with result bytes (up to 1 MiB), which the host logs at debug level, cut to their first
+    /// 512 bytes (`log: { level: debug }` in config.yaml shows them).
     public static func ok(_ result: [UInt8]) -> JobResult { JobResult(.ok(result: result)) }
 
     /// Done, with a result text.

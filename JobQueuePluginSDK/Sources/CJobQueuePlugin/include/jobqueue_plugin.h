@@ -79,7 +79,9 @@ extern "C" {
 
 /** What `jq_perform` returns. Any other value is treated as JQ_ERROR with a note in the message. */
 typedef enum jq_status {
-    /** Done: the job is deleted. The result set with `set_result`, if any, is logged. */
+    /** Done: the job is deleted. The result set with `set_result`, if any, is logged at debug
+        level with the job's fields, cut to its first 512 bytes (`log: { level: debug }` in
+        config.yaml shows it), and kept nowhere else. */
     JQ_OK = 0,
     /** Failed: retried after backoff, dead-lettered once its retries are spent. The message set
         with `set_message` says why. */
