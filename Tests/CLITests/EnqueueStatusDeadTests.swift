@@ -110,6 +110,16 @@ extension ProcessTests {
                     == "warning: no topic 'faulty' in config.yaml and no running host serves it: its jobs wait until one does (`jobqueue jobs cancel ID...` removes them)\n"
             )
             #expect(try await cli.run("enqueue", "q", "fault", "{}").stderr.isEmpty)
+
+            // A running host that serves the topic (from a config of its own) is as good as the config.
+            try cli.write("other.yaml", HostTests.config([("faulty", HostTests.plugin("FaultWorker"), "")]))
+            let host = try cli.start(["run", "--config", "other.yaml"], errorLog: cli.folder + "/host.log")
+            defer { kill(host.processIdentifier, SIGKILL) }
+            #expect(try await cli.waitUntilServing(host))
+            let served = try await cli.run("enqueue", "q", "faulty", "{}")
+            #expect(served.status == 0 && served.stderr.isEmpty, "\(served.stderr)")
+            kill(host.processIdentifier, SIGTERM)
+            await host.exited()
         }
 
         @Test func negativeNumbersAreOptionValues() async throws {

@@ -56,19 +56,23 @@ struct EnqueueCommand: AsyncParsableCommand {
                 priority: priority, at: at, delay: delay, maxRetries: maxRetries, uniqueKey: uniqueKey, uniqueFor: uniqueFor)
             jobs = [try options.job(queue: queue!, topic: topic!, payload: try JobInput.jsonPayload(text))]
         }
-        let (ids, status) = try await global.withClient { client in (try await client.enqueue(jobs), try await client.status()) }
+        let unconfigured = Set(jobs.map(\.topic)).subtracting((try? global.loadConfiguration())?.topics.map(\.name) ?? [])
+        // Only the live hosts' records, and only when a topic is not in the config: an enqueue
+        // reads no job counts.
+        let (ids, hosts) = try await global.withClient { client in
+            (try await client.enqueue(jobs), unconfigured.isEmpty ? [] : try await client.hosts())
+        }
         for id in ids {
             print(id)
         }
-        warnAboutUnservedTopics(of: jobs, hosts: status.hosts)
+        warnAboutUnservedTopics(unconfigured, hosts: hosts)
     }
 
     /// A topic that the config does not name and no running host serves is most likely a typo:
     /// say so on standard error. Not an error: producers may run without the hosts' topics.
-    private func warnAboutUnservedTopics(of jobs: [NewJob], hosts: [HostRecord]) {
-        let configured = Set((try? global.loadConfiguration())?.topics.map(\.name) ?? [])
+    private func warnAboutUnservedTopics(_ unconfigured: Set<String>, hosts: [HostRecord]) {
         let served = Set(hosts.flatMap(\.topics))
-        for topic in Set(jobs.map(\.topic)).subtracting(configured).subtracting(served).sorted() {
+        for topic in unconfigured.subtracting(served).sorted() {
             let text =
                 "warning: no topic '\(topic.quotedForMessage())' in \(global.config) and no running host serves it: its jobs wait until one does (`jobqueue jobs cancel ID...` removes them)\n"
             FileHandle.standardError.write(Data(text.utf8))
