@@ -71,6 +71,8 @@ extension ProcessTests {
             defer { cli.cleanUp() }
             #expect(try await cli.run("--version").stdout == "\(JobQueueVersion.current)\n")
             let run = try await cli.run("run", "--drain")
+            let first = try #require(run.stderr.split(separator: "\n").first, "\(run.stderr)")
+            #expect(first.contains("jobqueue \(JobQueueVersion.current) starting with config.yaml (pid "), "the first line: \(run.stderr)")
             #expect(run.stderr.contains("jobqueue \(JobQueueVersion.current) serving fault from "), "\(run.stderr)")
             let status = try await cli.statusJSON()
             #expect(status["version"] as? String == JobQueueVersion.current)

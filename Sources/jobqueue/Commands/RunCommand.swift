@@ -30,6 +30,8 @@ struct RunCommand: AsyncParsableCommand {
         if let problem = configuration.hostProblem(trustingFiles: allowInsecureFiles) { throw InputError(problem) }
         LogSetup.bootstrap(configuration.log)
         let logger = Logger(label: "jobqueue")
+        // The first line of every host's log says which version wrote the rest.
+        logger.info("jobqueue \(JobQueueVersion.current) starting with \(global.config) (pid \(getpid()))")
         let metrics = configuration.http.map { HostMetrics(tenantGauges: $0.tenantMetrics) }
         metrics?.bootstrapMetricsSystem()
         let host = HostService(
