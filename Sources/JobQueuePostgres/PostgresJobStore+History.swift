@@ -32,7 +32,9 @@ extension PostgresJobStore {
     }
 
     public func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int {
-        try await autocommit { [self] transaction in
+        // Hosts prune now and then: the changes to the counts are folded then too.
+        try await transaction { [self] transaction in try await foldCounts(in: transaction) }
+        return try await autocommit { [self] transaction in
             try await transaction.first(
                 """
                 WITH completed AS (

@@ -4,35 +4,10 @@ import PostgresNIO
 extension PostgresJobStore {
     public func status(now: Timestamp) async throws -> StoreStatus {
         try await snapshot { [self] transaction in
-            var counts: [QueueKey: QueueCounts] = [:]
-            let now = now.rawValue
-            for row in try await transaction.rows(
-                """
-                SELECT queue_id, topic,
-                    count(*) FILTER (WHERE visible_at <= \(now)),
-                    count(*) FILTER (WHERE visible_at > \(now) AND lease_token IS NULL),
-                    count(*) FILTER (WHERE lease_token IS NOT NULL AND lease_expires_at > \(now))
-                FROM \(unescaped: tables).jobs GROUP BY queue_id, topic
-                """)
-            {
-                let (queueID, topic, ready, scheduled, leased) = try row.decode((String, String, Int, Int, Int).self)
-                counts[QueueKey(queueID: queueID, topic: topic)] = QueueCounts(
-                    queueID: queueID, topic: topic, ready: ready, scheduled: scheduled, leased: leased)
-            }
-            for row in try await transaction.rows(
-                """
-                SELECT queue_id, topic, count(*) FILTER (WHERE kind <> 'cancelled'), count(*) FILTER (WHERE kind = 'cancelled')
-                FROM \(unescaped: tables).dead_letters GROUP BY queue_id, topic
-                """)
-            {
-                let (queueID, topic, dead, cancelled) = try row.decode((String, String, Int, Int).self)
-                let key = QueueKey(queueID: queueID, topic: topic)
-                counts[key, default: QueueCounts(queueID: queueID, topic: topic)].dead = dead
-                counts[key]!.cancelled = cancelled
-            }
-            let hosts = try await hosts(now: Timestamp(rawValue: now), in: transaction)
+            let counts = try await queueCounts(now: now, in: transaction)
+            let hosts = try await hosts(now: now, in: transaction)
             return StoreStatus(
-                queues: counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
+                queues: counts.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }, hosts: hosts,
                 pauses: try await pauses(in: transaction), rateWindows: try await rateWindows(in: transaction))
         }
     }

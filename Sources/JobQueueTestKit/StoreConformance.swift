@@ -46,5 +46,5 @@ public enum StoreConformance {
     }
 
     /// Every check, in a stable order.
-    public static var checks: [Check] { all + historyChecks + controlChecks + limitChecks }
+    public static var checks: [Check] { all + historyChecks + controlChecks + limitChecks + countChecks }
 }

@@ -31,6 +31,33 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Migration v9 counts what the schema already holds; folding the changes keeps the counts.
+    @Test func theCountsOfAnUpgradedSchemaStartFromWhatItHolds() async throws {
+        let store = try await PostgresJobStore(settings, logger: .quiet)
+        let ids = try await store.enqueue([.make(payload: "1"), .make(payload: "2"), .make("q", "u", visibleAt: .now + .seconds(3600))])
+        _ = try await store.cancel(.ids([ids[1]]), reason: "r", now: .now)
+        let expected = [QueueCounts(queueID: "q", topic: "t", ready: 1, cancelled: 1), QueueCounts(queueID: "q", topic: "u", scheduled: 1)]
+        #expect(try await store.status(now: .now).queues == expected)
+        #expect(try await store.prune(completedBefore: .now, deadBefore: nil, limit: 10) == 0)
+        #expect(try await store.status(now: .now).queues == expected, "folded")
+        await store.close()
+        // Back to v8, as a schema written by the previous version: no counts at all.
+        let schema = settings.schema
+        try await withApplicationConnection { connection in
+            for statement: PostgresQuery in [
+                "DROP TABLE \(unescaped: schema).queue_counts, \(unescaped: schema).count_changes",
+                "DROP FUNCTION \(unescaped: schema).count_jobs, \(unescaped: schema).count_dead_letters CASCADE",
+                "DROP INDEX \(unescaped: schema).jobs_scheduled",
+                "DELETE FROM \(unescaped: schema).schema_migrations WHERE identifier LIKE 'v9:%'",
+            ] {
+                try await connection.query(statement, logger: .quiet)
+            }
+        }
+        let upgraded = try await PostgresJobStore(settings, logger: .quiet)
+        #expect(try await upgraded.status(now: .now).queues == expected)
+        await upgraded.close()
+    }
+
     @Test func jobsEnqueuedInTheCallersTransactionExistOnlyIfItCommits() async throws {
         let store = try await PostgresJobStore(settings, logger: .quiet)
         let schema = settings.schema

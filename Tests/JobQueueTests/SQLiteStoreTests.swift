@@ -46,6 +46,7 @@ import Testing
         #expect(jobs.map(\.id) == ids)
     }
 
+    /// v8 drops the vesting index; v9 counts what the file already holds.
     @Test func aStoreOfSchemaV7IsUpgradedWithoutItsVestingIndexAndKeepsItsJobs() async throws {
         let folder = TemporaryFolder()
         let path = folder.file("v7.db")
@@ -56,7 +57,11 @@ import Testing
             try db.execute(
                 sql: """
                     INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at) VALUES ('q', 't', X'7B7D', 0, 1, 3, 1);
+                    INSERT INTO jobs(queue_id, topic, payload, priority, visible_at, max_retries, created_at)
+                    VALUES ('q', 't', X'7B7D', 0, 9000000000000, 3, 1);
                     INSERT INTO queue_pointers(queue_id, topic, vesting_at) VALUES ('q', 't', 1);
+                    INSERT INTO dead_letters(id, queue_id, topic, payload, priority, max_retries, attempts, kind, reason, created_at, died_at)
+                    VALUES (7, 'q', 'u', X'7B7D', 0, 3, 1, 'cancelled', 'r', 1, 1);
                     """)
         }
         #expect(try await old.read { db in try db.indexes(on: "jobs").map(\.name) }.contains("jobs_vesting"))
@@ -65,6 +70,10 @@ import Testing
         #expect(try SQLiteJobStore.readiness(of: .init(path: path)) == .upgradable)
         let upgraded = try SQLiteJobStore(.init(path: path))
         #expect(try await upgraded.pool.read { db in try db.indexes(on: "jobs").map(\.name) }.contains("jobs_vesting") == false)
+        #expect(
+            try await upgraded.status(now: .now).queues == [
+                QueueCounts(queueID: "q", topic: "t", ready: 1, scheduled: 1), QueueCounts(queueID: "q", topic: "u", cancelled: 1),
+            ])
         let jobs = try await upgraded.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(1), owner: "x", now: .now)
         #expect(jobs.count == 1)
     }

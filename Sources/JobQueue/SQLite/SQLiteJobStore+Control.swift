@@ -45,10 +45,11 @@ extension SQLiteJobStore {
             var queues: Set<QueueKey> = []
             for row in rows {
                 let id = JobID(rawValue: row[0])
-                queues.insert(QueueKey(queueID: row[1], topic: row[2]))
                 let token: String? = row[4]
                 let expiresAt: Int64? = row[5]
-                // Running now: its run ends here, and the history says so.
+                let key = QueueKey(queueID: row[1], topic: row[2])
+                // Running now: its run ends here, and the history says so, and its lease holds it no more.
+                if let token, (expiresAt ?? 0) > now { try Self.releaseFromLease(db, LeaseToken(rawValue: token), key, jobs: 1) }
                 let record = token.flatMap { token in
                     (expiresAt ?? 0) > now
                         ? JobAttempt(
@@ -57,6 +58,7 @@ extension SQLiteJobStore {
                         ).json : nil
                 }
                 try Self.bury(db, id, kind: .cancelled, reason: reason, record: record, now: now)
+                queues.insert(key)
             }
             for queue in queues { try Self.refreshPointer(db, queue, servedAt: nil, now: now) }
             return rows.map { JobID(rawValue: $0[0]) }

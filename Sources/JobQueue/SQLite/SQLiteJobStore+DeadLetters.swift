@@ -25,8 +25,7 @@ extension SQLiteJobStore {
         defer { localChanges.signal() }
         return try await writer.write { db in
             let (filter, arguments) = Self.whereClause(selector)
-            let keys = try Row.fetchAll(db, sql: "SELECT DISTINCT queue_id, topic FROM dead_letters \(filter)", arguments: arguments)
-                .map { QueueKey(queueID: $0[0], topic: $0[1]) }
+            let moving = try Self.deadLetterCounts(db, filter, arguments)
             // The job keeps its id, so it keeps its place in enqueue order, and its history.
             try db.execute(
                 sql: """
@@ -36,8 +35,9 @@ extension SQLiteJobStore {
                     """, arguments: arguments)
             let moved = db.changesCount
             try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
-            for key in keys {
+            for (key, dead, cancelled) in moving {
                 try Self.lowerPointer(db, key, to: now.rawValue)
+                try Self.count(db, key, jobs: dead + cancelled, dead: -dead, cancelled: -cancelled)
             }
             return moved
         }
@@ -46,9 +46,19 @@ extension SQLiteJobStore {
     public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await writer.write { db in
             let (filter, arguments) = Self.whereClause(selector)
+            let purging = try Self.deadLetterCounts(db, filter, arguments)
             try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
+            for (key, dead, cancelled) in purging { try Self.count(db, key, dead: -dead, cancelled: -cancelled) }
             return db.changesCount
         }
+    }
+
+    /// The dead letters `filter` selects, counted per queue: failed or discarded, and cancelled.
+    static func deadLetterCounts(_ db: Database, _ filter: String, _ arguments: StatementArguments) throws -> [(QueueKey, Int, Int)] {
+        try Row.fetchAll(
+            db, sql: "SELECT queue_id, topic, sum(kind <> 'cancelled'), sum(kind = 'cancelled') FROM dead_letters \(filter) GROUP BY queue_id, topic",
+            arguments: arguments
+        ).map { (QueueKey(queueID: $0[0], topic: $0[1]), $0[2], $0[3]) }
     }
 
     static func whereClause(_ selector: DeadLetterSelector) -> (String, StatementArguments) {

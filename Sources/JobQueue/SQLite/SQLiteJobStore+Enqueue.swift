@@ -23,9 +23,15 @@ extension SQLiteJobStore {
             """)
         var ids: [JobID] = []
         ids.reserveCapacity(jobs.count)
-        // The earliest visible time per queue; runs of jobs for one queue skip the dictionary.
-        var earliest: [QueueKey: Int64] = [:]
-        var current: (queueID: String, topic: String, visibleAt: Int64)?
+        // The earliest visible time and the jobs added per queue; runs of jobs for one queue skip
+        // the dictionary.
+        var added: [QueueKey: (visibleAt: Int64, jobs: Int)] = [:]
+        var current: (queueID: String, topic: String, visibleAt: Int64, jobs: Int)?
+        func add(_ run: (queueID: String, topic: String, visibleAt: Int64, jobs: Int)) {
+            let key = QueueKey(queueID: run.queueID, topic: run.topic)
+            let before = added[key] ?? (.max, 0)
+            added[key] = (min(before.visibleAt, run.visibleAt), before.jobs + run.jobs)
+        }
         for job in jobs {
             let visibleAt = job.visibleAt?.rawValue ?? now
             if let key = job.uniqueKey, let holder = try keyHolder(db, topic: job.topic, key: key, now: now, afterInsert: false) {
@@ -56,21 +62,17 @@ extension SQLiteJobStore {
             }
             if let run = current, run.queueID == job.queueID, run.topic == job.topic {
                 current!.visibleAt = min(run.visibleAt, visibleAt)
+                current!.jobs += 1
             } else {
-                if let run = current {
-                    let key = QueueKey(queueID: run.queueID, topic: run.topic)
-                    earliest[key] = min(earliest[key] ?? .max, run.visibleAt)
-                }
-                current = (job.queueID, job.topic, visibleAt)
+                if let run = current { add(run) }
+                current = (job.queueID, job.topic, visibleAt, 1)
             }
         }
-        if let run = current {
-            let key = QueueKey(queueID: run.queueID, topic: run.topic)
-            earliest[key] = min(earliest[key] ?? .max, run.visibleAt)
-        }
-        for (key, visibleAt) in earliest {
-            let pointer = StoreRules.pointerTime(forJobVisibleAt: Timestamp(rawValue: visibleAt), now: Timestamp(rawValue: now))
+        if let run = current { add(run) }
+        for (key, run) in added {
+            let pointer = StoreRules.pointerTime(forJobVisibleAt: Timestamp(rawValue: run.visibleAt), now: Timestamp(rawValue: now))
             try lowerPointer(db, key, to: pointer.rawValue)
+            try count(db, key, jobs: run.jobs)
         }
         return ids
     }

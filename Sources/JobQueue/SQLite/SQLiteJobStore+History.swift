@@ -51,11 +51,15 @@ extension SQLiteJobStore {
                     """, arguments: [completedBefore.rawValue, limit])
             var pruned = db.changesCount
             if let deadBefore {
-                try db.execute(
-                    sql: "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE died_at < ? ORDER BY died_at LIMIT ?)",
-                    arguments: [deadBefore.rawValue, limit])
+                let filter = "WHERE id IN (SELECT id FROM dead_letters WHERE died_at < ? ORDER BY died_at, id LIMIT ?)"
+                let arguments: StatementArguments = [deadBefore.rawValue, limit]
+                let pruning = try Self.deadLetterCounts(db, filter, arguments)
+                try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
                 pruned += db.changesCount
+                for (key, dead, cancelled) in pruning { try Self.count(db, key, dead: -dead, cancelled: -cancelled) }
             }
+            // Leases that ran out hold nothing: their rows go.
+            try db.execute(sql: "DELETE FROM leases WHERE expires_at <= ?", arguments: [Timestamp.now.rawValue])
             try db.execute(
                 sql: """
                     DELETE FROM unique_holds WHERE (topic, unique_key) IN (

@@ -193,6 +193,7 @@ extension SQLiteJobStore {
             try take.run()
             start += chunk.count
         }
+        if !leased.isEmpty { try recordLease(db, token, queue, jobs: leased.count, expiry: expiry) }
         try refreshPointer(db, queue, servedAt: now, now: now, stillReady: read > limit)
         return leased
     }
@@ -216,13 +217,24 @@ extension SQLiteJobStore {
                 UPDATE jobs SET visible_at = ?1, lease_expires_at = ?1 WHERE id = ?2 AND lease_token = ?3
                 """)
             var held = 0
+            var extended: Set<LeaseToken> = []
             for (id, token) in leases {
                 statement.reset()
                 statement.bind(1, until.rawValue)
                 statement.bind(2, id.rawValue)
                 statement.bind(3, token.rawValue)
                 try statement.run()
-                held += db.changesCount
+                if db.changesCount > 0 {
+                    held += 1
+                    extended.insert(token)
+                }
+            }
+            let lease = try RawStatement(db, "UPDATE leases SET expires_at = ?1 WHERE lease_token = ?2")
+            for token in extended {
+                lease.reset()
+                lease.bind(1, until.rawValue)
+                lease.bind(2, token.rawValue)
+                try lease.run()
             }
             return held
         }

@@ -7,29 +7,36 @@ extension SQLiteJobStore {
         let now = Timestamp.now.rawValue
         let plan = SettlementPlan(settlements)
         return try await writer.write { db in
-            var touched: [QueueKey: Set<LeaseToken>] = [:]
+            // Per queue: each lease's jobs settled, and the jobs that left the table done.
+            var settled: [QueueKey: [LeaseToken: Int]] = [:]
+            var done: [QueueKey: Int] = [:]
             var applied = [Bool](repeating: false, count: settlements.count)
             for index in plan.oneByOne {
                 let settlement = settlements[index]
                 guard let key = try Self.heldQueue(db, settlement.job, settlement.lease) else { continue }
-                touched[key, default: []].insert(settlement.lease)
-                try Self.apply(db, settlement, now: now)
+                settled[key, default: [:]][settlement.lease, default: 0] += 1
+                if try Self.apply(db, settlement, now: now) { done[key, default: 0] += 1 }
                 applied[index] = true
             }
             for (lease, indices) in plan.completionsByLease {
                 let deleted = try Self.complete(db, indices.map { settlements[$0].job }, lease: lease)
                 for index in indices {
                     guard let key = deleted[settlements[index].job] else { continue }
-                    touched[key, default: []].insert(lease)
+                    settled[key, default: [:]][lease, default: 0] += 1
+                    done[key, default: 0] += 1
                     applied[index] = true
                 }
+            }
+            for (key, jobs) in done { try Self.count(db, key, jobs: -jobs) }
+            for (key, leases) in settled {
+                for (lease, jobs) in leases { try Self.releaseFromLease(db, lease, key, jobs: jobs) }
             }
             let followUps = plan.followUps(applied: applied)
             if !followUps.isEmpty {
                 _ = try Self.insert(db, followUps, now: now)
             }
-            for (key, leases) in touched {
-                try Self.refreshPointer(db, key, servedAt: nil, now: now, settled: StoreRules.heldLease(settled: leases))
+            for (key, leases) in settled {
+                try Self.refreshPointer(db, key, servedAt: nil, now: now, settled: StoreRules.heldLease(settled: Set(leases.keys)))
             }
             return applied
         }
@@ -71,12 +78,15 @@ extension SQLiteJobStore {
         return row.map { QueueKey(queueID: $0[0], topic: $0[1]) }
     }
 
-    private static func apply(_ db: Database, _ settlement: Settlement, now: Int64) throws {
+    /// Applies a settlement whose lease still holds its job; true when the job is done (deleted,
+    /// or kept as completed), which the caller counts. A buried job is counted by `bury`.
+    private static func apply(_ db: Database, _ settlement: Settlement, now: Int64) throws -> Bool {
         let id = settlement.job.rawValue
         let record = settlement.record?.json
         switch settlement.action {
         case .complete:
             try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [id])
+            return true
         case .keep:
             try db.cachedStatement(
                 sql: """
@@ -86,6 +96,7 @@ extension SQLiteJobStore {
                     """
             ).execute(arguments: ["record": record, "now": now, "id": id])
             try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [id])
+            return true
         case let .retry(at, error):
             try db.cachedStatement(
                 sql: """
@@ -104,10 +115,11 @@ extension SQLiteJobStore {
                     """
             ).execute(arguments: [now, id])
         }
+        return false
     }
 
     /// Moves a job into the dead-letter store with its history, `record` (JSON) appended when
-    /// given (the caller refreshes its queue's pointer).
+    /// given, and counts it (the caller refreshes its queue's pointer and releases its lease).
     static func bury(_ db: Database, _ job: JobID, kind: DeadLetter.Kind, reason: String, record: String?, now: Int64) throws {
         try db.cachedStatement(
             sql: """
@@ -117,7 +129,11 @@ extension SQLiteJobStore {
                 FROM jobs WHERE id = :id
                 """
         ).execute(arguments: ["kind": kind.rawValue, "reason": reason, "now": now, "record": record, "id": job.rawValue])
-        try db.cachedStatement(sql: "DELETE FROM jobs WHERE id = ?").execute(arguments: [job.rawValue])
+        let deleted = try RawStatement(db, "DELETE FROM jobs WHERE id = ?1 RETURNING queue_id, topic")
+        deleted.bind(1, job.rawValue)
+        let key = try deleted.step() ? QueueKey(queueID: deleted.string(0), topic: deleted.string(1)) : nil
+        deleted.reset()
+        if let key { try count(db, key, movedToDeadLetters: 1, kind: kind) }
     }
 
     /// SQL for the row's `history` with `record` (an SQL expression of one JSON record, or NULL

@@ -4,29 +4,9 @@ import GRDB
 extension SQLiteJobStore {
     public func status(now: Timestamp) async throws -> StoreStatus {
         try await pool.read { db in
-            var counts: [QueueKey: QueueCounts] = [:]
-            let live = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT queue_id, topic,
-                        sum(visible_at <= :now),
-                        sum(visible_at > :now AND lease_token IS NULL),
-                        sum(lease_token IS NOT NULL AND lease_expires_at > :now)
-                    FROM jobs GROUP BY queue_id, topic
-                    """, arguments: ["now": now.rawValue])
-            for row in live {
-                let key = QueueKey(queueID: row[0], topic: row[1])
-                counts[key] = QueueCounts(queueID: key.queueID, topic: key.topic, ready: row[2], scheduled: row[3], leased: row[4])
-            }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT queue_id, topic, sum(kind <> 'cancelled'), sum(kind = 'cancelled') FROM dead_letters GROUP BY queue_id, topic")
-            {
-                let key = QueueKey(queueID: row[0], topic: row[1])
-                counts[key, default: QueueCounts(queueID: key.queueID, topic: key.topic)].dead = row[2]
-                counts[key]!.cancelled = row[3]
-            }
+            let counts = try Self.queueCounts(db, now: now.rawValue)
             let hosts = try Self.hosts(db, now: now)
-            let queues = counts.values.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
+            let queues = counts.sorted { ($0.queueID, $0.topic) < ($1.queueID, $1.topic) }
             return StoreStatus(queues: queues, hosts: hosts, pauses: try Self.pauses(db), rateWindows: try Self.rateWindows(db))
         }
     }

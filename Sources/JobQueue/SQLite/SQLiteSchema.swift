@@ -16,6 +16,7 @@ enum SQLiteSchema {
         "v6: limits: running jobs by topic and queue, rate windows",
         "v7: hosts report their running jobs' progress",
         "v8: pointers read the earliest visible time from jobs_order; jobs_vesting dropped",
+        "v9: counts per queue, leases per batch, an index of scheduled jobs",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -178,6 +179,42 @@ enum SQLiteSchema {
             // an index entry to write or move; the pointer refresh now seeks `jobs_order` one
             // priority at a time instead (`earliestVisibleTime`).
             try db.execute(sql: "DROP INDEX jobs_vesting")
+        }
+        migrator.registerMigration(identifiers[8]) { db in
+            // What `status` counts, kept in step with the writes rather than counted from every
+            // row (see `SQLiteJobStore+Counts.swift`), each filled from the rows already there.
+            try db.execute(
+                sql: """
+                    -- Per queue: its jobs in the jobs table, its dead letters and cancelled jobs. A
+                    -- queue with none of them has no row.
+                    CREATE TABLE queue_counts (
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        jobs INTEGER NOT NULL DEFAULT 0,
+                        dead INTEGER NOT NULL DEFAULT 0,
+                        cancelled INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (queue_id, topic)
+                    ) WITHOUT ROWID;
+                    INSERT INTO queue_counts(queue_id, topic, jobs) SELECT queue_id, topic, count(*) FROM jobs GROUP BY queue_id, topic;
+                    INSERT INTO queue_counts(queue_id, topic, dead, cancelled)
+                    SELECT queue_id, topic, sum(kind <> 'cancelled'), sum(kind = 'cancelled') FROM dead_letters WHERE true GROUP BY queue_id, topic
+                    ON CONFLICT(queue_id, topic) DO UPDATE SET dead = excluded.dead, cancelled = excluded.cancelled;
+                    -- One row per lease and queue: how many of the queue's jobs the lease holds, until
+                    -- when. Rows of expired leases count nothing and are pruned.
+                    CREATE TABLE leases (
+                        lease_token TEXT NOT NULL,
+                        queue_id TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        jobs INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (lease_token, queue_id, topic)
+                    ) WITHOUT ROWID;
+                    INSERT INTO leases SELECT lease_token, queue_id, topic, count(*), max(lease_expires_at) FROM jobs
+                    WHERE lease_token IS NOT NULL GROUP BY lease_token, queue_id, topic;
+                    -- Jobs put off to a later time (enqueued for later, retried, snoozed) and not leased:
+                    -- a job enqueued to run now, as most are, never enters this index.
+                    CREATE INDEX jobs_scheduled ON jobs(visible_at, queue_id, topic) WHERE lease_token IS NULL AND visible_at > created_at;
+                    """)
         }
         return migrator
     }

@@ -42,6 +42,14 @@ public struct QueueCounts: Sendable, Equatable, Codable {
     /// Cancelled by an operator, kept with the dead letters.
     public var cancelled: Int
 
+    /// The counts of a queue holding `jobs` jobs, of which `scheduled` are put off to a later time
+    /// and `leased` are held by a live lease: the rest are ready.
+    public init(queueID: String, topic: String, jobs: Int, scheduled: Int, leased: Int, dead: Int, cancelled: Int) {
+        self.init(
+            queueID: queueID, topic: topic, ready: max(0, jobs - scheduled - leased), scheduled: scheduled, leased: leased, dead: dead,
+            cancelled: cancelled)
+    }
+
     public init(queueID: String, topic: String, ready: Int = 0, scheduled: Int = 0, leased: Int = 0, dead: Int = 0, cancelled: Int = 0) {
         self.cancelled = cancelled
         self.queueID = queueID

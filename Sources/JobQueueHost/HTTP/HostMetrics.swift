@@ -153,7 +153,7 @@ public final class HostMetrics: JobPipelineObserver {
     static var countedAt: MetricNameDescriptor {
         descriptor(
             "jobs_counted_at", unit: "timestamp_seconds",
-            help: "When jobqueue_jobs was counted (Unix time): counts are refreshed in the background, at most every 5 s.")
+            help: "When jobqueue_jobs was counted (Unix time): counts are read in the background, at most every second.")
     }
     static var oldestReadyDescriptor: MetricNameDescriptor {
         descriptor(

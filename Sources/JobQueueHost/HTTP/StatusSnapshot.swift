@@ -1,15 +1,16 @@
 import JobQueue
 
-/// The store's counts (`status`) as the dashboard and `/metrics` show them: counted in the
-/// background and kept, because counting reads every queued job (a GROUP BY over the jobs table)
-/// and a page refresh or a scrape must not pay for that each time.
+/// The store's counts (`status`) as the dashboard and `/metrics` show them: read in the background
+/// and kept for a moment, so that many page refreshes and scrapers share one read.
 ///
-/// A request gets the snapshot at hand at once; one that finds it older than ``maxAge`` also
-/// starts a new count. `maxAge` grows with how long a count takes (10 times, at least
-/// ``minimumAge``, 5 s), so counting a large store costs at most a tenth of one core, and only while
-/// someone looks (a page open, a scraper). What
-/// the readers derive from the counts (totals per topic, the tenants in each order, their search
-/// keys) is computed once per count, so that with 100,000 tenants a request only pages.
+/// The stores keep their counts in step with their writes (per queue: jobs, dead letters, leased
+/// and scheduled jobs), so a read costs one row per queue with jobs or dead letters, whatever the
+/// number of jobs. A request gets the snapshot at hand at once; one that finds it older than
+/// ``maxAge`` also starts a new read. `maxAge` grows with how long a read takes (10 times, at
+/// least ``minimumAge``, 1 s), so that reading the counts of a very large number of queues costs
+/// at most a tenth of one core, and only while someone looks (a page open, a scraper). What the
+/// readers derive from the counts (totals per topic, the tenants in each order, their search keys)
+/// is computed once per read, so that with 100,000 tenants a request only pages.
 actor StatusSnapshot {
     /// Jobs of one queue, topic or the whole store, by state.
     struct Counts: Encodable, Sendable, Equatable {
@@ -100,7 +101,7 @@ actor StatusSnapshot {
         }
     }
 
-    static let minimumAge: Duration = .seconds(5)
+    static let minimumAge: Duration = .seconds(1)
 
     /// The indices among `indices` of the tenants whose queue or topic contains `text`, ignoring
     /// case: a byte search over the prepared keys, a few milliseconds for 100,000 tenants.
