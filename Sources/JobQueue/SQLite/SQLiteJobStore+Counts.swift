@@ -10,7 +10,8 @@ import GRDB
 ///
 /// A queue's ready jobs are then its jobs less those leased and those scheduled.
 extension SQLiteJobStore {
-    /// Adds to the counts of `key` (negative to remove); the row goes when all reach zero.
+    /// Adds to the counts of `key` (negative to remove). A row left at zero stays until the next
+    /// prune (`pruneEmptyCounts`): the readers pass over it.
     static func count(_ db: Database, _ key: QueueKey, jobs: Int = 0, dead: Int = 0, cancelled: Int = 0) throws {
         guard jobs != 0 || dead != 0 || cancelled != 0 else { return }
         let upsert = try RawStatement(
@@ -19,20 +20,18 @@ extension SQLiteJobStore {
             INSERT INTO queue_counts(queue_id, topic, jobs, dead, cancelled) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT(queue_id, topic) DO UPDATE SET
                 jobs = jobs + excluded.jobs, dead = dead + excluded.dead, cancelled = cancelled + excluded.cancelled
-            RETURNING jobs = 0 AND dead = 0 AND cancelled = 0
             """)
         upsert.bind(1, key.queueID)
         upsert.bind(2, key.topic)
         upsert.bind(3, jobs)
         upsert.bind(4, dead)
         upsert.bind(5, cancelled)
-        let empty = try upsert.step() && upsert.int(0) == 1
-        upsert.reset()
-        guard empty else { return }
-        let delete = try RawStatement(db, "DELETE FROM queue_counts WHERE queue_id = ?1 AND topic = ?2")
-        delete.bind(1, key.queueID)
-        delete.bind(2, key.topic)
-        try delete.run()
+        try upsert.run()
+    }
+
+    /// Removes the rows of queues left with nothing (see `count`).
+    static func pruneEmptyCounts(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM queue_counts WHERE jobs = 0 AND dead = 0 AND cancelled = 0")
     }
 
     /// Counts `jobs` jobs of `key` moved into the dead letters as `kind` (negative: moved back).
@@ -57,33 +56,30 @@ extension SQLiteJobStore {
     }
 
     /// Records that `lease` holds `jobs` fewer jobs of `key` (settled, or cancelled while it ran);
-    /// the row goes when it holds none.
+    /// the row goes when it holds none, as it does when a batch settles at once: one statement.
     static func releaseFromLease(_ db: Database, _ lease: LeaseToken, _ key: QueueKey, jobs: Int) throws {
-        let statement = try RawStatement(
-            db,
-            """
-            UPDATE leases SET jobs = jobs - ?4 WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3
-            RETURNING jobs
-            """)
-        statement.bind(1, lease.rawValue)
-        statement.bind(2, key.queueID)
-        statement.bind(3, key.topic)
-        statement.bind(4, jobs)
-        let emptied = try statement.step() && statement.int64(0) <= 0
-        statement.reset()
-        guard emptied else { return }
-        let delete = try RawStatement(db, "DELETE FROM leases WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3")
+        let delete = try RawStatement(db, "DELETE FROM leases WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3 AND jobs <= ?4")
         delete.bind(1, lease.rawValue)
         delete.bind(2, key.queueID)
         delete.bind(3, key.topic)
+        delete.bind(4, jobs)
         try delete.run()
+        guard db.changesCount == 0 else { return }
+        let update = try RawStatement(db, "UPDATE leases SET jobs = jobs - ?4 WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3")
+        update.bind(1, lease.rawValue)
+        update.bind(2, key.queueID)
+        update.bind(3, key.topic)
+        update.bind(4, jobs)
+        try update.run()
     }
 
     /// Every queue's counts at `now`, from the three sources above: one row per queue with jobs or
     /// dead letters, plus the scheduled jobs and the live leases.
     static func queueCounts(_ db: Database, now: Int64) throws -> [QueueCounts] {
         var totals: [QueueKey: (jobs: Int, dead: Int, cancelled: Int)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT queue_id, topic, jobs, dead, cancelled FROM queue_counts") {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT queue_id, topic, jobs, dead, cancelled FROM queue_counts WHERE jobs <> 0 OR dead <> 0 OR cancelled <> 0")
+        {
             totals[QueueKey(queueID: row[0], topic: row[1])] = (row[2], row[3], row[4])
         }
         let scheduled = try perQueue(

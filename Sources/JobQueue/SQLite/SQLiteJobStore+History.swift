@@ -58,8 +58,9 @@ extension SQLiteJobStore {
                 pruned += db.changesCount
                 for (key, dead, cancelled) in pruning { try Self.count(db, key, dead: -dead, cancelled: -cancelled) }
             }
-            // Leases that ran out hold nothing: their rows go.
+            // Leases that ran out hold nothing, and queues left with nothing have nothing to count.
             try db.execute(sql: "DELETE FROM leases WHERE expires_at <= ?", arguments: [Timestamp.now.rawValue])
+            try Self.pruneEmptyCounts(db)
             try db.execute(
                 sql: """
                     DELETE FROM unique_holds WHERE (topic, unique_key) IN (

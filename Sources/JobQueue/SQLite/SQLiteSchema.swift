@@ -185,8 +185,8 @@ enum SQLiteSchema {
             // row (see `SQLiteJobStore+Counts.swift`), each filled from the rows already there.
             try db.execute(
                 sql: """
-                    -- Per queue: its jobs in the jobs table, its dead letters and cancelled jobs. A
-                    -- queue with none of them has no row.
+                    -- Per queue: its jobs in the jobs table, its dead letters and cancelled jobs (a
+                    -- queue left with none of them keeps a row of zeros until the next prune).
                     CREATE TABLE queue_counts (
                         queue_id TEXT NOT NULL,
                         topic TEXT NOT NULL,
