@@ -58,6 +58,25 @@ struct PostgresStoreTests {
         await upgraded.close()
     }
 
+    /// Migration v8 installs the SQL `enqueue` function in a schema an older version wrote.
+    @Test func anUpgradedSchemaGetsTheEnqueueFunction() async throws {
+        await (try await PostgresJobStore(settings, logger: .quiet)).close()
+        let schema = settings.schema
+        try await withApplicationConnection { connection in
+            try await connection.query("DROP FUNCTION \(unescaped: schema).enqueue", logger: .quiet)
+            try await connection.query(
+                "DELETE FROM \(unescaped: schema).schema_migrations WHERE identifier LIKE 'v8:%'", logger: .quiet)
+        }
+        let upgraded = try await PostgresJobStore(settings, logger: .quiet)
+        let id = try await withApplicationConnection { connection in
+            try await connection.query("SELECT \(unescaped: schema).enqueue('q', 't', '{}'::jsonb)", logger: .quiet).collect()
+                .first?.decode(Int64.self)
+        }
+        let leased = try await upgraded.lease(queue: QueueKey(queueID: "q", topic: "t"), limit: 10, duration: .seconds(30), owner: "test", now: .now)
+        #expect(leased.map(\.id.rawValue) == [try #require(id)])
+        await upgraded.close()
+    }
+
     @Test func jobsEnqueuedInTheCallersTransactionExistOnlyIfItCommits() async throws {
         let store = try await PostgresJobStore(settings, logger: .quiet)
         let schema = settings.schema

@@ -95,6 +95,12 @@ with psycopg.connect(url, autocommit=True) as observer, psycopg.connect(url, aut
     check(len(set(keyed)) == 1, f"racing callers of one unique key got {set(keyed)}")
     check(count(observer, "topic = 'fault'") == 202, f"{count(observer, 'topic = %s' % repr('fault'))} jobs of fault stored")
     check(count(observer, "topic = 'later'") == 1, "the keyed later job is missing")
+    # A job for later points its queue at its own time, not at now: no host looks at it before.
+    visible, pointer = observer.execute(
+        f"SELECT j.visible_at, p.vesting_at FROM {schema}.jobs j JOIN {schema}.queue_pointers p USING (queue_id, topic) "
+        "WHERE j.topic = 'later'").fetchone()
+    now_ms = observer.execute("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").fetchone()[0]
+    check(visible > now_ms + 3_000_000 and pointer == visible, f"the later job's pointer is {pointer}, its time {visible}")
     observer.execute(f"DELETE FROM {schema}.jobs WHERE topic = 'later'")
     observer.execute(f"DELETE FROM {schema}.queue_pointers WHERE topic = 'later'")
 
