@@ -48,7 +48,10 @@ extension PostgresSchema {
         + counting(
             "dead_letters", jobs: "0", dead: "count(*) FILTER (WHERE kind <> 'cancelled')", cancelled: "count(*) FILTER (WHERE kind = 'cancelled')")
         + [
-            "CREATE INDEX jobs_scheduled ON $schema.jobs (visible_at, queue_id, topic) WHERE lease_token IS NULL AND visible_at > created_at"
+            "CREATE INDEX jobs_scheduled ON $schema.jobs (visible_at, queue_id, topic) WHERE lease_token IS NULL AND visible_at > created_at",
+            // A second index of every job's visible time cost each enqueue, lease and settlement
+            // an index entry to write; `RefreshPointers` seeks `jobs_order` one priority at a time.
+            "DROP INDEX IF EXISTS $schema.jobs_vesting",
         ]
 
     /// A function and two statement triggers on `table` that append, per queue, the jobs, dead

@@ -18,14 +18,27 @@ import PostgresNIO
 struct RefreshPointers: PostgresPreparedStatement {
     static let sql = """
         WITH earliest AS (
-            SELECT k.queue_id, k.topic,
-                (SELECT min(visible_at) FROM jobs j WHERE j.queue_id = k.queue_id AND j.topic = k.topic) AS at,
+            SELECT k.queue_id, k.topic, first.at,
                 CASE WHEN k.holding THEN (
                     SELECT min(lease_expires_at) FROM jobs j
                     WHERE j.topic = k.topic AND j.queue_id = k.queue_id AND j.lease_token IS NOT NULL AND j.lease_expires_at > $4::bigint
                 ) END AS held_until,
                 nullif(k.settled, '') AS settled
             FROM unnest($1::text[], $2::text[], $5::bool[], $6::text[]) AS k(queue_id, topic, holding, settled)
+            LEFT JOIN LATERAL (
+                -- The earliest visible time: the earliest of each priority's first entry in
+                -- jobs_order, one index seek per priority the queue uses (a loose index scan).
+                WITH RECURSIVE firsts(priority, visible_at) AS (
+                    (SELECT j.priority, j.visible_at FROM jobs j WHERE j.queue_id = k.queue_id AND j.topic = k.topic
+                     ORDER BY j.priority, j.visible_at LIMIT 1)
+                    UNION ALL
+                    SELECT n.priority, n.visible_at FROM firsts f, LATERAL (
+                        SELECT j.priority, j.visible_at FROM jobs j
+                        WHERE j.queue_id = k.queue_id AND j.topic = k.topic AND j.priority > f.priority
+                        ORDER BY j.priority, j.visible_at LIMIT 1) n
+                )
+                SELECT min(visible_at) AS at FROM firsts
+            ) first ON true
         ), removed AS (
             DELETE FROM queue_pointers p USING earliest e
             WHERE e.at IS NULL AND p.queue_id = e.queue_id AND p.topic = e.topic
