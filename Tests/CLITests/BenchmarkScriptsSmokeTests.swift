@@ -23,6 +23,21 @@ extension ProcessTests {
             }
         }
 
+        /// Needs the local PostgreSQL server of the PostgreSQL tests (`JOBQUEUE_TEST_POSTGRES_URL`).
+        @Test(.enabled(if: ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"] != nil), .timeLimit(.minutes(2)))
+        func benchPgCostMeasuresEveryCase() async throws {
+            let cli = try CLI(config: "")
+            defer { cli.cleanUp() }
+            let url = try #require(ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"])
+            let run = try await cli.run(
+                program: Self.scripts + "/bench-pg-cost.sh",
+                ["--runs", "1", "--jobs", "200", "--hosts", "1 2", "--cells", "10x4", "--queues", "100 1", "--postgres", url, Self.products])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            for line in ["   100       10x4     1 ", "   100       10x4     2 ", "     1       10x4     1 ", "     1       10x4     2 "] {
+                #expect(run.stdout.contains(line), "no figure for \(line): \(run.stdout)")
+            }
+        }
+
         /// Needs beanstalkd (`scripts/install-deps.sh --tests` installs it) and PyPI (greenstalk).
         @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/beanstalkd")), .timeLimit(.minutes(2)))
         func benchBeanstalkdDrainsThroughBoth() async throws {
