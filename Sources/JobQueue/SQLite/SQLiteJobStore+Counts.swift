@@ -58,19 +58,18 @@ extension SQLiteJobStore {
     /// Records that `lease` holds `jobs` fewer jobs of `key` (settled, or cancelled while it ran);
     /// the row goes when it holds none, as it does when a batch settles at once: one statement.
     static func releaseFromLease(_ db: Database, _ lease: LeaseToken, _ key: QueueKey, jobs: Int) throws {
-        let delete = try RawStatement(db, "DELETE FROM leases WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3 AND jobs <= ?4")
-        delete.bind(1, lease.rawValue)
-        delete.bind(2, key.queueID)
-        delete.bind(3, key.topic)
-        delete.bind(4, jobs)
-        try delete.run()
-        guard db.changesCount == 0 else { return }
-        let update = try RawStatement(db, "UPDATE leases SET jobs = jobs - ?4 WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3")
-        update.bind(1, lease.rawValue)
-        update.bind(2, key.queueID)
-        update.bind(3, key.topic)
-        update.bind(4, jobs)
-        try update.run()
+        func changes(_ sql: String) throws -> Int {
+            let statement = try RawStatement(db, sql)
+            statement.bind(1, lease.rawValue)
+            statement.bind(2, key.queueID)
+            statement.bind(3, key.topic)
+            statement.bind(4, jobs)
+            try statement.run()
+            return db.changesCount
+        }
+        if try changes("DELETE FROM leases WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3 AND jobs <= ?4") == 0 {
+            _ = try changes("UPDATE leases SET jobs = jobs - ?4 WHERE lease_token = ?1 AND queue_id = ?2 AND topic = ?3")
+        }
     }
 
     /// Every queue's counts at `now`, from the three sources above: one row per queue with jobs or
