@@ -33,7 +33,7 @@ extension PostgresJobStore {
 
     public func prune(completedBefore: Timestamp, deadBefore: Timestamp?, limit: Int) async throws -> Int {
         // Hosts prune now and then: the changes to the counts are folded then too.
-        try await transaction { [self] transaction in try await foldCounts(in: transaction) }
+        _ = try await transaction { [self] transaction in try await foldCounts(in: transaction) }
         return try await autocommit { [self] transaction in
             try await transaction.first(
                 """
