@@ -30,7 +30,7 @@ import Testing
         let cancelled = Task { await doorbell.wait(upTo: .seconds(60), on: clock) }
         #expect(await eventually { clock.sleepers == 1 })
         cancelled.cancel()
-        await cancelled.value
+        _ = await cancelled.value
         #expect(clock.sleepers == 0)
     }
 
