@@ -25,7 +25,6 @@ extension SQLiteJobStore {
         defer { localChanges.signal() }
         return try await writer.write { db in
             let (filter, arguments) = Self.whereClause(selector)
-            let moving = try Self.deadLetterCounts(db, filter, arguments)
             // The job keeps its id, so it keeps its place in enqueue order, and its history.
             try db.execute(
                 sql: """
@@ -34,10 +33,8 @@ extension SQLiteJobStore {
                     FROM dead_letters \(filter)
                     """, arguments: arguments)
             let moved = db.changesCount
-            try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
-            for (key, dead, cancelled) in moving {
+            for key in try Self.deleteDeadLetters(db, filter, arguments, requeued: true).keys {
                 try Self.lowerPointer(db, key, to: now.rawValue)
-                try Self.count(db, key, jobs: dead + cancelled, dead: -dead, cancelled: -cancelled)
             }
             return moved
         }
@@ -46,19 +43,26 @@ extension SQLiteJobStore {
     public func purgeDeadLetters(matching selector: DeadLetterSelector) async throws -> Int {
         try await writer.write { db in
             let (filter, arguments) = Self.whereClause(selector)
-            let purging = try Self.deadLetterCounts(db, filter, arguments)
-            try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
-            for (key, dead, cancelled) in purging { try Self.count(db, key, dead: -dead, cancelled: -cancelled) }
-            return db.changesCount
+            return try Self.deleteDeadLetters(db, filter, arguments, requeued: false).values.reduce(0, +)
         }
     }
 
-    /// The dead letters `filter` selects, counted per queue: failed or discarded, and cancelled.
-    static func deadLetterCounts(_ db: Database, _ filter: String, _ arguments: StatementArguments) throws -> [(QueueKey, Int, Int)] {
-        try Row.fetchAll(
-            db, sql: "SELECT queue_id, topic, sum(kind <> 'cancelled'), sum(kind = 'cancelled') FROM dead_letters \(filter) GROUP BY queue_id, topic",
-            arguments: arguments
-        ).map { (QueueKey(queueID: $0[0], topic: $0[1]), $0[2], $0[3]) }
+    /// Deletes the dead letters `filter` selects and counts them out of their queues' counts (back
+    /// among the queue's jobs when `requeued`); returns how many each queue lost.
+    static func deleteDeadLetters(_ db: Database, _ filter: String, _ arguments: StatementArguments, requeued: Bool) throws -> [QueueKey: Int] {
+        var deleted: [QueueKey: (dead: Int, cancelled: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: "DELETE FROM dead_letters \(filter) RETURNING queue_id, topic, kind", arguments: arguments) {
+            let key = QueueKey(queueID: row[0], topic: row[1])
+            if (row[2] as String) == DeadLetter.Kind.cancelled.rawValue {
+                deleted[key, default: (0, 0)].cancelled += 1
+            } else {
+                deleted[key, default: (0, 0)].dead += 1
+            }
+        }
+        for (key, gone) in deleted {
+            try count(db, key, jobs: requeued ? gone.dead + gone.cancelled : 0, dead: -gone.dead, cancelled: -gone.cancelled)
+        }
+        return deleted.mapValues { $0.dead + $0.cancelled }
     }
 
     static func whereClause(_ selector: DeadLetterSelector) -> (String, StatementArguments) {

@@ -53,10 +53,7 @@ extension SQLiteJobStore {
             if let deadBefore {
                 let filter = "WHERE id IN (SELECT id FROM dead_letters WHERE died_at < ? ORDER BY died_at, id LIMIT ?)"
                 let arguments: StatementArguments = [deadBefore.rawValue, limit]
-                let pruning = try Self.deadLetterCounts(db, filter, arguments)
-                try db.execute(sql: "DELETE FROM dead_letters \(filter)", arguments: arguments)
-                pruned += db.changesCount
-                for (key, dead, cancelled) in pruning { try Self.count(db, key, dead: -dead, cancelled: -cancelled) }
+                pruned += try Self.deleteDeadLetters(db, filter, arguments, requeued: false).values.reduce(0, +)
             }
             // Leases that ran out hold nothing, and queues left with nothing have nothing to count.
             try db.execute(sql: "DELETE FROM leases WHERE expires_at <= ?", arguments: [Timestamp.now.rawValue])
