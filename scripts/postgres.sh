@@ -38,7 +38,9 @@ start)
     port=${JOBQUEUE_PG_PORT:-$((20000 + RANDOM % 20000))}
     as_server_user "$bin/initdb" --pgdata="$dir/data" --auth=trust --username=jobqueue --encoding=UTF8 --no-instructions >"$dir/initdb.log"
     # Throwaway data: durability settings stay at their defaults so figures are honest.
-    echo "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" >"$dir/options"
+    # pg_stat_statements is loaded (not created) so benchmarks can count statements per job.
+    echo "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" \
+        "-c shared_preload_libraries=pg_stat_statements" >"$dir/options"
     as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --silent -o "$(cat "$dir/options")" start
     as_server_user "$bin/createdb" --host="$dir" --port="$port" --username=jobqueue jobqueue
     echo "postgres://jobqueue@127.0.0.1:$port/jobqueue?sslmode=disable"
