@@ -38,6 +38,21 @@ extension ProcessTests {
             }
         }
 
+        /// Needs the local PostgreSQL server of the PostgreSQL tests (`JOBQUEUE_TEST_POSTGRES_URL`, with
+        /// pg_stat_statements loaded, as `scripts/postgres.sh` starts it) and, on first use, PyPI (pgqueuer).
+        @Test(.enabled(if: ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"] != nil), .timeLimit(.minutes(2)))
+        func benchPgqueuerDrainsThroughBoth() async throws {
+            let cli = try CLI(config: "")
+            defer { cli.cleanUp() }
+            let url = try #require(ProcessInfo.processInfo.environment["JOBQUEUE_TEST_POSTGRES_URL"])
+            let run = try await cli.run(
+                program: Self.scripts + "/bench-pgqueuer.sh", ["--runs", "1", "--jobs", "200", "--cells", "10x4", "--postgres", url, Self.products])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            for line in ["JobQueue       10x4 ", "pgqueuer       10x4 "] {
+                #expect(run.stdout.contains(line), "no figure for \(line): \(run.stdout)")
+            }
+        }
+
         /// Needs beanstalkd (`scripts/install-deps.sh --tests` installs it) and PyPI (greenstalk).
         @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/beanstalkd")), .timeLimit(.minutes(2)))
         func benchBeanstalkdDrainsThroughBoth() async throws {
