@@ -4,18 +4,8 @@ import PostgresNIO
 extension PostgresJobStore {
     public func readyQueues(topics: Set<String>, now: Timestamp, limit: Int) async throws -> [QueueKey] {
         guard !topics.isEmpty, limit > 0 else { return [] }
-        return try await autocommit { [self] transaction in
-            try await transaction.rows(
-                """
-                SELECT queue_id, topic FROM \(unescaped: tables).queue_pointers
-                WHERE topic = ANY(ARRAY(SELECT unnest(\(Array(topics))::text[]) EXCEPT \(unescaped: PausedFilter.pausedTopics(tables: "\(tables)."))))
-                    AND vesting_at <= \(now.rawValue) AND \(unescaped: PausedFilter.queue(tables: "\(tables)."))
-                ORDER BY vesting_at LIMIT \(limit)
-                """
-            ).map { row in
-                let (queueID, topic) = try row.decode((String, String).self)
-                return QueueKey(queueID: queueID, topic: topic)
-            }
+        return try await autocommit { transaction in
+            try await transaction.rows(PeekReadyQueues(scan: ScanReadyQueues(topics: Array(topics), now: now, limit: limit)))
         }
     }
 
@@ -61,6 +51,9 @@ extension PostgresJobStore {
         limits: BatchLimits, duration: Duration, owner: String, now: Timestamp
     ) async throws -> [[LeasedJob]]? {
         guard !topics.isEmpty, scan > 0 else { return nil }
+        if topics.allSatisfy({ limits.topicLimits[$0]?.isEmpty ?? true }) {
+            return try await takeUnlimited(topics: topics, scan: scan, plan: plan, limits: limits, duration: duration, owner: owner, now: now)
+        }
         return try await transaction { [self] transaction in
             var allowance = TakeAllowance(limits.topicLimits)
             var open = topics
@@ -94,6 +87,32 @@ extension PostgresJobStore {
             try await saveRateWindows(allowance.rateWindows(now: now), in: transaction)
             return batches
         }
+    }
+
+    /// A take of topics without limits in two round trips: the ready line read without locks,
+    /// then one call of `take_batches` that locks, leases and refreshes (see
+    /// `PostgresSchema.takeFunction`). Nil when the line is empty or another take holds every
+    /// queue planned, as the locking scan of the general path would say.
+    private func takeUnlimited(
+        topics: Set<String>, scan: Int, plan: @escaping @Sendable ([QueueKey]) -> [[QueueKey]],
+        limits: BatchLimits, duration: Duration, owner: String, now: Timestamp
+    ) async throws -> [[LeasedJob]]? {
+        let ready = try await autocommit { transaction in
+            try await transaction.rows(PeekReadyQueues(scan: ScanReadyQueues(topics: Array(topics), now: now, limit: scan)))
+        }
+        if ready.isEmpty { return nil }
+        let queues = plan(ready)
+        let take = TakeBatches(
+            plan: queues, limits: limits, tokens: queues.map { _ in LeaseToken.unique(owner: owner) }, expiry: now + duration, now: now)
+        let rows = try await singleStatement { transaction in try await transaction.rows(take) }
+        var batches = [[LeasedJob]](repeating: [], count: queues.count)
+        for row in rows {
+            switch row {
+            case let .job(batch, job): batches[batch].append(job)
+            case let .locked(count): if count == 0 { return nil }
+            }
+        }
+        return batches
     }
 
     @discardableResult

@@ -105,6 +105,20 @@ public final class PostgresJobStore: JobStore {
         try await withConnection { connection, logger in try await body(PostgresTransaction(connection: connection, logger: logger)) }
     }
 
+    /// Runs `body`, one write statement that is its own transaction, timed as a commit: a
+    /// connection failure with it sent leaves its outcome unknown, as one during COMMIT does.
+    func singleStatement<Result: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> Result) async throws -> Result {
+        try await withConnection { [commitTimer] connection, logger in
+            let started = ContinuousClock.now
+            defer { commitTimer.recordElapsed(since: started) }
+            do {
+                return try await body(PostgresTransaction(connection: connection, logger: logger))
+            } catch let error as PSQLError where error.serverInfo == nil {
+                throw CommitOutcomeUnknown(error: error)
+            }
+        }
+    }
+
     private func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws -> Result {

@@ -170,6 +170,7 @@ enum PostgresSchema {
         ),
         ("v8: an enqueue function for producers in any language", [enqueueFunction]),
         ("v9: counts per queue, an index of scheduled jobs; jobs_vesting dropped", counts),
+        ("v10: functions that take batches and settle completions in one call each", [takeFunction, completeFunction]),
     ]
 
     /// The `ON CONFLICT … DO UPDATE` assignment that lowers a queue's pointer to a new job's

@@ -77,6 +77,50 @@ struct PostgresStoreTests {
         await upgraded.close()
     }
 
+    /// Migration v10 installs the take and completion functions in a schema an older version
+    /// wrote, and the job path runs through them.
+    @Test func anUpgradedSchemaGetsTheJobPathFunctions() async throws {
+        await (try await PostgresJobStore(settings, logger: .quiet)).close()
+        let schema = settings.schema
+        try await withApplicationConnection { connection in
+            try await connection.query(
+                "DROP FUNCTION \(unescaped: schema).take_batches, \(unescaped: schema).complete_jobs", logger: .quiet)
+            try await connection.query(
+                "DELETE FROM \(unescaped: schema).schema_migrations WHERE identifier LIKE 'v10:%'", logger: .quiet)
+        }
+        let upgraded = try await PostgresJobStore(settings, logger: .quiet)
+        _ = try await upgraded.enqueue([.make(payload: "1"), .make(payload: "2")])
+        let batches = try #require(
+            try await upgraded.take(
+                topics: ["t"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now))
+        #expect(batches.map { $0.map(\.text) } == [["1", "2"]])
+        let settled = try await upgraded.settle(batches[0].map { Settlement(job: $0.id, lease: $0.lease, action: .complete) })
+        #expect(settled == [true, true])
+        #expect(try await upgraded.status(now: .now).queues.isEmpty)
+        #expect(try await upgraded.nextVisibleTime(topics: ["t"]) == nil, "the emptied queue's pointer is gone")
+        await upgraded.close()
+    }
+
+    /// A take finds nothing (nil, as when no queue is ready) while another transaction holds the
+    /// only ready queue's pointer, without waiting for it; once released, the queue is taken.
+    @Test func aTakeSkipsAQueueAnotherTransactionHolds() async throws {
+        let store = try await PostgresJobStore(settings, logger: .quiet)
+        _ = try await store.enqueue([.make(payload: "1")])
+        let schema = settings.schema
+        let take: @Sendable () async throws -> [[LeasedJob]]? = {
+            try await store.take(
+                topics: ["t"], scan: 10, plan: { [$0] }, limits: BatchLimits(batchSize: 10), duration: .seconds(30), owner: "test", now: .now)
+        }
+        try await withApplicationConnection { connection in
+            try await connection.query("BEGIN", logger: .quiet)
+            try await connection.query("SELECT 1 FROM \(unescaped: schema).queue_pointers FOR UPDATE", logger: .quiet)
+            #expect(try await take() == nil)
+            try await connection.query("ROLLBACK", logger: .quiet)
+        }
+        #expect(try await take()?.map { $0.map(\.text) } == [["1"]])
+        await store.close()
+    }
+
     @Test func jobsEnqueuedInTheCallersTransactionExistOnlyIfItCommits() async throws {
         let store = try await PostgresJobStore(settings, logger: .quiet)
         let schema = settings.schema
@@ -172,7 +216,7 @@ struct PostgresStoreTests {
             let rows = try await connection.query(
                 "SELECT identifier FROM \(unescaped: settings.schema).schema_migrations ORDER BY identifier", logger: .quiet
             ).collect()
-            #expect(try rows.map { try $0.decode(String.self) } == PostgresSchema.migrations.map(\.identifier))
+            #expect(try rows.map { try $0.decode(String.self) } == PostgresSchema.migrations.map(\.identifier).sorted())
         }
     }
 

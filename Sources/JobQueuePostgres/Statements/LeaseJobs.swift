@@ -11,16 +11,21 @@ import PostgresNIO
 /// The caller must hold the queue's pointer row (see `PostgresJobStore+Pointers.swift`).
 /// Prepared once per pooled connection; table names resolve through the pool's `search_path`.
 struct LeaseJobs: PostgresPreparedStatement {
-    static let sql = """
+    static let sql = statement(tagging: "")
+
+    /// The statement, each row led by `tag` (SQL with a trailing comma, or "").
+    static func statement(tagging tag: String) -> String {
+        """
         WITH candidates AS (
             SELECT \(candidateColumns)
             FROM jobs
             WHERE queue_id = $1::text AND topic = $2::text AND visible_at <= $3::bigint
             ORDER BY priority, visible_at, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED
         ), \(claiming("candidates"))
-        SELECT l.id, l.payload, l.priority, l.attempt, l.max_retries, c.visible_at
+        SELECT \(tag)l.id, l.payload, l.priority, l.attempt, l.max_retries, c.visible_at
         FROM leased l JOIN candidates c ON c.id = l.id ORDER BY c.priority, c.visible_at, c.id
         """
+    }
 
     /// What a take reads of each candidate row of `jobs`: whether its runner vanished during its
     /// last allowed run (`abandoned`), and the `lost` record of its previous run if it held a

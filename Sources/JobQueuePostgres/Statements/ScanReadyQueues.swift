@@ -10,11 +10,16 @@ import PostgresNIO
 /// Prepared once per pooled connection; table names resolve through the pool's `search_path`
 /// (see `PostgresStoreSettings.clientConfiguration`).
 struct ScanReadyQueues: PostgresPreparedStatement {
-    static let sql = """
+    static let sql = scan(locking: "FOR UPDATE SKIP LOCKED")
+
+    /// The scan, its rows locked by `locking` (a locking clause, or "" for none).
+    static func scan(locking: String) -> String {
+        """
         SELECT queue_id, topic FROM queue_pointers
         WHERE topic = ANY(\(PausedFilter.topics("$1::text[]", tables: ""))) AND vesting_at <= $2::bigint AND \(PausedFilter.queue(tables: ""))
-        ORDER BY vesting_at LIMIT $3::bigint FOR UPDATE SKIP LOCKED
+        ORDER BY vesting_at LIMIT $3::bigint \(locking)
         """
+    }
 
     var topics: [String]
     var now: Timestamp
@@ -32,4 +37,16 @@ struct ScanReadyQueues: PostgresPreparedStatement {
         let (queueID, topic) = try row.decode((String, String).self)
         return QueueKey(queueID: queueID, topic: topic)
     }
+}
+
+/// ``ScanReadyQueues`` without its locks, for a take that locks the queues it leases from as it
+/// reaches them (see `PostgresSchema.takeFunction`): it may return queues another take holds.
+struct PeekReadyQueues: PostgresPreparedStatement {
+    static let sql = ScanReadyQueues.scan(locking: "")
+
+    var scan: ScanReadyQueues
+
+    func makeBindings() -> PostgresBindings { scan.makeBindings() }
+
+    func decodeRow(_ row: PostgresRow) throws -> QueueKey { try scan.decodeRow(row) }
 }
