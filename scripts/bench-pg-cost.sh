@@ -13,6 +13,7 @@
 # afterwards; runs are interleaved (run 1 of every case, then run 2…); medians are printed. Needs
 # psql and python3.
 set -euo pipefail
+scripts=$(cd "$(dirname "$0")" && pwd)
 
 runs=3 jobs=20000 hosts="1 2" cells="10x4 100x2" queues="100 1" postgres= build=
 usage() {
@@ -42,22 +43,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The server's CPU seconds so far.
 server_cpu() {
-    python3 - "$postmaster" <<'PYTHON'
-import os, sys
-postmaster, ticks, total = int(sys.argv[1]), os.sysconf("SC_CLK_TCK"), 0
-def fields(pid):
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()
-total += sum(int(value) for value in fields(postmaster)[11:15])  # utime stime cutime cstime
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        stat = fields(pid)
-        if int(stat[1]) == postmaster:
-            total += int(stat[11]) + int(stat[12])
-    except (OSError, IndexError):
-        pass  # gone meanwhile
-print(total / ticks)
-PYTHON
+    python3 "$scripts/postgres-cpu.py" "$postmaster"
 }
 
 # The CPU of this shell's reaped children in `times`'s report in file $1, in microseconds.

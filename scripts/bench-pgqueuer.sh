@@ -48,6 +48,7 @@
 # statements count them; pgqueuer's statements each run alone, in autocommit). Needs psql and
 # python3.
 set -euo pipefail
+scripts=$(cd "$(dirname "$0")" && pwd)
 
 runs=3 jobs=20000 queues=100 cells="10x4 100x2" postgres= build=
 usage() {
@@ -101,22 +102,7 @@ PYTHON
 
 # The server's CPU seconds so far.
 server_cpu() {
-    python3 - "$postmaster" <<'PYTHON'
-import os, sys
-postmaster, ticks, total = int(sys.argv[1]), os.sysconf("SC_CLK_TCK"), 0
-def fields(pid):
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rsplit(")", 1)[1].split()
-total += sum(int(value) for value in fields(postmaster)[11:15])  # utime stime cutime cstime
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        stat = fields(pid)
-        if int(stat[1]) == postmaster:
-            total += int(stat[11]) + int(stat[12])
-    except (OSError, IndexError):
-        pass  # gone meanwhile
-print(total / ticks)
-PYTHON
+    python3 "$scripts/postgres-cpu.py" "$postmaster"
 }
 
 # "statements rows index-entries" so far in database URL $1, tables of schema $2: pg_stat_statements'
