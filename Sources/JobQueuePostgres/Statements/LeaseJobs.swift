@@ -76,10 +76,16 @@ struct LeaseJobs: PostgresPreparedStatement {
         bindings.append(limit)
         bindings.append(token.rawValue)
         bindings.append(expiry.rawValue)
+        Self.appendRules(to: &bindings)
+        return bindings
+    }
+
+    /// The last three arguments, the same for every lease: the dead letter's kind and reason
+    /// format for a job whose runner vanished, and the error of a lost run.
+    static func appendRules(to bindings: inout PostgresBindings) {
         bindings.append(DeadLetter.Kind.failed.rawValue)
         bindings.append(StoreRules.runnerVanishedReasonFormat)
         bindings.append(StoreRules.lostRunError)
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> LeasedJob {

@@ -42,9 +42,7 @@ struct TakeBatches: PostgresPreparedStatement {
         bindings.append(tokens.map(\.rawValue))
         bindings.append(now.rawValue)
         bindings.append(expiry.rawValue)
-        bindings.append(DeadLetter.Kind.failed.rawValue)
-        bindings.append(StoreRules.runnerVanishedReasonFormat)
-        bindings.append(StoreRules.lostRunError)
+        LeaseJobs.appendRules(to: &bindings)
         return bindings
     }
 
