@@ -12,11 +12,13 @@ extension PostgresSchema {
     /// `PostgresJobStore+Pointers.swift` wants. Returns each deleted job with its queue.
     ///
     /// The statements' SQL is inlined from their types, so a change to one of them needs a
-    /// migration that replaces this function.
+    /// migration that replaces this function. Both functions run with `enable_seqscan = off`:
+    /// every table they read is read by key, and the planner would otherwise scan a small
+    /// pointer table whole at each lookup (and its dead row versions, during a drain).
     static let completeFunction = """
         CREATE OR REPLACE FUNCTION $schema.complete_jobs(ids bigint[], tokens text[], now_ms bigint)
         RETURNS TABLE (completed_id bigint, completed_queue text, completed_topic text)
-        LANGUAGE plpgsql SET search_path = $schema AS $function$
+        LANGUAGE plpgsql SET search_path = $schema SET enable_seqscan = off AS $function$
         DECLARE
             done_ids bigint[]; done_queues text[]; done_topics text[];
             key_queues text[]; key_topics text[]; key_leases text[];
@@ -63,7 +65,7 @@ extension PostgresSchema {
             now_ms bigint, expiry_ms bigint, dead_kind text, vanished_format text, lost_error text)
         RETURNS TABLE (taken_entry int, taken_id bigint, taken_payload bytea, taken_priority int, taken_attempt int,
             taken_max_retries int, taken_visible_at bigint)
-        LANGUAGE plpgsql SET search_path = $schema AS $function$
+        LANGUAGE plpgsql SET search_path = $schema SET enable_seqscan = off AS $function$
         DECLARE
             batch_topics text[]; batch_counts int[]; served_queues text[]; served_topics text[];
             this_batch int; room int; got int; locked int := 0;
