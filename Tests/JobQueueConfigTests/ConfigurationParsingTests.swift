@@ -65,7 +65,7 @@ struct ConfigurationParsingTests {
         #expect(
             configuration.consumer
                 == ConsumerSettings(
-                    concurrency: 4, batchSize: 10, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
+                    concurrency: 4, batchSize: 100, lease: .seconds(30), poll: .milliseconds(100), grace: .seconds(30), scanWidth: 10
                 ))
         #expect(
             configuration.defaults

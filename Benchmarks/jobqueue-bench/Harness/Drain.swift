@@ -41,9 +41,10 @@ struct Drained {
 }
 
 extension ConsumerSettings {
-    /// The settings of the figures: the defaults (lease 30 s, poll 100 ms, scan width 10) with the
-    /// given batch size and concurrency, and a short grace (every job has finished when we stop).
-    static func bench(batchSize: Int = 10, concurrency: Int = 4) -> ConsumerSettings {
+    /// The settings of the figures: the defaults (batch 100 × concurrency 4, lease 30 s, poll
+    /// 100 ms, scan width 10) or the given batch size and concurrency, and a short grace (every job
+    /// has finished when we stop).
+    static func bench(batchSize: Int = ConsumerSettings().batchSize, concurrency: Int = ConsumerSettings().concurrency) -> ConsumerSettings {
         ConsumerSettings(concurrency: concurrency, batchSize: batchSize, grace: .seconds(5))
     }
 }

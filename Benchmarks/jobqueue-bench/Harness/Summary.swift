@@ -18,7 +18,10 @@ enum Summary {
                 "limits.raw.single.normal"
             ),
             ("fraction.e2e.best", "best end-to-end (plugin) / raw SQLite batched inserts (full)", "e2e.plugin.best", "limits.raw.batched.full"),
-            ("fraction.e2e.default", "end-to-end batch 10 × 4 (plugin) / raw batched inserts (full)", "e2e.plugin.b10.c4", "limits.raw.batched.full"),
+            (
+                "fraction.e2e.default", "end-to-end batch 100 × 4, the defaults (plugin) / raw batched inserts (full)", "e2e.plugin.b100.c4",
+                "limits.raw.batched.full"
+            ),
             ("fraction.e2e.batch1", "end-to-end batch 1 × 4 (plugin) / fsyncs per second", "e2e.plugin.b1.c4", "limits.fsync"),
         ]
         return pairs.compactMap { pair in
@@ -29,7 +32,8 @@ enum Summary {
 
     static let targets: [Target] = [
         target("end to end, best batch size", "e2e.plugin.best", 50_000, atLeast: true, "jobs/s"),
-        target("end to end, defaults (batch 10 × concurrency 4)", "e2e.plugin.b10.c4", 10_000, atLeast: true, "jobs/s"),
+        target("end to end, defaults (batch 100 × concurrency 4)", "e2e.plugin.b100.c4", 10_000, atLeast: true, "jobs/s"),
+        target("end to end, batch 10 × concurrency 4", "e2e.plugin.b10.c4", 10_000, atLeast: true, "jobs/s"),
         target("batched enqueue (best of 100/1000 × 1/4 producers)", "enqueue.batched.best.full", 100_000, atLeast: true, "jobs/s"),
         target("1 job/transaction enqueue, 1 producer", "enqueue.single.p1.full", 5_000, atLeast: true, "jobs/s"),
         target("idle start latency p50 (to outcome)", "latency.producer.plugin.p50", 5, atLeast: false, "ms"),

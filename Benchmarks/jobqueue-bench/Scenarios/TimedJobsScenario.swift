@@ -3,7 +3,7 @@ import JobQueue
 import JobQueuePlugins
 
 /// Jobs that take time, as real jobs do (an email, an HTTP call), through the plugin executor at
-/// the defaults (batch 10 × concurrency 4): the C FaultWorker fixture sleeps for `sleep:MS`.
+/// the defaults (batch 100 × concurrency 4): the C FaultWorker fixture sleeps for `sleep:MS`.
 ///
 /// - Throughput and consumer utilisation (busy consumer-seconds ÷ concurrency × wall time) for
 ///   1 ms, 20 ms and 200 ms jobs in one queue, and for a mix of no-op jobs and 200 ms jobs.

@@ -25,7 +25,7 @@ public struct ConsumerSettings: Sendable, Equatable {
     public var retention: Retention
 
     public init(
-        concurrency: Int = 4, batchSize: Int = 10, lease: Duration = .seconds(30), poll: Duration = .milliseconds(100),
+        concurrency: Int = 4, batchSize: Int = 100, lease: Duration = .seconds(30), poll: Duration = .milliseconds(100),
         grace: Duration = .seconds(30), scanWidth: Int = 10, changeCheck: Duration = .milliseconds(2), drain: Bool = false,
         batchTarget: Duration = .milliseconds(20), retention: Retention = Retention()
     ) {

@@ -9,7 +9,7 @@ import JobQueue
 ///
 /// ```yaml
 /// store:    { path: jobqueue.db, sync: full, busy_timeout: 5s, max_payload: 1MiB }
-/// consumer: { concurrency: 4, batch_size: 10, lease: 30s, poll: 100ms, grace: 30s, scan_width: 10 }
+/// consumer: { concurrency: 4, batch_size: 100, lease: 30s, poll: 100ms, grace: 30s, scan_width: 10 }
 /// defaults: { priority: 100, max_retries: 3, timeout: 30s, backoff: { base: 1s, max: 1h, jitter: 0.1 } }
 /// children: { backtrace: false, limits: { address_space: 4GiB, cpu_time: 10m, open_files: 256 } }
 /// log:      { level: info, format: text }
