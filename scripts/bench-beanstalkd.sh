@@ -8,7 +8,8 @@
 # fsync at most every 50 ms, its default) on 127.0.0.1; W Python workers (default 2, greenstalk
 # from PyPI in a virtual environment under the benchmark's own folder) reserve and delete jobs
 # until none is left. JobQueue: BUILD_FOLDER's `jobqueue run --drain` with the NoopWorker plugin,
-# sync full (every commit fsynced), at the defaults (batch 10 × concurrency 4) and at batch 100 × 2.
+# sync full (every commit fsynced), at the defaults (batch 100 × concurrency 4), at batch 10 × 4 (the
+# defaults before 2026-12) and at batch 100 × 2.
 # Enqueueing is not timed on either side; each time runs from the workers' (the host's) start to
 # their exit.
 set -euo pipefail
@@ -103,7 +104,8 @@ EOF
 declare -A times
 for ((r = 1; r <= runs; r++)); do
     times[beanstalkd]+="$(run_beanstalkd) "
-    times[defaults]+="$(run_jobqueue 10 4) "
+    times[defaults]+="$(run_jobqueue 100 4) "
+    times[batch10]+="$(run_jobqueue 10 4) "
     times[batch100]+="$(run_jobqueue 100 2) "
     echo "run $r of $runs done" >&2
 done
@@ -111,12 +113,13 @@ done
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 peer=$(echo "${times[beanstalkd]}" | median)
 printf '%-44s %10s %8s   %s\n' "drain of $jobs no-op jobs" jobs/s "÷ peer" "seconds per run"
-for name in beanstalkd defaults batch100; do
+for name in beanstalkd defaults batch10 batch100; do
     m=$(echo "${times[$name]}" | median)
     label=$name
     case $name in
     beanstalkd) label="beanstalkd (binlog), $workers Python workers" ;;
-    defaults) label="JobQueue, batch 10 × 4 (defaults), sync full" ;;
+    defaults) label="JobQueue, batch 100 × 4 (defaults), sync full" ;;
+    batch10) label="JobQueue, batch 10 × 4, sync full" ;;
     batch100) label="JobQueue, batch 100 × 2, sync full" ;;
     esac
     printf '%-44s %10.0f %8.2f   %s\n' "$label" "$(awk -v n="$jobs" -v m="$m" 'BEGIN { print n / m }')" "$(awk -v p="$peer" -v m="$m" 'BEGIN { print p / m }')" "${times[$name]% }"

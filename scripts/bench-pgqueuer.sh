@@ -3,7 +3,7 @@
 # dequeues, LISTEN/NOTIFY wake-ups), the peer of docs/benchmarks.md: N no-op jobs drained to
 # empty on the same server, per batch × concurrency cell, interleaved runs, medians.
 #
-#   scripts/bench-pgqueuer.sh [--runs R] [--jobs N] [--queues Q] [--cells "10x4 100x2"] --postgres URL BUILD_FOLDER
+#   scripts/bench-pgqueuer.sh [--runs R] [--jobs N] [--queues Q] [--cells "10x4 100x4 100x2"] --postgres URL BUILD_FOLDER
 #
 # Per system and cell: jobs/s; the server's CPU per job (read from /proc as in
 # scripts/bench-pg-cost.sh: the postmaster's own and reaped children's time plus its live
@@ -50,9 +50,9 @@
 set -euo pipefail
 scripts=$(cd "$(dirname "$0")" && pwd)
 
-runs=3 jobs=20000 queues=100 cells="10x4 100x2" postgres= build=
+runs=3 jobs=20000 queues=100 cells="10x4 100x4 100x2" postgres= build=
 usage() {
-    echo "usage: $0 [--runs R] [--jobs N] [--queues Q] [--cells \"10x4 100x2\"] --postgres URL BUILD_FOLDER" >&2
+    echo "usage: $0 [--runs R] [--jobs N] [--queues Q] [--cells \"10x4 100x4 100x2\"] --postgres URL BUILD_FOLDER" >&2
     exit 64
 }
 while [[ $# -gt 0 ]]; do

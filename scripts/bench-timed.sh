@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Jobs that take time, through whole `jobqueue run --drain` processes: the three cases the
-# concurrency issue was filed with, and no-op throughput at the defaults and at batch 100 × 2, for
+# concurrency issue was filed with, and no-op throughput at batch 10 × 4, 100 × 4 and 100 × 2, for
 # one or more release builds side by side (e.g. before and after a change, in the same run).
 #
 #   scripts/bench-timed.sh [--runs R] [--ms MS] [--noop N] [--postgres URL] BUILD_FOLDER...
 #
 # BUILD_FOLDER is a release build's products folder (e.g. .build/release, or another checkout's).
-# Cases, with `concurrency: 4` and the defaults otherwise, each job sleeping MS ms (default 500) in
+# Cases, at the build's consumer defaults (`concurrency: 4`), each job sleeping MS ms (default 500) in
 # the FaultWorker fixture plugin:
 #   one     8 jobs in one queue                      ideal 2 × MS
 #   spread  8 jobs in 8 queues                       ideal 2 × MS
 #   both    8 jobs in one queue + 8 in 8 other ones  ideal 4 × MS
-# and N no-op jobs (default 20,000, one queue; NoopWorker) drained at batch 10 × 4 and 100 × 2.
+# and N no-op jobs (default 20,000, one queue; NoopWorker) drained at batch 10 × 4 (the defaults
+# before 2026-12), 100 × 4 (the defaults since) and 100 × 2.
 # Each time is from the host's start to its exit (start-up and plugin load included). Runs are
 # interleaved (run 1 of every build and case, then run 2…); the medians are printed. The store is a
 # fresh SQLite file per run (sync full), or with --postgres a fresh schema per run in that database.
@@ -43,10 +44,11 @@ awk -v n="$noop" 'BEGIN { for (i = 0; i < n; i++) printf "{\"queue\": \"tenant-0
 
 # run BUILD CASE: prints the seconds one drain took
 run() {
-    local build=$1 name=$2 batch=10 concurrency=4 jobs=$2
+    local build=$1 name=$2 consumer="{}" jobs=$2
     case $name in
-    noop-b10c4) jobs=noop ;;
-    noop-b100c2) jobs=noop batch=100 concurrency=2 ;;
+    noop-b10c4) jobs=noop consumer="{ concurrency: 4, batch_size: 10 }" ;;
+    noop-b100c4) jobs=noop consumer="{ concurrency: 4, batch_size: 100 }" ;;
+    noop-b100c2) jobs=noop consumer="{ concurrency: 2, batch_size: 100 }" ;;
     esac
     local config=$work/config.yaml store="{ path: $work/queue.db }"
     rm -f "$work"/queue.db*
@@ -55,7 +57,7 @@ run() {
     fi
     cat >"$config" <<EOF
 store: $store
-consumer: { concurrency: $concurrency, batch_size: $batch }
+consumer: $consumer
 log: { level: warning }
 topics:
   timed: { plugin: $build/libFaultWorker.so }
@@ -70,7 +72,7 @@ EOF
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }'
 }
 
-cases=(one spread both noop-b10c4 noop-b100c2)
+cases=(one spread both noop-b10c4 noop-b100c4 noop-b100c2)
 declare -A times
 for ((r = 1; r <= runs; r++)); do
     for name in "${cases[@]}"; do

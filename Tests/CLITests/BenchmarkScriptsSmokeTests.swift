@@ -18,7 +18,7 @@ extension ProcessTests {
             defer { cli.cleanUp() }
             let run = try await cli.run(program: Self.scripts + "/bench-timed.sh", ["--runs", "1", "--ms", "1", "--noop", "200", Self.products])
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-            for name in ["one", "spread", "both", "noop-b10c4", "noop-b100c2"] {
+            for name in ["one", "spread", "both", "noop-b10c4", "noop-b100c4", "noop-b100c2"] {
                 #expect(run.stdout.contains("\n\(name) "), "no figure for \(name): \(run.stdout)")
             }
         }
@@ -61,7 +61,8 @@ extension ProcessTests {
             let run = try await cli.run(program: Self.scripts + "/bench-beanstalkd.sh", ["--runs", "1", "--jobs", "200", Self.products])
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
             for line in [
-                "beanstalkd (binlog), 2 Python workers", "JobQueue, batch 10 × 4 (defaults), sync full", "JobQueue, batch 100 × 2, sync full",
+                "beanstalkd (binlog), 2 Python workers", "JobQueue, batch 100 × 4 (defaults), sync full", "JobQueue, batch 10 × 4, sync full",
+                "JobQueue, batch 100 × 2, sync full",
             ] {
                 #expect(run.stdout.contains(line), "no figure for \(line): \(run.stdout)")
             }
