@@ -410,6 +410,35 @@ import Testing
         #expect(position - before <= 20)
     }
 
+    /// Passes batches on to `inner`, telling `record` each one's size.
+    struct BatchRecorder: JobExecutor {
+        let inner: any JobExecutor
+        let record: @Sendable (Int) -> Void
+        var policies: TopicPolicies { inner.policies }
+
+        func run(_ batch: [LeasedJob], report: @escaping @Sendable (JobID, JobCompletion) async -> Void) async {
+            record(batch.count)
+            await inner.run(batch, report: report)
+        }
+    }
+
+    @Test func sparseQueuesFillBatchesBeyondTheScanWidth() async throws {
+        // 200 queues of one job each: a take's group holds as many queues as its batch may hold
+        // jobs, so batches grow past `scan_width` jobs (how far is the batch sizer's business).
+        _ = try await store.enqueue((0..<200).map { .make("q-\($0)") })
+        let executor = InProcessExecutor()
+        executor.register("t") { _ in .ok() }
+        let sizes = Mutex<[Int]>([])
+        var settings = Self.settings(concurrency: 1, batchSize: 50)
+        settings.scanWidth = 2
+        let worker = JobPipeline(
+            store: store, executor: BatchRecorder(inner: executor) { size in sizes.withLock { $0.append(size) } }, settings: settings,
+            logger: .quiet)
+        await worker.run()
+        #expect(sizes.withLock { $0.reduce(0, +) } == 200)
+        #expect(sizes.withLock { $0.max() ?? 0 } > settings.scanWidth)
+    }
+
     @Test func shutdownReleasesJobsThatDidNotStartWithoutChargingThem() async throws {
         let executor = InProcessExecutor()
         let entered = OneShot<Void>()

@@ -32,7 +32,8 @@ extension JobPipeline {
             var sleep = settings.poll
             do {
                 let now = clock.now
-                let width = max(settings.scanWidth, 1)
+                // Enough queues per take to fill its batch even when each queue holds one job.
+                let width = max(settings.scanWidth, limits.largestBatch, 1)
                 if let taken = try await take(count, topics: topics, width: width, limits: limits, now: now) {
                     let leased = taken.filter { !$0.isEmpty }
                     if leased.isEmpty { continue }  // the pointers were stale; leasing refreshed them
@@ -57,7 +58,8 @@ extension JobPipeline {
     /// `count` takes from the ready line, least recently served first; nil when no queue is ready.
     /// The first take starts at the head of the line, so the queue that has waited longest is
     /// served by every scan. As if they ran one after another, take i > 0 picks at random among
-    /// the i-th group of `width` ready queues (the first group again when the line is shorter),
+    /// the i-th group of `width` ready queues (`scan_width`, or the largest batch when that is
+    /// larger; the first group again when the line is shorter),
     /// so that consumers and hosts spread over the line. Each take fills its batch from its group
     /// in that order: a queue with enough work fills it alone, sparse queues of its topic share it.
     /// Batches may come back short or empty (stale pointers).

@@ -21,6 +21,11 @@ public struct BatchLimits: Sendable, Equatable {
     public func limit(for topic: String) -> Int {
         min(batchSize, perTopic[topic] ?? batchSize)
     }
+
+    /// The most jobs any one batch may hold, whatever its topic.
+    public var largestBatch: Int {
+        perTopic.isEmpty ? batchSize : min(batchSize, perTopic.values.max() ?? batchSize)
+    }
 }
 
 /// One batch being filled from several queues in turn: how many jobs the next queue may add.
