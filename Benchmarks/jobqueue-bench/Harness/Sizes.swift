@@ -50,7 +50,7 @@ struct Sizes: Sendable {
                 timedCaseMilliseconds: 500, timedLatencySamples: 100,
                 latencySamples: 200, cliSamples: 20,
                 idleQueues: 1_000_000, tenantQueues: [1, 1_000, 100_000], tenantJobs: 20_000, idleCostRounds: 3,
-                backlog: 50_000, newcomers: 100, spreadSeconds: 1,
+                backlog: 200_000, newcomers: 100, spreadSeconds: 1,
                 memoryJobs: 1_000_000, memorySeconds: 3)
         case .quick:
             Sizes(
@@ -61,7 +61,7 @@ struct Sizes: Sendable {
                 timedCaseMilliseconds: 500, timedLatencySamples: 30,
                 latencySamples: 40, cliSamples: 5,
                 idleQueues: 100_000, tenantQueues: [1, 1_000, 100_000], tenantJobs: 5_000, idleCostRounds: 1,
-                backlog: 30_000, newcomers: 100, spreadSeconds: 1,
+                backlog: 100_000, newcomers: 100, spreadSeconds: 1,
                 memoryJobs: 100_000, memorySeconds: 1)
         case .smoke:
             Sizes(
