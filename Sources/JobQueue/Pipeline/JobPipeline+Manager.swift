@@ -33,8 +33,8 @@ extension JobPipeline {
             do {
                 let now = clock.now
                 // Enough queues per take to fill its batch even when each queue holds one job.
-                let width = max(settings.scanWidth, limits.largestBatch, 1)
-                if let taken = try await take(count, topics: topics, width: width, limits: limits, now: now) {
+                let group = max(settings.scanWidth, limits.largestBatch, 1)
+                if let taken = try await take(count, topics: topics, width: group, limits: limits, now: now) {
                     let leased = taken.filter { !$0.isEmpty }
                     if leased.isEmpty { continue }  // the pointers were stale; leasing refreshed them
                     for batch in leased { leases.add(batch) }
