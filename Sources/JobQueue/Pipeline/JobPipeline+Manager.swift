@@ -6,9 +6,10 @@ extension JobPipeline {
     /// Consumers get nil once the manager ends, also when its task is cancelled.
     func manage(_ requests: BatchRequests) async {
         defer { requests.finish() }
+        var group = ScanGroup()
         while var waiting = await requests.take() {
             while !waiting.isEmpty {
-                guard let batches = await nextBatches(count: waiting.count) else {
+                guard let batches = await nextBatches(count: waiting.count, group: &group) else {
                     for request in waiting { request.resume(returning: nil) }
                     break
                 }
@@ -19,8 +20,8 @@ extension JobPipeline {
     }
 
     /// Scans until at least one (and at most `count`) batch is leased, each of one topic and within
-    /// its size, or returns nil once the worker is stopping.
-    private func nextBatches(count: Int) async -> [[LeasedJob]]? {
+    /// its size, or returns nil once the worker is stopping. `group` learns from every take.
+    private func nextBatches(count: Int, group: inout ScanGroup) async -> [[LeasedJob]]? {
         while !isStopping && !Task.isCancelled {
             let topics = executor.servedTopics
             let topicLimits = executor.policies.limits(of: topics)
@@ -32,9 +33,9 @@ extension JobPipeline {
             var sleep = settings.poll
             do {
                 let now = clock.now
-                // Enough queues per take to fill its batch even when each queue holds one job.
-                let group = max(settings.scanWidth, limits.largestBatch, 1)
-                if let taken = try await take(count, topics: topics, width: group, limits: limits, now: now) {
+                let width = group.size(scanWidth: settings.scanWidth, largestBatch: limits.largestBatch)
+                if let taken = try await take(count, topics: topics, width: width, limits: limits, now: now) {
+                    group.record(taken)
                     let leased = taken.filter { !$0.isEmpty }
                     if leased.isEmpty { continue }  // the pointers were stale; leasing refreshed them
                     for batch in leased { leases.add(batch) }
@@ -58,8 +59,8 @@ extension JobPipeline {
     /// `count` takes from the ready line, least recently served first; nil when no queue is ready.
     /// The first take starts at the head of the line, so the queue that has waited longest is
     /// served by every scan. As if they ran one after another, take i > 0 picks at random among
-    /// the i-th group of `width` ready queues (`scan_width`, or the largest batch when that is
-    /// larger; the first group again when the line is shorter),
+    /// the i-th group of `width` ready queues (see `ScanGroup`; the first group again when the
+    /// line is shorter),
     /// so that consumers and hosts spread over the line. Each take fills its batch from its group
     /// in that order: a queue with enough work fills it alone, sparse queues of its topic share it.
     /// Batches may come back short or empty (stale pointers).
