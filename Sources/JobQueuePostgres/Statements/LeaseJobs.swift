@@ -90,11 +90,14 @@ struct LeaseJobs: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> LeasedJob {
         let (id, payload, priority, attempt, maxRetries, visibleAt) = try row.decode((Int64, ByteBuffer, Int, Int, Int, Int64).self)
-        return job(id: id, payload: payload, priority: priority, attempt: attempt, maxRetries: maxRetries, visibleAt: visibleAt)
+        return Self.job(
+            of: queue, token: token, id: id, payload: payload, priority: priority, attempt: attempt, maxRetries: maxRetries, visibleAt: visibleAt)
     }
 
-    /// A job this statement leased, from its row's columns.
-    func job(id: Int64, payload: ByteBuffer, priority: Int, attempt: Int, maxRetries: Int, visibleAt: Int64) -> LeasedJob {
+    /// A job leased from `queue` under `token`, from its row's columns.
+    static func job(
+        of queue: QueueKey, token: LeaseToken, id: Int64, payload: ByteBuffer, priority: Int, attempt: Int, maxRetries: Int, visibleAt: Int64
+    ) -> LeasedJob {
         LeasedJob(
             id: JobID(rawValue: id), queueID: queue.queueID, topic: queue.topic, payload: Array(payload.readableBytesView),
             priority: priority, attempt: attempt, maxRetries: maxRetries, lease: token, visibleAt: Timestamp(rawValue: visibleAt))

@@ -42,6 +42,11 @@ struct LeaseJobsWithinQueueLimit: PostgresPreparedStatement {
         let (batches, id, payload, priority, attempt, maxRetries, visibleAt) = try row.decode(
             (Int, Int64?, ByteBuffer?, Int?, Int?, Int?, Int64?).self)
         guard let id, let payload, let priority, let attempt, let maxRetries, let visibleAt else { return (batches, nil) }
-        return (batches, lease.job(id: id, payload: payload, priority: priority, attempt: attempt, maxRetries: maxRetries, visibleAt: visibleAt))
+        return (
+            batches,
+            LeaseJobs.job(
+                of: lease.queue, token: lease.token, id: id, payload: payload, priority: priority, attempt: attempt, maxRetries: maxRetries,
+                visibleAt: visibleAt)
+        )
     }
 }

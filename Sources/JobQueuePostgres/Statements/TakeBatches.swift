@@ -51,11 +51,10 @@ struct TakeBatches: PostgresPreparedStatement {
             (Int32, Int64, ByteBuffer?, Int32?, Int32?, Int32?, Int64?).self)
         guard entry > 0, let payload, let priority, let attempt, let maxRetries, let visibleAt else { return .locked(Int(id)) }
         let (batch, queue) = entries[Int(entry) - 1]
-        let lease = LeaseJobs(queue: queue, limit: 0, token: tokens[batch], expiry: expiry, now: now)
         return .job(
             batch: batch,
-            lease.job(
-                id: id, payload: payload, priority: Int(priority), attempt: Int(attempt), maxRetries: Int(maxRetries),
-                visibleAt: visibleAt))
+            LeaseJobs.job(
+                of: queue, token: tokens[batch], id: id, payload: payload, priority: Int(priority), attempt: Int(attempt),
+                maxRetries: Int(maxRetries), visibleAt: visibleAt))
     }
 }
