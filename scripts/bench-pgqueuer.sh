@@ -75,7 +75,7 @@ psql "$postgres" -Atc "SHOW shared_preload_libraries" | grep -q pg_stat_statemen
     { echo "$0: the server does not preload pg_stat_statements (scripts/postgres.sh does)" >&2; exit 1; }
 psql "$postgres" -q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 
-peer=$(cd "$(dirname "$0")/../Benchmarks/pgqueuer" && pwd)
+peer=$(cd "$scripts/../Benchmarks/pgqueuer" && pwd)
 if ! "$peer/.venv/bin/python" -c "import asyncpg, pgqueuer" 2>/dev/null; then
     python3 -m venv "$peer/.venv"
     "$peer/.venv/bin/pip" install -q --disable-pip-version-check -r "$peer/requirements.txt"
