@@ -5,7 +5,8 @@
 #
 #   scripts/bench-pgqueuer.sh [--runs R] [--jobs N] [--queues Q] [--cells "10x4 100x4 100x2"] --postgres URL BUILD_FOLDER
 #
-# Per system and cell: jobs/s; the server's CPU per job (read from /proc as in
+# Per system and cell: jobs/s (and, per cell, JobQueue's ÷ pgqueuer's in each run, the two drains
+# of a run being back to back); the server's CPU per job (read from /proc as in
 # scripts/bench-pg-cost.sh: the postmaster's own and reaped children's time plus its live
 # children's, before and after the drain, so the server must run on this machine as a user that
 # may read `data_directory`, e.g. the one `scripts/postgres.sh start` gives); statements per job
@@ -235,4 +236,9 @@ print(f"{'system':<8} {'batch×conc':>10} {'jobs/s':>8} {'server µs/job':>14} {
 for (system, cell), figures in cases.items():
     rate, server, statements, rows, entries = (statistics.median(column) for column in zip(*figures))
     print(f"{system:<8} {cell:>10} {rate:8.0f} {server:14.1f} {statements:15.3f} {rows:14.2f} {entries:18.2f}")
+# Each run drains both systems back to back, so their ratio in one run is the figure least moved by
+# the machine's neighbours.
+for cell in dict.fromkeys(cell for _, cell in cases):
+    ratios = [ours[0] / theirs[0] for ours, theirs in zip(cases[("JobQueue", cell)], cases[("pgqueuer", cell)])]
+    print(f"JobQueue ÷ pgqueuer, {cell}, run by run: {' / '.join(f'{ratio:.2f}' for ratio in ratios)} (median {statistics.median(ratios):.2f})")
 PYTHON

@@ -49,7 +49,7 @@ extension ProcessTests {
             let url = try #require(Self.postgresURL)
             try await expectFigures(
                 "bench-pgqueuer.sh", ["--runs", "1", "--jobs", "200", "--cells", "10x4", "--postgres", url],
-                ["JobQueue       10x4 ", "pgqueuer       10x4 "])
+                ["JobQueue       10x4 ", "pgqueuer       10x4 ", "JobQueue ÷ pgqueuer, 10x4, run by run: "])
         }
 
         /// Needs beanstalkd (`scripts/install-deps.sh --tests` installs it) and PyPI (greenstalk).
