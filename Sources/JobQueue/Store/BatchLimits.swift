@@ -22,9 +22,10 @@ public struct BatchLimits: Sendable, Equatable {
         min(batchSize, perTopic[topic] ?? batchSize)
     }
 
-    /// The most jobs any one batch may hold, whatever its topic.
+    /// The most jobs one batch of the topics named in `perTopic` may hold (`batchSize` when none
+    /// is named): what a take's group of queues is sized for (`ScanGroup`).
     public var largestBatch: Int {
-        perTopic.isEmpty ? batchSize : min(batchSize, perTopic.values.max() ?? batchSize)
+        min(batchSize, perTopic.values.max() ?? batchSize)
     }
 }
 
