@@ -60,10 +60,9 @@ extension JobPipeline {
     /// The first take starts at the head of the line, so the queue that has waited longest is
     /// served by every scan. As if they ran one after another, take i > 0 picks at random among
     /// the i-th group of `width` ready queues (see `ScanGroup`; the first group again when the
-    /// line is shorter),
-    /// so that consumers and hosts spread over the line. Each take fills its batch from its group
-    /// in that order: a queue with enough work fills it alone, sparse queues of its topic share it.
-    /// Batches may come back short or empty (stale pointers).
+    /// line is shorter), so that consumers and hosts spread over the line. Each take fills its
+    /// batch from its group in that order: a queue with enough work fills it alone, sparse queues
+    /// of its topic share it. Batches may come back short or empty (stale pointers).
     private func take(_ count: Int, topics: Set<String>, width: Int, limits: BatchLimits, now: Timestamp) async throws -> [[LeasedJob]]? {
         let plan: @Sendable ([QueueKey]) -> [[QueueKey]] = { ready in
             (0..<count).map { index in
