@@ -105,6 +105,20 @@ import Testing
         #expect(applied.items.count <= 2)  // the ones that arrived during a call went together
     }
 
+    @Test func aSettlementBufferHoldsOutcomesUntilItsBatchEnds() async throws {
+        let applied = Recorder<[JobID]>()
+        // A hold far longer than the test: only the batch's end can release it.
+        let buffer = SettlementBuffer(hold: .seconds(600)) { settlements in applied.append(settlements.map(\.job)) }
+        func settle(_ id: Int64) { buffer.add(Settlement(job: JobID(rawValue: id), lease: LeaseToken(rawValue: "l"), action: .complete)) }
+        settle(1)
+        try await Task.sleep(for: .milliseconds(50))  // without the hold, job 1 would be applied alone by now
+        #expect(applied.items.isEmpty)
+        settle(2)
+        settle(3)
+        await buffer.finish()
+        #expect(applied.items.map { $0.map(\.rawValue) } == [[1, 2, 3]])
+    }
+
     @Test func theLeaseRegistryHoldsALeaseUntilItsJobReports() {
         let registry = LeaseRegistry()
         let job = LeasedJob(

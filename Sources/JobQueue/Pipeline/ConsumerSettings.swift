@@ -8,6 +8,10 @@ public struct ConsumerSettings: Sendable, Equatable {
     /// run in about this time, measured as the topic's jobs run. Jobs that take longer run one
     /// per batch, so every consumer gets one.
     public var batchTarget: Duration
+    /// How long a batch's outcomes wait for others to share their store call (see
+    /// `SettlementBuffer`): `batchTarget`, the time a batch of short jobs is sized to run, so such
+    /// a batch settles in a call or two and no outcome waits longer than its batch was meant to run.
+    public var settlementHold: Duration { batchTarget }
     /// How long a take leases its jobs; the extender renews every `lease / 3` while they run.
     public var lease: Duration
     /// Longest sleep between scans when nothing signals new work.

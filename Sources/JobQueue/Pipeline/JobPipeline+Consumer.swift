@@ -32,7 +32,7 @@ extension JobPipeline {
     /// `finish()` them.
     func execute(_ batch: [LeasedJob]) async -> (SettlementBuffer, ran: Int) {
         let byID = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
-        let settlements = SettlementBuffer { await self.apply($0) }
+        let settlements = SettlementBuffer(hold: settings.settlementHold) { await self.apply($0) }
         let reported = Mutex<Set<JobID>>([])
         let policies = executor.policies
 
